@@ -1,0 +1,259 @@
+"""Where every source file comes from, and how the product obtains it.
+
+Every public source the product reads is listed once, in :data:`SOURCES`:
+its published file name, its publisher URL and, where the publisher keeps the
+file fixed, its pinned SHA-256.
+
+Files are obtained in this order:
+
+1. ``LMI_GEODATA_DIR``: a folder where the source files already are. They are
+   found by their published file names in it or any of its subfolders (tests and
+   CI point it at ``../shared/geodata``). Pinned hashes are checked here too.
+2. The download cache (``LMI_CACHE_DIR``, else the platform's user cache folder
+   from :mod:`platformdirs`). Files there were checked when downloaded.
+3. A download from the publisher with :mod:`pooch`, which writes to a temporary
+   file and moves it into place only once complete and verified, so an
+   interrupted download never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "SOURCES",
+    "Source",
+    "SourceError",
+    "cache_dir",
+    "fetch",
+    "geodata_override_dir",
+]
+
+
+class SourceError(RuntimeError):
+    """A source file could not be found, downloaded or verified."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One published source file.
+
+    Attributes
+    ----------
+    key : str
+        Short name used in code (``"unsd"``, ``"cde_districts"``...).
+    filename : str
+        The file name the publisher uses; also the name looked for in
+        ``LMI_GEODATA_DIR``.
+    url : str
+        Publisher URL the product downloads from.
+    sha256 : str or None
+        Pinned SHA-256 of the published file, or ``None`` where the publisher
+        updates the file in place (CDE), so no hash can be pinned.
+    description : str
+        What the file holds, for messages and the README.
+    """
+
+    key: str
+    filename: str
+    url: str
+    sha256: str | None
+    description: str
+
+
+_CENSUS = "https://www2.census.gov/geo/tiger"
+
+#: Every source file, keyed by :attr:`Source.key`. The one place that names URLs.
+SOURCES: dict[str, Source] = {
+    s.key: s
+    for s in (
+        Source(
+            "unsd",
+            "cb_2021_06_unsd_500k.zip",
+            f"{_CENSUS}/GENZ2021/shp/cb_2021_06_unsd_500k.zip",
+            "35d0fb7b9b7954d6bc4fdd568a29fff1d502ed382f811e687553df80211b95e4",
+            "Census 2021 cartographic boundaries, California unified school districts",
+        ),
+        Source(
+            "elsd",
+            "cb_2021_06_elsd_500k.zip",
+            f"{_CENSUS}/GENZ2021/shp/cb_2021_06_elsd_500k.zip",
+            "676200b0267b115d948d65a5875964f008c30574e3223e56f7838f53fe27b05b",
+            "Census 2021 cartographic boundaries, California elementary school "
+            "districts",
+        ),
+        Source(
+            "scsd",
+            "cb_2021_06_scsd_500k.zip",
+            f"{_CENSUS}/GENZ2021/shp/cb_2021_06_scsd_500k.zip",
+            "83231bf049c77334e0570075dfb28a0a917ebabb3ff61df55613b6bb700b0a7c",
+            "Census 2021 cartographic boundaries, California secondary (high "
+            "school) districts",
+        ),
+        Source(
+            "county",
+            "cb_2020_us_county_5m.zip",
+            f"{_CENSUS}/GENZ2020/shp/cb_2020_us_county_5m.zip",
+            "187e7118304428e5450083beb375e67c2c516c58a01ce52db95aaf24f18df3ba",
+            "Census 2020 cartographic boundaries, US counties 1:5,000,000",
+        ),
+        Source(
+            "cde_districts",
+            "DistrictAreas1819.csv",
+            "https://services3.arcgis.com/fdvHcZVgB2QSRNkL/arcgis/rest/services/"
+            "DistrictAreas1819/FeatureServer/0/query?where=1%3D1&outFields=*&f=csv",
+            None,
+            "CDE California School District Areas 2018-19, attribute table",
+        ),
+        Source(
+            "cde_directory",
+            "pubdistricts.txt",
+            "https://www.cde.ca.gov/schooldirectory/report?rid=dl2&tp=txt",
+            None,
+            "CDE Public Districts directory (districts and COEs, lat/lon)",
+        ),
+    )
+}
+
+
+def geodata_override_dir() -> Path | None:
+    """Folder named by ``LMI_GEODATA_DIR``, or ``None`` when it is unset.
+
+    Raises
+    ------
+    SourceError
+        If the variable is set but names no existing folder.
+    """
+    value = os.environ.get("LMI_GEODATA_DIR", "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser().resolve()
+    if not path.is_dir():
+        raise SourceError(
+            f"LMI_GEODATA_DIR is set to {value!r}, which is not a folder. "
+            "Point it at a folder holding the published source files, or unset it "
+            "to download them."
+        )
+    return path
+
+
+def cache_dir() -> Path:
+    """The download and derived-data cache folder (created if missing).
+
+    ``LMI_CACHE_DIR`` when set, else ``platformdirs.user_cache_dir("lmi-dashboard")``.
+    """
+    value = os.environ.get("LMI_CACHE_DIR", "").strip()
+    if value:
+        path = Path(value).expanduser()
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_cache_dir("lmi-dashboard", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _find_in_override(root: Path, filename: str) -> Path | None:
+    direct = root / filename
+    if direct.is_file():
+        return direct
+    for found in sorted(root.rglob(filename)):
+        if found.is_file():
+            return found
+    return None
+
+
+def fetch(key: str, *, download: bool = True) -> Path:
+    """Path of a source file on disk, obtaining it if needed.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`SOURCES` (``"unsd"``, ``"elsd"``, ``"scsd"``, ``"county"``,
+        ``"cde_districts"``, ``"cde_directory"``).
+    download : bool, default True
+        Download from the publisher when the file is neither in
+        ``LMI_GEODATA_DIR`` nor in the cache. With ``False`` a missing file raises.
+
+    Returns
+    -------
+    pathlib.Path
+        Local path of the verified file.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is not a known source.
+    SourceError
+        If the file is missing and cannot be downloaded, or its SHA-256 differs
+        from the pinned one (the message names the file and both hashes).
+    """
+    source = SOURCES[key]
+    root = geodata_override_dir()
+    if root is not None:
+        found = _find_in_override(root, source.filename)
+        if found is not None:
+            _verify(found, source)
+            return found
+    cached = cache_dir() / "sources" / source.filename
+    if cached.is_file():
+        return cached
+    if not download:
+        where = f"LMI_GEODATA_DIR ({root}) or " if root else ""
+        raise SourceError(
+            f"{source.filename} ({source.description}) is not in {where}the cache "
+            f"({cached.parent}), and downloading is off."
+        )
+    return _download(source, cached)
+
+
+def _verify(path: Path, source: Source) -> None:
+    if source.sha256 is None:
+        return
+    actual = _sha256(path)
+    if actual != source.sha256:
+        raise SourceError(
+            f"{path} does not match the published {source.filename}: SHA-256 is "
+            f"{actual}, expected {source.sha256}. Replace it with the file from "
+            f"{source.url}."
+        )
+
+
+def _download(source: Source, target: Path) -> Path:
+    import pooch
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    known_hash = f"sha256:{source.sha256}" if source.sha256 else None
+    try:
+        fetched = pooch.retrieve(
+            url=source.url,
+            known_hash=known_hash,
+            fname=source.filename,
+            path=target.parent,
+            progressbar=False,
+        )
+    except ValueError as exc:  # pooch raises ValueError on a hash mismatch
+        raise SourceError(
+            f"Downloaded {source.filename} from {source.url} but its SHA-256 does "
+            f"not match the pinned value: {exc}"
+        ) from exc
+    except Exception as exc:  # network errors come in many types
+        raise SourceError(
+            f"Could not download {source.filename} ({source.description}) from "
+            f"{source.url}: {exc}. With no internet, set LMI_GEODATA_DIR to a folder "
+            "holding the published files."
+        ) from exc
+    return Path(fetched)
