@@ -1,0 +1,46 @@
+"""Streamlit entry point: `streamlit run dashboard/app.py` (or `lmi-dashboard run`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project.
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import state  # noqa: E402
+
+st.set_page_config(
+    page_title="CA LMI network dashboard",
+    page_icon=":material/map:",
+    layout="wide",
+)
+state.static_assets_ready()
+
+PAGES = Path(__file__).with_name("pages")
+_SPECS = [
+    ("map.py", "Map", ":material/map:"),
+    ("data.py", "Data", ":material/table:"),
+    ("plan.py", "Plan", ":material/place:"),
+    ("export.py", "Export", ":material/download:"),
+]
+pages = [
+    st.Page(str(PAGES / file), title=title, icon=icon, default=(file == "map.py"))
+    for file, title, icon in _SPECS
+    if (PAGES / file).is_file()
+]
+try:
+    st.navigation(pages).run()
+except Exception as exc:  # last line of defence: no traceback in the UI
+    import logging
+
+    logging.getLogger("lmi_dashboard").exception("page failed")
+    st.error(
+        "Something went wrong on this page and it could not be shown. "
+        f"What happened: {type(exc).__name__}: {exc}. Your saved data is "
+        "unchanged; try again, or go to another page."
+    )

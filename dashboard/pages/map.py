@@ -1,0 +1,287 @@
+"""Map page: California school districts coloured by CA LMI participation."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import state
+from geodata import mapview
+from loaders import participation
+
+TYPE_OPTIONS = {
+    "unified": "Unified",
+    "elementary": "Elementary",
+    "secondary": "High school",
+    "coe": "County offices (COE)",
+}
+ALL = "All"
+
+
+def _defaults(event_ids: list[str]) -> None:
+    ss = st.session_state
+    ss.setdefault("map_measure", "events_attended")
+    ss.setdefault("map_events", [])
+    ss.setdefault("map_event", event_ids[0] if event_ids else None)
+    ss.setdefault("map_region", ALL)
+    ss.setdefault("map_county", ALL)
+    ss.setdefault("map_types", list(TYPE_OPTIONS))
+    ss.setdefault("drill_geoid", None)
+
+
+def _on_map_click() -> None:
+    """Select the clicked feature by its own id (set by the map, not a lookup)."""
+    value = st.session_state.get("participation_map") or {}
+    feature = value.get("last_active_drawing") or {}
+    geoid = feature.get("id") if isinstance(feature, dict) else None
+    if not geoid:
+        return
+    ref = state.reference()
+    row = ref.loc[ref["geoid"] == str(geoid)]
+    if row.empty:
+        return
+    row = row.iloc[0]
+    st.session_state["drill_geoid"] = row["geoid"]
+    st.session_state["map_region"] = int(row["ccsesa_region"])
+    st.session_state["map_county"] = row["county"]
+
+
+def _on_region_change() -> None:
+    st.session_state["map_county"] = ALL
+    st.session_state["drill_geoid"] = None
+
+
+def _on_county_change() -> None:
+    st.session_state["drill_geoid"] = None
+
+
+def _go_up(level: str) -> None:
+    if level == "state":
+        st.session_state["map_region"] = ALL
+        st.session_state["map_county"] = ALL
+    elif level == "region":
+        st.session_state["map_county"] = ALL
+    st.session_state["drill_geoid"] = None
+
+
+def render() -> None:
+    ref = state.reference()
+    events = state.events()
+    matched, source_label = state.matched_roster()
+    teams = state.teams(matched)
+    event_labels = dict(zip(events["event_id"], events["label"]))
+    with_data = [e for e in events["event_id"] if e in set(teams["event_id"])]
+    _defaults(with_data or list(events["event_id"]))
+
+    st.title("CA LMI participation map")
+    st.caption(
+        f"Roster: **{source_label}** · {len(matched):,} roster rows · "
+        f"{int((matched['match_status'] != 'matched').sum()):,} not yet matched "
+        "(see the Data page)"
+    )
+
+    # ------------------------------------------------------------------ sidebar
+    with st.sidebar:
+        st.header("What the colour shows")
+        st.radio(
+            "Measure",
+            list(mapview.MEASURES),
+            format_func=mapview.MEASURES.get,
+            key="map_measure",
+        )
+        measure = st.session_state["map_measure"]
+        if measure == "events_attended":
+            st.multiselect(
+                "Events (none = all events)",
+                list(events["event_id"]),
+                format_func=lambda e: event_labels.get(e, e),
+                key="map_events",
+            )
+            event_ids = list(st.session_state["map_events"])
+        else:
+            st.selectbox(
+                "Event",
+                list(events["event_id"]),
+                format_func=lambda e: event_labels.get(e, e)
+                + ("" if e in with_data else " (no roster data)"),
+                key="map_event",
+            )
+            event_ids = [st.session_state["map_event"]]
+        st.header("Where")
+        regions = [ALL, *range(1, 12)]
+        st.selectbox(
+            "CCSESA region",
+            regions,
+            format_func=lambda r: "All California" if r == ALL else f"Region {r}",
+            key="map_region",
+            on_change=_on_region_change,
+        )
+        region = st.session_state["map_region"]
+        in_region = ref if region == ALL else ref.loc[ref["ccsesa_region"] == region]
+        county_options = [ALL, *sorted(in_region["county"].unique())]
+        if st.session_state["map_county"] not in county_options:
+            st.session_state["map_county"] = ALL
+        st.selectbox(
+            "County",
+            county_options,
+            format_func=lambda c: "All counties" if c == ALL else c,
+            key="map_county",
+            on_change=_on_county_change,
+        )
+        county = st.session_state["map_county"]
+        st.multiselect(
+            "District types",
+            list(TYPE_OPTIONS),
+            format_func=TYPE_OPTIONS.get,
+            key="map_types",
+        )
+        types = list(st.session_state["map_types"])
+        tiles = st.checkbox(
+            "Street-map background (needs internet)",
+            value=False,
+            help="Base-map tiles come from OpenStreetMap; without internet the map "
+            "still shows counties and districts on a plain background.",
+        )
+
+    region_value = None if region == ALL else int(region)
+    county_value = None if county == ALL else county
+
+    # ------------------------------------------------------------ headline figures
+    filtered = participation.filter_teams(
+        teams,
+        ref,
+        event_ids=event_ids or None,
+        regions=[region_value] if region_value else None,
+        counties=[county_value] if county_value else None,
+        district_types=types,
+    )
+    figures = participation.headline_figures(filtered)
+    cols = st.columns(5)
+    cols[0].metric("District / COE teams", f"{figures['teams']:,}")
+    cols[1].metric("Attended", f"{figures['attended']:,}")
+    cols[2].metric("Complete teams (4/4)", f"{figures['complete_teams']:,}")
+    cols[3].metric("Applied, did not attend", f"{figures['applied_not_attended']:,}")
+    cols[4].metric("Team-event rows", f"{figures['team_events']:,}")
+    role_cols = st.columns(4)
+    for col, role in zip(role_cols, participation.ROLES):
+        col.metric(
+            f"{participation.ROLE_LABELS[role]}s who came",
+            f"{figures[f'role_{role}']:,}",
+        )
+
+    # ---------------------------------------------------------------- breadcrumb
+    crumbs = st.columns([1, 1, 1, 3])
+    crumbs[0].button(
+        "California", on_click=_go_up, args=("state",), disabled=region == ALL
+    )
+    if region != ALL:
+        crumbs[1].button(
+            f"Region {region}",
+            on_click=_go_up,
+            args=("region",),
+            disabled=county == ALL and not st.session_state["drill_geoid"],
+        )
+    if county != ALL:
+        crumbs[2].button(f"{county} County", on_click=_go_up, args=("county",),
+                         disabled=not st.session_state["drill_geoid"])
+
+    # ----------------------------------------------------------------------- map
+    level = mapview.detail_level(region_value, county_value)
+    districts, counties = state.layers(level)
+    districts, counties, bounds = mapview.drill_view(
+        districts,
+        counties,
+        region=region_value,
+        county=county_value,
+        geoid=st.session_state["drill_geoid"],
+        district_types=types,
+    )
+    _, all_counties = state.layers("state")
+    try:
+        districts = mapview.measure_layer(
+            districts, teams, measure=measure, event_ids=event_ids or None
+        )
+        counties = mapview.measure_layer(
+            counties, teams, measure=measure, event_ids=event_ids or None
+        )
+    except ValueError as exc:
+        st.info(str(exc))
+        return
+    if districts.empty and counties.empty:
+        st.info("No district type is selected: tick at least one in the sidebar.")
+    outline = all_counties
+    if region_value is not None:
+        outline = outline.loc[outline["ccsesa_region"] == region_value]
+    fmap = mapview.build_map(
+        districts,
+        counties,
+        measure=measure,
+        show_types=tuple(types),
+        selected_geoid=st.session_state["drill_geoid"],
+        bounds=bounds,
+        tiles=tiles,
+        outlines=outline,
+    )
+    st_folium(
+        fmap,
+        key="participation_map",
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        on_change=_on_map_click,
+    )
+    st.caption(
+        "Elementary and high school districts overlap the same land by design: "
+        "high school districts are drawn with a purple outline over a lighter fill. "
+        "Toggle layers in the map's top-right box. Click a district to see its team."
+    )
+
+    # -------------------------------------------------------------- team panel
+    geoid = st.session_state["drill_geoid"]
+    in_view = ref
+    if region_value is not None:
+        in_view = in_view.loc[in_view["ccsesa_region"] == region_value]
+    if county_value:
+        in_view = in_view.loc[in_view["county"] == county_value]
+    options = [None, *in_view.sort_values("name")["geoid"]]
+    names = dict(zip(ref["geoid"], ref["name"]))
+    if geoid not in options:
+        options.append(geoid)
+    st.selectbox(
+        "District or COE",
+        options,
+        format_func=lambda g: "Choose a district or COE (or click the map)"
+        if g is None
+        else names.get(g, g),
+        key="drill_geoid",
+    )
+    if geoid:
+        _team_panel(geoid, matched, ref, events)
+
+
+def _team_panel(geoid, matched, ref, events) -> None:
+    entity = ref.loc[ref["geoid"] == geoid].iloc[0]
+    st.subheader(entity["name"])
+    kind = mapview.TYPE_LABELS.get(entity["district_type"], entity["district_type"])
+    enrollment = entity["enrollment"]
+    facts = [
+        kind,
+        f"{entity['county']} County",
+        f"CCSESA region {entity['ccsesa_region']}",
+        f"CD code {entity['cd_code']}",
+        f"NCES id {entity['geoid']}" if entity["district_type"] != "coe"
+        else f"county FIPS {entity['geoid']}",
+    ]
+    if enrollment is not None and str(enrollment) != "<NA>":
+        facts.append(f"{int(enrollment):,} students (2018-19)")
+    st.caption(" · ".join(facts))
+    if not bool(entity["has_boundary"]):
+        st.warning("This district has no 2021 Census boundary, so it is not drawn.")
+    detail = participation.team_detail(matched, geoid, events)
+    if detail.empty:
+        st.info("No team from this district or COE appears in the roster.")
+        return
+    st.dataframe(detail, hide_index=True, use_container_width=True)
+
+
+render()

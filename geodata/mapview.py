@@ -1,0 +1,604 @@
+"""The participation map: measures, classes, colours, legend and the folium map.
+
+One rendering path serves the Streamlit app, the interactive HTML export and
+(through :func:`measure_layer` and :func:`legend`) the static export, so what is
+exported is what is on screen.
+
+Offline by design: folium's default page loads Leaflet, jQuery, Bootstrap and
+fonts from public CDNs. :func:`offline_map` keeps Leaflet only, served from the
+app itself (files of the ``xstatic-leaflet`` package copied into the app's
+static folder by :func:`install_static_assets`), and :func:`map_html_standalone`
+inlines it for a single self-contained HTML file. No base-map tiles by default:
+county outlines on a plain background carry the geography.
+
+Measures (``measure`` argument):
+
+``events_attended``
+    Number of the selected events a district's or COE's team attended.
+``event_status``
+    The team's status at one event: attended / registered / applied but did not
+    attend (applied, waitlisted or cancelled) / no team.
+``completeness``
+    Role completeness at one event: how many of the four roles reached the
+    team's status (the roles that came, for a team that attended), 1/4 - 4/4.
+
+Two classes are never confused: *No team from this district* (roster data
+exists for the selected event(s), this district or COE is not in it) and *No
+data* (no roster row at all for the selected event(s), so nothing can be said).
+Neither is black. Palettes are ColorBrewer schemes chosen as colour-blind safe
+(YlGnBu sequential, and a blue/orange/purple qualitative set for status).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+
+__all__ = [
+    "LEAFLET_VERSION",
+    "MEASURES",
+    "NO_DATA",
+    "NO_TEAM",
+    "build_map",
+    "external_urls",
+    "install_static_assets",
+    "legend",
+    "map_html_standalone",
+    "measure_layer",
+    "offline_map",
+    "TYPE_LABELS",
+    "asset_url",
+    "legend_html",
+]
+
+MEASURES: dict[str, str] = {
+    "events_attended": "Number of events attended",
+    "event_status": "Status at one event",
+    "completeness": "Role completeness at one event",
+}
+NO_TEAM = "No team from this district"
+NO_DATA = "No data for the selected event(s)"
+_NO_TEAM_COLOR = "#d9d9d9"  # light grey
+_NO_DATA_COLOR = "#fbf3dc"  # pale cream, clearly not grey and not black
+
+_CLASSES: dict[str, list[tuple[str, str]]] = {
+    "events_attended": [
+        ("Team, attended none", "#ffffcc"),
+        ("Attended 1 event", "#a1dab4"),
+        ("Attended 2 events", "#41b6c4"),
+        ("Attended 3-4 events", "#2c7fb8"),
+        ("Attended 5+ events", "#253494"),
+    ],
+    "event_status": [
+        ("Attended", "#0072b2"),
+        ("Registered", "#56b4e9"),
+        ("Applied, did not attend", "#e69f00"),
+    ],
+    "completeness": [
+        ("1 of 4 roles", "#ffffcc"),
+        ("2 of 4 roles", "#a1dab4"),
+        ("3 of 4 roles", "#41b6c4"),
+        ("4 of 4 roles (complete)", "#225ea8"),
+    ],
+}
+
+LEAFLET_VERSION = metadata.version("xstatic-leaflet").rsplit(".", 1)[0]
+_ASSET_FOLDER = f"vendor/leaflet-{LEAFLET_VERSION}"
+# Short property keys keep the statewide payload small (~1,000 features).
+_TOOLTIP_FIELDS = ["n", "t", "c", "r", "m"]
+_TOOLTIP_ALIASES = ["District", "Type", "County", "CCSESA region", "Participation"]
+
+# Compact JSON in every folium template (no spaces after , and :) — about 15 %
+# less statewide payload, same data.
+folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {
+    "sort_keys": True,
+    "separators": (",", ":"),
+}
+TYPE_LABELS = {
+    "unified": "Unified district",
+    "elementary": "Elementary district",
+    "secondary": "High school district",
+    "coe": "County office of education",
+}
+
+
+# --------------------------------------------------------------------------- measures
+def legend(measure: str, *, include_no_data: bool = True) -> list[tuple[str, str]]:
+    """Legend classes of a measure: ``[(label, hex colour), ...]``.
+
+    Raises
+    ------
+    KeyError
+        If ``measure`` is not one of :data:`MEASURES`.
+    """
+    items = list(_CLASSES[measure]) + [(NO_TEAM, _NO_TEAM_COLOR)]
+    if include_no_data:
+        items.append((NO_DATA, _NO_DATA_COLOR))
+    return items
+
+
+def _class_of_count(n: int) -> int:
+    return 0 if n <= 0 else 1 if n == 1 else 2 if n == 2 else 3 if n <= 4 else 4
+
+
+def measure_layer(
+    layer: gpd.GeoDataFrame | pd.DataFrame,
+    teams: pd.DataFrame,
+    *,
+    measure: str,
+    event_ids: list[str] | None = None,
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Add the chosen measure, its class label and fill colour to each district/COE.
+
+    Parameters
+    ----------
+    layer : GeoDataFrame or DataFrame
+        Districts or counties (needs ``geoid``), n rows.
+    teams : pandas.DataFrame
+        :func:`loaders.participation.teams_by_event` output.
+    measure : {"events_attended", "event_status", "completeness"}
+    event_ids : list of str, optional
+        Events to consider; ``event_status`` and ``completeness`` use the first
+        one only. ``None`` means all events present in ``teams``.
+
+    Returns
+    -------
+    Same type as ``layer``
+        n rows, with ``measure_value`` (float; NaN for no team / no data),
+        ``measure_label`` (str, one of :func:`legend` labels) and ``fill_color``
+        (hex str).
+
+    Raises
+    ------
+    KeyError
+        If ``measure`` is unknown.
+    ValueError
+        If a one-event measure is asked without an event.
+    """
+    classes = _CLASSES[measure]
+    if measure in ("event_status", "completeness"):
+        if not event_ids:
+            raise ValueError(f"The measure {MEASURES[measure]!r} needs one event.")
+        event_ids = list(event_ids[:1])
+    sel = teams if not event_ids else teams.loc[teams["event_id"].isin(event_ids)]
+    out = layer.copy()
+    value = pd.Series(float("nan"), index=out.index)
+    label = pd.Series(NO_DATA if sel.empty else NO_TEAM, index=out.index, dtype=object)
+    if not sel.empty:
+        if measure == "events_attended":
+            per = (
+                sel.assign(_att=sel["team_status"] == "attended")
+                .groupby("geoid")["_att"]
+                .sum()
+            )
+            has = out["geoid"].isin(per.index)
+            n = out.loc[has, "geoid"].map(per).astype(int)
+            value[has] = n.astype(float)
+            label[has] = [classes[_class_of_count(k)][0] for k in n]
+        elif measure == "event_status":
+            per = sel.set_index("geoid")["team_status"]
+            has = out["geoid"].isin(per.index)
+            status = out.loc[has, "geoid"].map(per)
+            idx = status.map({"attended": 0, "registered": 1}).fillna(2).astype(int)
+            value[has] = idx.astype(float)
+            label[has] = [classes[i][0] for i in idx]
+        else:
+            per = sel.set_index("geoid")["role_completeness"]
+            has = out["geoid"].isin(per.index)
+            k = out.loc[has, "geoid"].map(per).astype(int).clip(lower=1)
+            value[has] = out.loc[has, "geoid"].map(per).astype(float)
+            label[has] = [classes[i - 1][0] for i in k]
+    colors = dict(legend(measure))
+    out["measure_value"] = value.to_numpy()
+    out["measure_label"] = label.astype(str).to_numpy()
+    out["fill_color"] = out["measure_label"].map(colors).to_numpy()
+    return out
+
+
+# ------------------------------------------------------------------ offline assets
+def _xstatic_dir() -> Path:
+    from xstatic.pkg import leaflet
+
+    return Path(leaflet.BASE_DIR)
+
+
+def install_static_assets(static_dir: Path) -> Path:
+    """Copy Leaflet's script, style and images into an app's static folder.
+
+    Parameters
+    ----------
+    static_dir : pathlib.Path
+        The Streamlit app's ``static/`` folder (served at ``/app/static/``).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder holding ``leaflet.js`` and ``leaflet.css``. Copies are made
+        into a temporary folder and moved into place, so a half-copied folder is
+        never served; an existing complete copy is reused.
+    """
+    target = Path(static_dir) / _ASSET_FOLDER
+    if (target / "leaflet.js").is_file() and (target / "leaflet.css").is_file():
+        return target
+    source = _xstatic_dir()
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        shutil.copy2(source / name, tmp / name)
+    shutil.copytree(source / "images", tmp / "images")
+    try:
+        tmp.rename(target)
+    except OSError:  # another process won the race
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def asset_url(base_url_path: str = "") -> str:
+    """URL folder of the served Leaflet files for a server's ``baseUrlPath``."""
+    base = "/" + base_url_path.strip("/") if base_url_path.strip("/") else ""
+    return f"{base}/app/static/{_ASSET_FOLDER}"
+
+
+def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
+    """A folium map that loads nothing from outside the app.
+
+    Parameters
+    ----------
+    asset_base : str, optional
+        URL folder where ``leaflet.js`` and ``leaflet.css`` are served (default
+        :func:`asset_url`). Pass ``"inline"`` to embed them in the page (used by
+        :func:`map_html_standalone`).
+    **kwargs
+        Passed to :class:`folium.Map`; ``tiles`` defaults to ``None`` (no base
+        map: tiles come from the internet) and ``prefer_canvas`` to ``True``.
+
+    Returns
+    -------
+    folium.Map
+        Its ``default_js`` / ``default_css`` name only the local Leaflet files.
+    """
+    kwargs.setdefault("tiles", None)
+    kwargs.setdefault("prefer_canvas", True)
+    kwargs.setdefault("control_scale", True)
+    m = folium.Map(**kwargs)
+    base = asset_url() if asset_base is None else asset_base
+    if base == "inline":
+        m.default_js = []
+        m.default_css = []
+        folder = _xstatic_dir()
+        css = (folder / "leaflet.css").read_text(encoding="utf-8")
+        js = (folder / "leaflet.js").read_text(encoding="utf-8")
+        m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
+        m.get_root().header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js")
+    else:
+        m.default_js = [("leaflet", f"{base}/leaflet.js")]
+        m.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    m.get_root().header.add_child(
+        Element(
+            "<style>.leaflet-container{background:#f4f6f8;}"
+            ".lmi-legend{background:rgba(255,255,255,.92);padding:6px 8px;"
+            "font:12px/1.35 system-ui,-apple-system,'Segoe UI',sans-serif;"
+            "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
+            ".lmi-legend i{display:inline-block;width:14px;height:12px;"
+            "margin-right:6px;border:1px solid #777;vertical-align:-1px;}"
+            "</style>"
+        ),
+        name="lmi_style",
+    )
+    return m
+
+
+def external_urls(m: folium.Map) -> list[str]:
+    """Every script or style URL the map would load from another host.
+
+    Walks all elements of the map (as streamlit-folium does) and collects
+    ``default_js`` / ``default_css`` entries that start with ``http`` or ``//``.
+    An empty list means the map works with no internet.
+    """
+    urls: list[str] = []
+
+    def walk(element):
+        for _, url in getattr(element, "default_js", []) + getattr(
+            element, "default_css", []
+        ):
+            if url.startswith(("http:", "https:", "//")):
+                urls.append(url)
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return urls
+
+
+def map_html_standalone(m: folium.Map) -> str:
+    """The whole page of a map built with ``offline_map(asset_base="inline")``.
+
+    Returns
+    -------
+    str
+        A self-contained HTML document (Leaflet inlined, no external request).
+
+    Raises
+    ------
+    ValueError
+        If the map would still load a script or style from another host.
+    """
+    urls = external_urls(m)
+    if urls or m.default_js:
+        raise ValueError(
+            "map_html_standalone needs a map built with offline_map(asset_base="
+            f"'inline'); this one loads {urls or m.default_js}."
+        )
+    return m.get_root().render()
+
+
+# ------------------------------------------------------------------------ the map
+def _feature_collection(frame: gpd.GeoDataFrame) -> dict:
+    """GeoJSON with trimmed, HTML-escaped properties and ``id`` = geoid."""
+    props = pd.DataFrame(
+        {
+            "n": frame["name"].astype(str).map(html.escape),
+            "t": frame["district_type"].map(TYPE_LABELS).fillna(""),
+            "c": frame["county"].astype(str).map(html.escape),
+            "r": frame["ccsesa_region"].astype(str),
+            "m": frame["measure_label"].astype(str).map(html.escape),
+        }
+    )
+    geo = gpd.GeoDataFrame(props, geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    data = json.loads(geo.to_json(drop_id=True, to_wgs84=False))
+    for feature, geoid in zip(data["features"], frame["geoid"].astype(str)):
+        feature["id"] = geoid
+    return data
+
+
+def _style(fill: str, *, weight: float, opacity: float, color: str) -> dict:
+    return {
+        "fillColor": fill,
+        "fillOpacity": opacity,
+        "color": color,
+        "weight": weight,
+    }
+
+
+def _add_geojson(group, frame, *, weight, opacity, color, selected, name):
+    data = _feature_collection(frame)
+    fills = dict(zip(frame["geoid"].astype(str), frame["fill_color"].astype(str)))
+
+    def style_function(feature):
+        gid = feature["id"]
+        if gid == selected:
+            return _style(fills[gid], weight=3.5, opacity=0.95, color="#d62728")
+        return _style(fills[gid], weight=weight, opacity=opacity, color=color)
+
+    folium.GeoJson(
+        data,
+        name=name,
+        style_function=style_function,
+        highlight_function=lambda f: {"weight": 3, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=_TOOLTIP_FIELDS, aliases=_TOOLTIP_ALIASES, sticky=True
+        ),
+        zoom_on_click=False,
+        embed=True,
+    ).add_to(group)
+
+
+def build_map(
+    districts: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    measure: str,
+    show_types: tuple[str, ...] = ("unified", "elementary", "secondary", "coe"),
+    selected_geoid: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    title: str = "",
+    asset_base: str | None = None,
+    tiles: bool = False,
+    height: int | str = "100%",
+    outlines: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """The participation map: one toggleable layer per district type and COEs.
+
+    Parameters
+    ----------
+    districts : geopandas.GeoDataFrame
+        Output of :func:`measure_layer` on (simplified) district boundaries,
+        EPSG:4326; may be empty.
+    counties : geopandas.GeoDataFrame
+        Output of :func:`measure_layer` on county boundaries (COEs), EPSG:4326;
+        the county outlines layer is drawn from it too.
+    measure : str
+        Measure shown (for the legend title and classes).
+    show_types : tuple of str
+        District types whose layers start visible; the others are in the layer
+        control, unticked.
+    selected_geoid : str, optional
+        Outlined in red (the drilled-into district or COE).
+    bounds : (minx, miny, maxx, maxy), optional
+        Degrees; the map fits them. Default: the data's extent.
+    title : str
+        Shown above the legend (escaped).
+    asset_base : str, optional
+        See :func:`offline_map`.
+    tiles : bool, default False
+        Add an OpenStreetMap background (needs internet; decoration only).
+    height : int or str
+        Map height (pixels or CSS length).
+    outlines : geopandas.GeoDataFrame, optional
+        County outlines drawn on top, not interactive (default: ``counties``).
+
+    Returns
+    -------
+    folium.Map
+    """
+    m = offline_map(
+        asset_base,
+        location=[37.2, -119.5],
+        zoom_start=6,
+        min_zoom=5,
+        max_zoom=13,
+        height=height,
+    )
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="Street map (needs internet)").add_to(m)
+    layer_specs = [
+        ("coe", "County offices of education (counties)", counties, 0.55, 0.8, "#666666"),
+        ("unified", "Unified districts", None, 0.75, 0.6, "#555555"),
+        ("elementary", "Elementary districts", None, 0.75, 0.6, "#555555"),
+        ("secondary", "High school districts", None, 0.35, 2.2, "#6a3d9a"),
+    ]
+    for dtype, name, frame, opacity, weight, color in layer_specs:
+        if frame is None:
+            frame = districts.loc[districts["district_type"] == dtype]
+        if frame.empty:
+            continue
+        group = folium.FeatureGroup(name=name, show=dtype in show_types)
+        _add_geojson(
+            group,
+            frame,
+            weight=weight,
+            opacity=opacity,
+            color=color,
+            selected=selected_geoid,
+            name=name,
+        )
+        group.add_to(m)
+    outlines = counties if outlines is None else outlines
+    if not outlines.empty:
+        outline = folium.FeatureGroup(name="County outlines", show=True, control=True)
+        folium.GeoJson(
+            json.loads(outlines[["geometry"]].to_json(drop_id=True)),
+            style_function=lambda f: {"fill": False, "color": "#333333", "weight": 1.2},
+            interactive=False,
+        ).add_to(outline)
+        outline.add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    _add_legend(m, measure, title)
+    frames = [f for f in (districts, counties) if not f.empty]
+    if bounds is None and frames:
+        minx = min(f.total_bounds[0] for f in frames)
+        miny = min(f.total_bounds[1] for f in frames)
+        maxx = max(f.total_bounds[2] for f in frames)
+        maxy = max(f.total_bounds[3] for f in frames)
+        bounds = (minx, miny, maxx, maxy)
+    if bounds is not None:
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def legend_html(measure: str, title: str = "") -> str:
+    """The legend as an HTML fragment (labels escaped)."""
+    rows = "".join(
+        f'<div><i style="background:{color}"></i>{html.escape(label)}</div>'
+        for label, color in legend(measure)
+    )
+    head = html.escape(title or MEASURES[measure])
+    return f'<div class="lmi-legend"><b>{head}</b>{rows}</div>'
+
+
+class _Legend(MacroElement):
+    """Legend control added as a child of the map (so streamlit-folium renders it)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+          var legend = L.control({position: 'bottomleft'});
+          legend.onAdd = function() {
+            var div = L.DomUtil.create('div');
+            div.innerHTML = {{ this.content }};
+            return div;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, content_html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.content = json.dumps(content_html)
+
+
+def _add_legend(m: folium.Map, measure: str, title: str) -> None:
+    m.add_child(_Legend(legend_html(measure, title)))
+
+
+
+
+def drill_view(
+    districts: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    region: int | None = None,
+    county: str | None = None,
+    geoid: str | None = None,
+    district_types: list[str] | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, tuple[float, float, float, float]]:
+    """Districts and counties to draw for a drill-down, and the extent to show.
+
+    Parameters
+    ----------
+    districts, counties : geopandas.GeoDataFrame
+        Layers at the level of detail to draw (EPSG:4326).
+    region : int, optional
+        CCSESA region 1-11; ``None`` is all California.
+    county : str, optional
+        County name; narrows the region.
+    geoid : str, optional
+        A district (NCES id) or COE (county FIPS): the extent fits it.
+    district_types : list of str, optional
+        Keep only these types (``"coe"`` keeps the counties layer).
+
+    Returns
+    -------
+    (districts, counties, bounds)
+        Rows inside the selection and ``(minx, miny, maxx, maxy)`` in degrees.
+    """
+    d, c = districts, counties
+    if region is not None:
+        d = d.loc[d["ccsesa_region"] == int(region)]
+        c = c.loc[c["ccsesa_region"] == int(region)]
+    if county:
+        d = d.loc[d["county"] == county]
+        c = c.loc[c["county"] == county]
+    if district_types is not None:
+        d = d.loc[d["district_type"].isin(district_types)]
+        if "coe" not in district_types:
+            c = c.iloc[0:0]
+    focus = None
+    if geoid:
+        focus = districts.loc[districts["geoid"] == geoid]
+        if focus.empty:
+            focus = counties.loc[counties["geoid"] == geoid]
+    extent_from = focus if focus is not None and not focus.empty else None
+    if extent_from is None:
+        extent_from = c if not c.empty else d
+    if extent_from.empty:
+        extent_from = counties
+    bounds = tuple(float(v) for v in extent_from.total_bounds)
+    return d, c, bounds  # type: ignore[return-value]
+
+
+def detail_level(region: int | None, county: str | None) -> str:
+    """Level of detail for a view: ``"state"``, ``"region"`` or ``"county"``."""
+    if county:
+        return "county"
+    if region is not None:
+        return "region"
+    return "state"
+
+
+__all__ += ["detail_level", "drill_view"]
