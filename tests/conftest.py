@@ -1,0 +1,55 @@
+"""Shared fixtures: the real public data in ../shared, a private cache per run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_GEODATA = (ROOT.parent / "shared" / "geodata").resolve()
+
+# Tests read the real published files from ../shared (no internet here); set
+# before any project module resolves a source file.
+os.environ.setdefault("LMI_GEODATA_DIR", str(SHARED_GEODATA))
+if not os.environ.get("LMI_CACHE_DIR"):
+    # One cache per test session, shared by xdist workers of that session.
+    os.environ["LMI_CACHE_DIR"] = str(
+        Path(os.environ.get("TMPDIR", "/tmp")) / f"lmi-test-cache-{os.getppid()}"
+    )
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """Every district and COE (1,002 rows) from the real CDE and Census files."""
+    from geodata.boundaries import entity_reference
+
+    return entity_reference()
+
+
+@pytest.fixture(scope="session")
+def districts():
+    """The 942 real districts at full resolution (EPSG:4326)."""
+    from geodata.boundaries import district_boundaries
+
+    return district_boundaries()
+
+
+@pytest.fixture(scope="session")
+def counties():
+    """The 58 California counties (COEs)."""
+    from geodata.boundaries import county_boundaries
+
+    return county_boundaries()
+
+
+@pytest.fixture
+def workspace_dir(tmp_path, monkeypatch):
+    """An empty workspace folder for this test only."""
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    monkeypatch.setenv("LMI_WORKSPACE_DIR", str(folder))
+    monkeypatch.delenv("LMI_WORKSPACE_URL", raising=False)
+    return folder
