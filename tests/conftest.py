@@ -13,11 +13,11 @@ SHARED_GEODATA = (ROOT.parent / "shared" / "geodata").resolve()
 # Tests read the real published files from ../shared (no internet here); set
 # before any project module resolves a source file.
 os.environ.setdefault("LMI_GEODATA_DIR", str(SHARED_GEODATA))
-if not os.environ.get("LMI_CACHE_DIR"):
-    # One cache per test session, shared by xdist workers of that session.
-    os.environ["LMI_CACHE_DIR"] = str(
-        Path(os.environ.get("TMPDIR", "/tmp")) / f"lmi-test-cache-{os.getppid()}"
-    )
+# Derived layers are cached under a fingerprint of the source files and written
+# atomically, so parallel workers and later runs can share one cache folder.
+os.environ.setdefault(
+    "LMI_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "lmi-test-cache")
+)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
