@@ -1,0 +1,525 @@
+"""Tables for newsletters and mail-merge: CSV and formatted XLSX.
+
+Every table the product exports goes through :func:`prepare_table`, which
+
+* drops contact details (person names, emails, phone numbers: see
+  :func:`contact_columns`) unless the caller explicitly asks for them, and
+* neutralises every text cell that a spreadsheet would run as a formula (text
+  starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+  leading single quote, as OWASP recommends against CSV injection).
+
+XLSX workbooks are written with openpyxl: one sheet per table, a styled and
+frozen header row, an auto-filter and column widths fitted to the content.
+Files are written atomically (a temporary file in the same folder, then
+:func:`os.replace`), so an interrupted export never leaves a half-written file
+in place of a good one.
+
+The tables themselves (participation by district, county, region and event,
+team completeness) are built by :func:`participation_tables` from
+:mod:`loaders.participation`; venue plans and invite lists come from the siting
+engine as plain DataFrames and are written the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CONTACT_COLUMNS",
+    "FORMULA_PREFIXES",
+    "TABLE_NAMES",
+    "atomic_write_bytes",
+    "contact_columns",
+    "neutralise_frame",
+    "neutralise_text",
+    "participation_tables",
+    "prepare_table",
+    "table_csv_bytes",
+    "tables_xlsx_bytes",
+    "write_table",
+]
+
+#: Columns that always hold contact details (canonical roster names).
+CONTACT_COLUMNS: frozenset[str] = frozenset({"person_name", "email", "phone"})
+#: Text starting with one of these would run as a formula in a spreadsheet.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: Sheet names of :func:`participation_tables`, in order, keyed by short name.
+TABLE_NAMES: dict[str, str] = {
+    "district": "By district",
+    "county": "By county",
+    "region": "By region",
+    "event": "By event",
+    "completeness": "Team completeness",
+    "contacts": "Contacts",
+}
+
+# Other spellings of contact columns people's rosters carry (matched on the
+# lower-cased name with spaces/hyphens as underscores).
+_CONTACT_PATTERN = re.compile(
+    r"^(?:.*_)?(?:person_name|full_name|first_name|last_name|given_name|surname|"
+    r"contact_name|e_?mail(?:_address)?|phone(?:_number)?|telephone|mobile|cell"
+    r"(?:_phone)?)(?:_\d+)?$"
+)
+# Characters openpyxl refuses in a cell (XML 1.0 control characters).
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_HEADER_FILL = "1F4E79"
+_HEADER_FONT = "FFFFFF"
+_MAX_WIDTH = 60
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+# ----------------------------------------------------------------- cell safety
+def neutralise_text(value: str) -> str:
+    """Make one text cell safe to open in a spreadsheet.
+
+    Parameters
+    ----------
+    value : str
+        Cell text.
+
+    Returns
+    -------
+    str
+        ``value`` with a leading ``'`` when it starts with one of
+        :data:`FORMULA_PREFIXES`; unchanged otherwise.
+
+    Examples
+    --------
+    >>> neutralise_text("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_text("Alameda Unified")
+    'Alameda Unified'
+    """
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise every text cell and column name of a table (a copy).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; only text cells (``str`` values in ``string`` or ``object``
+        columns) change, numbers, booleans and dates are kept as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same shape, index and dtypes.
+    """
+    out = frame.copy()
+    out.columns = [neutralise_text(c) if isinstance(c, str) else c for c in out.columns]
+    for col in out.columns:
+        series = out[col]
+        if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+            continue
+        out[col] = series.map(
+            lambda v: neutralise_text(v) if isinstance(v, str) else v,
+            na_action="ignore",
+        ).astype(series.dtype)
+    return out
+
+
+def contact_columns(columns: Iterable[object]) -> list[str]:
+    """The columns of a table that hold contact details.
+
+    Parameters
+    ----------
+    columns : iterable
+        Column names.
+
+    Returns
+    -------
+    list of str
+        Names in :data:`CONTACT_COLUMNS` and other spellings of person names,
+        emails and phone numbers (``first_name``, ``Email Address``,
+        ``contact_phone``, ``Mobile``...). District and event names are not
+        contact details.
+    """
+    found = []
+    for col in columns:
+        key = re.sub(r"[\s\-]+", "_", str(col).strip().lower())
+        if key in CONTACT_COLUMNS or _CONTACT_PATTERN.match(key):
+            found.append(col)
+    return found
+
+
+def prepare_table(
+    frame: pd.DataFrame, *, include_contacts: bool = False
+) -> pd.DataFrame:
+    """A table as it is written to a file: contacts removed, cells neutralised.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table (participation, team completeness, venue plan, invite list).
+    include_contacts : bool, default False
+        Keep person names, emails and phone numbers. Only when a user ticked
+        "include contact details".
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with a fresh 0..n-1 index.
+    """
+    out = frame.reset_index(drop=True)
+    if not include_contacts:
+        drop = contact_columns(out.columns)
+        if drop:
+            out = out.drop(columns=drop)
+    return neutralise_frame(out)
+
+
+# -------------------------------------------------------------------- CSV / XLSX
+def table_csv_bytes(frame: pd.DataFrame, *, include_contacts: bool = False) -> bytes:
+    """One table as CSV bytes (UTF-8 with BOM, so Excel reads accents right).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    include_contacts : bool, default False
+        See :func:`prepare_table`.
+
+    Returns
+    -------
+    bytes
+        Header row plus one line per row; missing values are empty fields.
+    """
+    table = prepare_table(frame, include_contacts=include_contacts)
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = _SHEET_BAD.sub(" ", str(name)).strip().strip("'") or "Sheet"
+    base = base[:31]
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(title.lower())
+    return title
+
+
+def _cell_value(value: object) -> object:
+    """A Python value openpyxl writes as data (never as a formula)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    if isinstance(value, (bool, int, float, date, datetime)):
+        return value
+    text = _ILLEGAL_XLSX.sub("", str(value))
+    return neutralise_text(text)
+
+
+def _display_len(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    if isinstance(value, (date, datetime)):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def tables_xlsx_bytes(
+    tables: Mapping[str, pd.DataFrame], *, include_contacts: bool = False
+) -> bytes:
+    """Several tables as one formatted workbook, one sheet per table.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Sheet name → table, in sheet order. Names are shortened to Excel's 31
+        characters and characters Excel forbids (``[]:*?/\\``) are replaced;
+        repeated names get " (2)".
+    include_contacts : bool, default False
+        See :func:`prepare_table`.
+
+    Returns
+    -------
+    bytes
+        An ``.xlsx`` file: bold white-on-blue header row, frozen under the
+        header, auto-filter, column widths fitted to the content (at most 60
+        characters), whole numbers as ``#,##0``, decimals as ``0.0``. Text
+        cells are always text (never formulas).
+
+    Raises
+    ------
+    ValueError
+        If ``tables`` is empty.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    if not tables:
+        raise ValueError("Nothing to export: no table was given.")
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    header_font = Font(bold=True, color=_HEADER_FONT)
+    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    header_align = Alignment(vertical="center", wrap_text=True)
+    header_border = Border(bottom=Side(style="thin", color="000000"))
+    for name, frame in tables.items():
+        table = prepare_table(frame, include_contacts=include_contacts)
+        ws = wb.create_sheet(_sheet_title(name, taken))
+        headers = [_cell_value(c) for c in table.columns]
+        ws.append(headers)
+        columns = [table[c].tolist() for c in table.columns]
+        widths = [_display_len(h) for h in headers]
+        for values in zip(*columns) if columns else []:
+            row = [_cell_value(v) for v in values]
+            ws.append(row)
+            for i, v in enumerate(row):
+                widths[i] = max(widths[i], _display_len(v))
+        for cell in ws[1]:
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = header_align
+            cell.border = header_border
+        for i, col in enumerate(table.columns, start=1):
+            letter = get_column_letter(i)
+            ws.column_dimensions[letter].width = min(_MAX_WIDTH, widths[i - 1] + 3)
+            dtype = table[col].dtype
+            fmt = None
+            if pd.api.types.is_bool_dtype(dtype):
+                fmt = None
+            elif pd.api.types.is_integer_dtype(dtype):
+                fmt = "#,##0"
+            elif pd.api.types.is_float_dtype(dtype):
+                fmt = "0.0"
+            elif pd.api.types.is_datetime64_any_dtype(dtype):
+                fmt = "yyyy-mm-dd"
+            if fmt:
+                for (cell,) in ws.iter_rows(
+                    min_row=2, min_col=i, max_col=i, max_row=ws.max_row
+                ):
+                    cell.number_format = fmt
+        ws.freeze_panes = "A2"
+        if table.shape[1]:
+            ws.auto_filter.ref = (
+                f"A1:{get_column_letter(table.shape[1])}{max(ws.max_row, 1)}"
+            )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------- files
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write a file so that it is either complete or not there at all.
+
+    Parameters
+    ----------
+    path : path-like
+        Destination. Its folder must exist.
+    data : bytes
+        The whole content.
+
+    Returns
+    -------
+    pathlib.Path
+        The destination.
+
+    Raises
+    ------
+    OSError
+        If the folder does not exist or is not writable (the message names the
+        path); the destination is then left as it was.
+    """
+    dest = Path(path)
+    folder = dest.parent if str(dest.parent) else Path(".")
+    if not folder.is_dir():
+        raise OSError(f"Cannot write {dest}: the folder {folder} does not exist.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return dest
+
+
+def write_table(
+    path: str | os.PathLike,
+    tables: pd.DataFrame | Mapping[str, pd.DataFrame],
+    *,
+    fmt: str | None = None,
+    include_contacts: bool = False,
+) -> Path:
+    """Write one table as CSV, or one or more tables as an XLSX workbook.
+
+    Parameters
+    ----------
+    path : path-like
+        Destination (written atomically, see :func:`atomic_write_bytes`).
+    tables : DataFrame or mapping of str to DataFrame
+        A single table, or sheet name → table.
+    fmt : {"csv", "xlsx"}, optional
+        Default: from the file's suffix.
+    include_contacts : bool, default False
+        See :func:`prepare_table`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        If the format is unknown, or several tables are asked as one CSV.
+    """
+    fmt = (fmt or Path(path).suffix).lower().lstrip(".")
+    if isinstance(tables, pd.DataFrame):
+        tables = {"Table": tables}
+    if fmt == "csv":
+        if len(tables) != 1:
+            raise ValueError(
+                f"A CSV file holds one table; {len(tables)} were given "
+                f"({', '.join(tables)}). Choose one table or write XLSX."
+            )
+        data = table_csv_bytes(
+            next(iter(tables.values())), include_contacts=include_contacts
+        )
+    elif fmt == "xlsx":
+        data = tables_xlsx_bytes(tables, include_contacts=include_contacts)
+    else:
+        raise ValueError(f"Tables are written as csv or xlsx, not {fmt!r}.")
+    return atomic_write_bytes(path, data)
+
+
+# ------------------------------------------------------------------- the tables
+def participation_tables(
+    teams: pd.DataFrame,
+    reference: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    event_ids: list[str] | None = None,
+    regions: list[int] | None = None,
+    counties: list[str] | None = None,
+    matched: pd.DataFrame | None = None,
+    include_contacts: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """The participation tables for a selection, keyed by :data:`TABLE_NAMES`.
+
+    Parameters
+    ----------
+    teams : pandas.DataFrame
+        :func:`loaders.participation.teams_by_event` of the matched roster.
+    reference : pandas.DataFrame
+        :func:`geodata.boundaries.entity_reference` (1,002 districts and COEs).
+    events : pandas.DataFrame
+        :func:`loaders.events.load_events`.
+    event_ids, regions, counties : list, optional
+        The selection (as on the Map page); ``None`` or empty keeps all.
+    matched : pandas.DataFrame, optional
+        The matched roster; needed only for the ``"contacts"`` table.
+    include_contacts : bool, default False
+        Add the ``"contacts"`` table (one row per matched roster person of the
+        selection with name, email and phone where the roster has them).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``"district"`` (districts/COEs with a team), ``"county"`` (58 rows),
+        ``"region"`` (11 rows), ``"event"`` (selected events), ``"completeness"``
+        (one row per team per event: status, roles present, missing roles) and,
+        on request, ``"contacts"``. No table but ``"contacts"`` carries
+        personal data.
+    """
+    from loaders import participation as part
+
+    filtered = part.filter_teams(
+        teams, reference, event_ids=event_ids, regions=regions, counties=counties
+    )
+    ref = reference
+    if regions:
+        ref = ref.loc[ref["ccsesa_region"].isin([int(r) for r in regions])]
+    if counties:
+        ref = ref.loc[ref["county"].isin(counties)]
+    out: dict[str, pd.DataFrame] = {}
+    for level in ("district", "county", "region"):
+        out[level] = part.participation_by_area(filtered, ref, level)
+    ev = events
+    if event_ids:
+        ev = events.loc[events["event_id"].isin(event_ids)]
+    out["event"] = part.participation_by_event(filtered, ev)
+    labels = dict(zip(events["event_id"], events["label"]))
+    dates = dict(zip(events["event_id"], events["start_date"]))
+    comp = filtered.assign(
+        event=filtered["event_id"].map(labels),
+        date=filtered["event_id"].map(dates),
+        cd_code=filtered["geoid"].map(
+            dict(zip(reference["geoid"], reference["cd_code"]))
+        ),
+        team_status=filtered["team_status"].map(part.STATUS_LABELS),
+    )
+    cols = [
+        "event_id",
+        "event",
+        "date",
+        "geoid",
+        "cd_code",
+        "name",
+        "district_type",
+        "county",
+        "ccsesa_region",
+        "team_status",
+        "n_people",
+        "role_completeness",
+        *[f"role_{r}" for r in part.ROLES],
+        "missing_roles",
+    ]
+    out["completeness"] = comp[cols].sort_values(
+        ["date", "event_id", "ccsesa_region", "county", "name"], ignore_index=True
+    )
+    if include_contacts and matched is not None:
+        people = matched.loc[matched["match_status"] == "matched"]
+        if event_ids:
+            people = people.loc[people["event_id"].isin(event_ids)]
+        keep = set(filtered["geoid"]) if (regions or counties) else None
+        if keep is not None:
+            people = people.loc[people["geoid"].isin(keep)]
+        ref_name = dict(zip(reference["geoid"], reference["name"]))
+        people = people.assign(
+            event=people["event_id"].map(labels),
+            district=people["geoid"].map(ref_name),
+        )
+        base = ["event_id", "event", "geoid", "district", "role", "status"]
+        contact = contact_columns(people.columns)
+        out["contacts"] = people[
+            [c for c in base if c in people] + contact
+        ].reset_index(drop=True)
+    return out
