@@ -60,6 +60,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import platformdirs
 from sqlalchemy import (
@@ -279,10 +280,10 @@ def _now() -> datetime:
 
 
 def _json_default(obj: Any) -> Any:
-    if hasattr(obj, "item") and callable(obj.item):  # numpy scalar
-        return obj.item()
-    if hasattr(obj, "tolist") and callable(obj.tolist):  # numpy array
+    if isinstance(obj, np.ndarray):
         return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
     if isinstance(obj, (datetime, date, pd.Timestamp)):
         return obj.isoformat()
     if obj is pd.NA:
@@ -673,8 +674,6 @@ class Workspace:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA busy_timeout = 30000")
-            if not memory:
-                cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA foreign_keys = ON")
             cur.close()
@@ -722,30 +721,19 @@ class Workspace:
                 del _WORKSPACES[self.url]
 
     def _migrate(self) -> None:
+        # Check first, read-only: a database we refuse is left exactly as it was.
+        with self._engine.connect() as conn, conn.begin():
+            self._schema_state(conn)
+        if self._sqlite and not self.location().startswith("in-memory"):
+            raw = self._engine.raw_connection()  # outside any transaction
+            try:
+                raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # persistent
+            finally:
+                raw.close()
         with self._write_unbumped() as conn:
-            insp = inspect(conn)
-            tables = set(insp.get_table_names())
-            if "schema_migrations" not in tables:
-                if tables:
-                    raise WorkspaceError(
-                        f"{self.location()} is a database but not an LMI workspace "
-                        f"(it has tables {', '.join(sorted(tables)[:5])}). Point "
-                        f"{ENV_WORKSPACE_DIR} or {ENV_WORKSPACE_URL} elsewhere."
-                    )
+            current = self._schema_state(conn)
+            if current == 0:
                 schema_migrations.create(conn)
-                current = 0
-            else:
-                current = conn.execute(
-                    select(func.max(schema_migrations.c.version))
-                ).scalar_one()
-                current = int(current or 0)
-            if current > SCHEMA_VERSION:
-                raise WorkspaceError(
-                    f"The workspace at {self.location()} was saved by a newer "
-                    f"version of the app (schema {current}; this version reads up "
-                    f"to {SCHEMA_VERSION}). Upgrade the app; the workspace was "
-                    f"not changed."
-                )
             for step in MIGRATIONS:
                 if step.version <= current:
                     continue
@@ -757,6 +745,30 @@ class Workspace:
                         applied_at=_now(),
                     )
                 )
+
+    def _schema_state(self, conn: Connection) -> int:
+        """Schema version of the database (0 = empty); raises if we must not touch it."""
+        tables = set(inspect(conn).get_table_names())
+        if "schema_migrations" not in tables:
+            if tables:
+                raise WorkspaceError(
+                    f"{self.location()} is a database but not an LMI workspace "
+                    f"(it has tables {', '.join(sorted(tables)[:5])}). Point "
+                    f"{ENV_WORKSPACE_DIR} or {ENV_WORKSPACE_URL} elsewhere."
+                )
+            return 0
+        current = conn.execute(
+            select(func.max(schema_migrations.c.version))
+        ).scalar_one()
+        current = int(current or 0)
+        if current > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"The workspace at {self.location()} was saved by a newer "
+                f"version of the app (schema {current}; this version reads up "
+                f"to {SCHEMA_VERSION}). Upgrade the app; the workspace was "
+                f"not changed."
+            )
+        return current
 
     @contextmanager
     def _write_unbumped(self) -> Iterator[Connection]:
@@ -1332,7 +1344,12 @@ class Workspace:
                         "n_rows": len(idx),
                         "row_indexes": idx,
                         "source_rows": [
-                            _plain(v) for v in _col(grp, "source_row").tolist()
+                            _plain(v)
+                            for v in (
+                                grp["source_row"]
+                                if "source_row" in grp.columns
+                                else pd.Series(idx) + 2
+                            ).tolist()
                         ],
                         "matched_name": _first(grp, "matched_name"),
                         "runner_up": _first(grp, "runner_up"),
