@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 import json
 import shutil
+from types import SimpleNamespace
 from importlib import metadata
 from pathlib import Path
 
@@ -343,9 +344,121 @@ def map_html_standalone(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+# ------------------------------------------------------- compact geometry encoding
+# Statewide, folium's GeoJSON spends ~20 characters per vertex ("[-122.1234,37.1234],").
+# Each ring is sent instead as a Google encoded polyline (the `polyline` package,
+# ~4-5 characters per vertex at 4 decimals) and decoded in the browser by the small
+# function below before Leaflet sees the data: same features, ids and properties.
+_DECODER_JS = (
+    "var lmiDecode=window.lmiDecode||(window.lmiDecode=function(fc){"
+    "var f=Math.pow(10,fc.precision||5);"
+    "function d(s){var a=[],i=0,la=0,lo=0;while(i<s.length){var b,h=0,r=0;"
+    "do{b=s.charCodeAt(i++)-63;r|=(b&31)<<h;h+=5}while(b>=32);la+=(r&1)?~(r>>1):(r>>1);"
+    "h=0;r=0;do{b=s.charCodeAt(i++)-63;r|=(b&31)<<h;h+=5}while(b>=32);"
+    "lo+=(r&1)?~(r>>1):(r>>1);a.push([lo/f,la/f])}return a}"
+    "fc.features.forEach(function(x){var g=x.geometry;if(!g)return;"
+    "if(g.type==='Polygon'||g.type==='MultiLineString')g.coordinates=g.coordinates.map(d);"
+    "else if(g.type==='MultiPolygon')g.coordinates=g.coordinates.map(function(p){"
+    "return p.map(d)});else if(g.type==='LineString')g.coordinates=d(g.coordinates);});"
+    "return fc;});\n"
+)
+
+
+def _encode_geometry(geom, precision: int) -> dict:
+    import polyline
+
+    def ring(coords) -> str:
+        return polyline.encode([(y, x) for x, y in coords], precision)
+
+    if geom.geom_type == "Polygon":
+        rings = [geom.exterior, *geom.interiors]
+        return {"type": "Polygon", "coordinates": [ring(r.coords) for r in rings]}
+    if geom.geom_type == "MultiPolygon":
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [
+                [ring(r.coords) for r in (p.exterior, *p.interiors)] for p in geom.geoms
+            ],
+        }
+    if geom.geom_type == "GeometryCollection":  # keep only the areal parts
+        parts = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        from shapely.geometry import MultiPolygon
+
+        polys = [q for g in parts for q in getattr(g, "geoms", [g])]
+        return _encode_geometry(MultiPolygon(polys), precision)
+    raise ValueError(f"cannot encode a {geom.geom_type} for the map")
+
+
+def encode_features(frame: gpd.GeoDataFrame, properties: pd.DataFrame,
+                    precision: int) -> dict:
+    """A FeatureCollection whose rings are encoded polylines (see ``lmiDecode``).
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        n polygons in EPSG:4326; ``geoid`` becomes each feature's ``id``.
+    properties : pandas.DataFrame
+        n rows of JSON-ready properties (already HTML-escaped where shown).
+    precision : int
+        Decimal places kept (4 ≈ 11 m, 5 ≈ 1 m).
+    """
+    records = properties.to_dict("records")
+    features = [
+        {
+            "type": "Feature",
+            "id": str(geoid),
+            "properties": props,
+            "geometry": _encode_geometry(geom, precision),
+        }
+        for geoid, props, geom in zip(frame["geoid"], records, frame.geometry)
+    ]
+    bounds = frame.total_bounds
+    return {
+        "type": "FeatureCollection",
+        "precision": precision,
+        "bbox": [float(v) for v in bounds],
+        "features": features,
+    }
+
+
+class _DecodingTemplate:
+    """Wraps GeoJson's template: the embedded data goes through ``lmiDecode``."""
+
+    def __init__(self, inner):
+        self._inner = inner
+        self.module = SimpleNamespace(script=self._script)
+
+    def render(self, **kwargs):  # pragma: no cover - used by folium only on error
+        return self._inner.render(**kwargs)
+
+    def _script(self, this, kwargs=None):
+        js = self._inner.module.script(this, kwargs or {})
+        call = f"{this.get_name()}_add("
+        start = js.index(call)
+        end = js.index("\n", start)
+        line = js[start:end].rstrip()
+        if not line.endswith(");"):
+            raise RuntimeError("unexpected folium GeoJson template")
+        line = f"{call}lmiDecode({line[len(call):-2]}));"
+        # folium parses element scripts as Jinja templates again: an encoded ring
+        # may hold "{{", so write the second brace as a JSON string escape.
+        line = line.replace("{{", "{\\u007b")
+        return _DECODER_JS + js[:start] + line + js[end:]
+
+
+class CompactGeoJson(folium.GeoJson):
+    """``folium.GeoJson`` for :func:`encode_features` data (decoded in the browser)."""
+
+    _template = _DecodingTemplate(folium.GeoJson._template)
+
+    def _get_self_bounds(self):
+        minx, miny, maxx, maxy = self.data["bbox"]
+        return [[miny, minx], [maxy, maxx]]
+
+
 # ------------------------------------------------------------------------ the map
-def _feature_collection(frame: gpd.GeoDataFrame) -> dict:
-    """GeoJSON with trimmed, HTML-escaped properties and ``id`` = geoid."""
+def _feature_collection(frame: gpd.GeoDataFrame, precision: int) -> dict:
+    """Encoded features with trimmed, HTML-escaped properties and ``id`` = geoid."""
     props = pd.DataFrame(
         {
             "n": frame["name"].astype(str).map(html.escape),
@@ -355,11 +468,7 @@ def _feature_collection(frame: gpd.GeoDataFrame) -> dict:
             "m": frame["measure_label"].astype(str).map(html.escape),
         }
     )
-    geo = gpd.GeoDataFrame(props, geometry=frame.geometry.to_numpy(), crs=frame.crs)
-    data = json.loads(geo.to_json(drop_id=True, to_wgs84=False))
-    for feature, geoid in zip(data["features"], frame["geoid"].astype(str)):
-        feature["id"] = geoid
-    return data
+    return encode_features(frame, props, precision)
 
 
 def _style(fill: str, *, weight: float, opacity: float, color: str) -> dict:
@@ -371,8 +480,8 @@ def _style(fill: str, *, weight: float, opacity: float, color: str) -> dict:
     }
 
 
-def _add_geojson(group, frame, *, weight, opacity, color, selected, name):
-    data = _feature_collection(frame)
+def _add_geojson(group, frame, *, weight, opacity, color, selected, name, precision):
+    data = _feature_collection(frame, precision)
     fills = dict(zip(frame["geoid"].astype(str), frame["fill_color"].astype(str)))
 
     def style_function(feature):
@@ -381,7 +490,7 @@ def _add_geojson(group, frame, *, weight, opacity, color, selected, name):
             return _style(fills[gid], weight=3.5, opacity=0.95, color="#d62728")
         return _style(fills[gid], weight=weight, opacity=opacity, color=color)
 
-    folium.GeoJson(
+    CompactGeoJson(
         data,
         name=name,
         style_function=style_function,
@@ -407,6 +516,7 @@ def build_map(
     tiles: bool = False,
     height: int | str = "100%",
     outlines: gpd.GeoDataFrame | None = None,
+    precision: int = 4,
 ) -> folium.Map:
     """The participation map: one toggleable layer per district type and COEs.
 
@@ -437,6 +547,9 @@ def build_map(
         Map height (pixels or CSS length).
     outlines : geopandas.GeoDataFrame, optional
         County outlines drawn on top, not interactive (default: ``counties``).
+    precision : int, default 4
+        Coordinate decimals sent to the browser (the level of detail's
+        ``decimals``, see :data:`geodata.simplify.LEVELS`).
 
     Returns
     -------
@@ -472,13 +585,16 @@ def build_map(
             color=color,
             selected=selected_geoid,
             name=name,
+            precision=precision,
         )
         group.add_to(m)
     outlines = counties if outlines is None else outlines
     if not outlines.empty:
         outline = folium.FeatureGroup(name="County outlines", show=True, control=True)
-        folium.GeoJson(
-            json.loads(outlines[["geometry"]].to_json(drop_id=True)),
+        CompactGeoJson(
+            encode_features(
+                outlines, pd.DataFrame(index=range(len(outlines))), precision
+            ),
             style_function=lambda f: {"fill": False, "color": "#333333", "weight": 1.2},
             interactive=False,
         ).add_to(outline)
