@@ -450,6 +450,11 @@ def participation_tables(
         Add the ``"contacts"`` table (one row per matched roster person of the
         selection with name, email and phone where the roster has them).
 
+    Raises
+    ------
+    ValueError
+        If a region is not 1-11 or a county is not one of the 58.
+
     Returns
     -------
     dict of str to pandas.DataFrame
@@ -461,6 +466,20 @@ def participation_tables(
     """
     from loaders import participation as part
 
+    known_regions = {int(r) for r in reference["ccsesa_region"].unique()}
+    for r in regions or []:
+        if int(r) not in known_regions:
+            raise ValueError(
+                f"Region {r!r} is not a CCSESA service region; choose one of "
+                f"{min(known_regions)}-{max(known_regions)}."
+            )
+    known_counties = set(reference["county"])
+    for c in counties or []:
+        if c not in known_counties:
+            raise ValueError(
+                f"County {c!r} is not one of California's 58 counties (give its "
+                "name without 'County', e.g. 'Alameda')."
+            )
     filtered = part.filter_teams(
         teams, reference, event_ids=event_ids, regions=regions, counties=counties
     )

@@ -1,0 +1,342 @@
+"""Export page: print-ready maps, the interactive map as one file, and tables.
+
+The selection starts from the Map page's (``map_measure``, ``map_events``,
+``map_event``, ``map_region``, ``map_county``, ``map_types``; see
+:mod:`dashboard.state`) and can be changed here. Every file is built by the same
+functions as ``lmi-dashboard export`` (:mod:`geodata.staticmap`,
+:mod:`loaders.exports`) from the selection on screen at the moment of the
+click: download buttons run no script (``on_click="ignore"``), so a download
+never resets the page or the selection. Map files never carry personal data;
+tables carry names, emails and phones only when "Include contact details" is
+ticked.
+
+Other pages can offer extra tables here (venue plans, invite lists) by putting
+a ``{sheet name: DataFrame}`` dict in ``st.session_state["export_extra_tables"]``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from geodata import mapview, staticmap
+from loaders import exports
+
+ALL = "All"
+MAP_KEYS = (
+    "map_measure",
+    "map_events",
+    "map_event",
+    "map_region",
+    "map_county",
+    "map_types",
+    "map_regions",
+    "map_counties",
+)
+TYPE_OPTIONS = {
+    "unified": "Unified",
+    "elementary": "Elementary",
+    "secondary": "High school",
+    "coe": "County offices (COE)",
+}
+WIDTHS = {
+    2400: "2400 px (8 in at 300 dpi)",
+    3600: "3600 px (12 in)",
+    4800: "4800 px (16 in)",
+}
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTRA_TABLES_KEY = "export_extra_tables"
+
+
+def _first(value):
+    """A scalar from a Map-page value that may be a list (``map_regions``)."""
+    if isinstance(value, (list, tuple)):
+        return value[0] if len(value) == 1 else None
+    return value
+
+
+def _defaults(event_ids: list[str], with_data: list[str]) -> None:
+    """Start from the Map page's selection (or sensible defaults) once."""
+    ss = st.session_state
+    for key in MAP_KEYS:  # keep the Map page's choices alive across pages
+        if key in ss:
+            ss[key] = ss[key]
+    measure = ss.get("map_measure", "events_attended")
+    ss.setdefault(
+        "export_measure", measure if measure in mapview.MEASURES else "events_attended"
+    )
+    events = [e for e in (ss.get("map_events") or []) if e in event_ids]
+    ss.setdefault("export_events", events)
+    event = ss.get("map_event")
+    ss.setdefault(
+        "export_event",
+        event if event in event_ids else (with_data or event_ids or [None])[0],
+    )
+    region = _first(ss.get("map_region", ss.get("map_regions", ALL)))
+    ss.setdefault("export_region", int(region) if region not in (None, ALL) else ALL)
+    county = _first(ss.get("map_county", ss.get("map_counties", ALL)))
+    ss.setdefault("export_county", county or ALL)
+    types = [
+        t for t in (ss.get("map_types") or list(TYPE_OPTIONS)) if t in TYPE_OPTIONS
+    ]
+    ss.setdefault("export_types", types)
+    ss.setdefault("export_contacts", False)
+    ss.setdefault("export_width", 2400)
+    ss.setdefault("export_table", "district")
+
+
+def _on_region_change() -> None:
+    st.session_state["export_county"] = ALL
+
+
+@st.cache_data(show_spinner="Drawing the preview…", max_entries=16)
+def _preview_png(key: str, _teams: pd.DataFrame, _events, request) -> bytes:
+    # Same layout as the exported PNG (same print width in inches), lower dpi.
+    return staticmap.participation_map_bytes(
+        _teams, _events, request, "png", width_px=1200, dpi=150
+    )
+
+
+def _roster_key(matched: pd.DataFrame) -> str:
+    """Content hash of the roster (preview cache key)."""
+    hashed = pd.util.hash_pandas_object(matched, index=False).to_numpy()
+    return f"{len(matched)}-{int(hashed.sum()) & 0xFFFFFFFFFFFF:x}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
+
+
+def render() -> None:
+    ref = state.reference()
+    events = state.events()
+    matched, source_label = state.matched_roster()
+    teams = state.teams(matched)
+    content_key = _roster_key(matched)
+    event_ids = list(events["event_id"])
+    labels = dict(zip(events["event_id"], events["label"]))
+    with_data = [e for e in event_ids if e in set(teams["event_id"])]
+    _defaults(event_ids, with_data)
+
+    st.title("Export maps and tables")
+    st.caption(
+        f"Roster: **{source_label}** · {len(matched):,} roster rows. Files are "
+        "made from the selection below when you click a download button; the "
+        "page and your choices stay as they are."
+    )
+
+    # ------------------------------------------------------------- selection
+    left, right = st.columns(2)
+    with left:
+        st.radio(
+            "Measure",
+            list(mapview.MEASURES),
+            format_func=mapview.MEASURES.get,
+            key="export_measure",
+        )
+        measure = st.session_state["export_measure"]
+        if measure == "events_attended":
+            st.multiselect(
+                "Events (none = all events)",
+                event_ids,
+                format_func=lambda e: labels.get(e, e),
+                key="export_events",
+            )
+            chosen_events = tuple(st.session_state["export_events"])
+        else:
+            st.selectbox(
+                "Event",
+                event_ids,
+                format_func=lambda e: (
+                    labels.get(e, e) + ("" if e in with_data else " (no roster data)")
+                ),
+                key="export_event",
+            )
+            chosen_events = (st.session_state["export_event"],)
+    with right:
+        st.selectbox(
+            "CCSESA region",
+            [ALL, *range(1, 12)],
+            format_func=lambda r: "All California" if r == ALL else f"Region {r}",
+            key="export_region",
+            on_change=_on_region_change,
+        )
+        region = st.session_state["export_region"]
+        in_region = ref if region == ALL else ref.loc[ref["ccsesa_region"] == region]
+        county_options = [ALL, *sorted(in_region["county"].unique())]
+        if st.session_state["export_county"] not in county_options:
+            st.session_state["export_county"] = ALL
+        st.selectbox(
+            "County",
+            county_options,
+            format_func=lambda c: "All counties" if c == ALL else c,
+            key="export_county",
+        )
+        county = st.session_state["export_county"]
+        st.multiselect(
+            "District types",
+            list(TYPE_OPTIONS),
+            format_func=TYPE_OPTIONS.get,
+            key="export_types",
+        )
+        st.selectbox(
+            "Image width (PNG, 300 dpi)",
+            list(WIDTHS),
+            format_func=WIDTHS.get,
+            key="export_width",
+        )
+
+    request = staticmap.MapRequest(
+        measure=measure,
+        event_ids=tuple(e for e in chosen_events if e),
+        region=None if region == ALL else int(region),
+        county=None if county == ALL else county,
+        district_types=tuple(st.session_state["export_types"]) or staticmap.ALL_TYPES,
+    )
+    try:
+        request = request.checked(events)
+    except ValueError as exc:
+        st.info(str(exc))
+        return
+    area = (
+        f"{county} County"
+        if request.county
+        else f"Region {request.region}"
+        if request.region
+        else "California"
+    )
+    event_part = (
+        labels.get(request.mapped_events[0], "")
+        if len(request.mapped_events) == 1
+        else f"{len(request.mapped_events) or 'all'} events"
+    )
+    stem = _slug(f"ca-lmi {measure} {event_part} {area} {date.today():%Y-%m-%d}")
+
+    # ------------------------------------------------------------------- map
+    st.subheader("Map")
+    try:
+        preview = _preview_png(content_key, teams, events, request)
+    except ValueError as exc:
+        st.error(f"The map could not be drawn: {exc}")
+        preview = None
+    if preview is not None:
+        st.image(
+            preview,
+            caption="Preview of the exported map (the PNG has the full resolution).",
+            width=640,
+        )
+    width_px = int(st.session_state["export_width"])
+
+    def map_file(fmt: str):
+        def make() -> bytes:
+            return staticmap.participation_map_bytes(
+                teams, events, request, fmt, width_px=width_px, dpi=300
+            )
+
+        return make
+
+    cols = st.columns(4)
+    for col, fmt, label in zip(
+        cols,
+        ("png", "svg", "pdf", "html"),
+        ("PNG image", "SVG (vector)", "PDF (print)", "Interactive HTML"),
+    ):
+        col.download_button(
+            f"Download {label}",
+            data=map_file(fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=MIME[fmt],
+            on_click="ignore",
+            key=f"export_dl_{fmt}",
+            icon=":material/download:",
+        )
+    st.caption(
+        "High school districts are drawn hatched in their colour over the "
+        "elementary districts they serve; county offices with a team as squares. "
+        "Map files never contain names or contact details."
+    )
+
+    # ---------------------------------------------------------------- tables
+    st.subheader("Tables")
+    st.checkbox(
+        "Include contact details (names, emails, phone numbers)",
+        key="export_contacts",
+        help="Off by default. Only tables ever carry contact details, never maps.",
+    )
+    include_contacts = bool(st.session_state["export_contacts"])
+    try:
+        tables = exports.participation_tables(
+            teams,
+            ref,
+            events,
+            event_ids=list(request.event_ids) or None,
+            regions=[request.region] if request.region else None,
+            counties=[request.county] if request.county else None,
+            matched=matched,
+            include_contacts=include_contacts,
+        )
+    except ValueError as exc:
+        st.error(f"The tables could not be built: {exc}")
+        return
+    named = {exports.TABLE_NAMES[k]: v for k, v in tables.items()}
+    extra = st.session_state.get(EXTRA_TABLES_KEY) or {}
+    for name, frame in extra.items():
+        if isinstance(frame, pd.DataFrame):
+            named[str(name)] = frame
+    options = list(named)
+    if st.session_state["export_table"] not in options:
+        st.session_state["export_table"] = options[0]
+    st.selectbox(
+        "Table",
+        options,
+        format_func=lambda n: f"{n} ({len(named[n]):,} rows)",
+        key="export_table",
+    )
+    shown = named[st.session_state["export_table"]]
+    st.dataframe(
+        exports.prepare_table(shown, include_contacts=include_contacts),
+        hide_index=True,
+        use_container_width=True,
+        height=280,
+    )
+    table_name = st.session_state["export_table"]
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        f"Download CSV: {table_name}",
+        data=lambda: exports.table_csv_bytes(shown, include_contacts=include_contacts),
+        file_name=f"{stem}-{_slug(table_name)}.csv",
+        mime=MIME["csv"],
+        on_click="ignore",
+        key="export_dl_csv",
+        icon=":material/download:",
+    )
+    c2.download_button(
+        f"Download XLSX: all {len(named)} tables",
+        data=lambda: exports.tables_xlsx_bytes(
+            named, include_contacts=include_contacts
+        ),
+        file_name=f"{stem}.xlsx",
+        mime=MIME["xlsx"],
+        on_click="ignore",
+        key="export_dl_xlsx",
+        icon=":material/download:",
+    )
+    if include_contacts:
+        st.warning(
+            "Contact details are included: keep these files to the people who "
+            "need them."
+        )
+
+
+render()
