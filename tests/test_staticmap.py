@@ -1,0 +1,212 @@
+"""Static maps (PNG/SVG/PDF) and the standalone HTML map, re-read after writing."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from geodata import staticmap
+from geodata.staticmap import MapRequest, participation_map_bytes, render_static_map
+from tests.test_exports import EVENTS_USED, sample_matched
+
+
+def png_header(data: bytes) -> tuple[int, int, float | None]:
+    """Width, height (IHDR) and dots per inch (pHYs) read from the PNG bytes."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, width, height, dpi = 8, None, None, None
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", body[:8])
+        elif kind == b"pHYs":
+            ppu_x, _, unit = struct.unpack(">IIB", body)
+            assert unit == 1  # pixels per metre
+            dpi = ppu_x * 0.0254
+        elif kind == b"IDAT":
+            break
+        pos += 12 + length
+    return width, height, dpi
+
+
+@pytest.fixture(scope="module")
+def teams(reference):
+    from loaders.participation import teams_by_event
+
+    return teams_by_event(sample_matched(reference))
+
+
+@pytest.fixture(scope="module")
+def events():
+    from loaders.events import load_events
+
+    return load_events()
+
+
+@pytest.fixture(scope="module")
+def region4():
+    return MapRequest("completeness", (EVENTS_USED[1],), region=4)
+
+
+@pytest.fixture(scope="module")
+def statewide_png(teams, events):
+    return participation_map_bytes(
+        teams, events, MapRequest("events_attended", EVENTS_USED), "png"
+    )
+
+
+# ----------------------------------------------------------------- formats
+def test_statewide_png_is_2400_px_at_300_dpi(statewide_png):
+    width, height, dpi = png_header(statewide_png)
+    assert width == 2400
+    assert height > width  # California is taller than wide
+    assert dpi == pytest.approx(300, abs=0.05)
+
+
+def test_png_width_option(teams, events, region4):
+    data = participation_map_bytes(teams, events, region4, "png", width_px=3000)
+    width, _, dpi = png_header(data)
+    assert width == 3000 and dpi == pytest.approx(300, abs=0.05)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.size[0] == 3000
+        assert im.info["dpi"][0] == pytest.approx(300, abs=0.05)
+
+
+def test_svg_parses(teams, events, region4):
+    data = participation_map_bytes(teams, events, region4, "svg")
+    root = ET.fromstring(data)
+    assert root.tag.endswith("svg")
+    assert float(root.get("width").removesuffix("pt")) == pytest.approx(8 * 72)
+
+
+def test_pdf_parses(teams, events, region4):
+    data = participation_map_bytes(teams, events, region4, "pdf")
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert float(box.width) == pytest.approx(8 * 72)
+
+
+def test_html_is_standalone_and_holds_every_drawn_district(
+    teams, events, region4, reference
+):
+    text = participation_map_bytes(teams, events, region4, "html").decode("utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html")
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", text)
+    from geodata import mapview, simplify
+
+    districts, counties = simplify.web_layers("region")
+    drawn, drawn_counties, _ = mapview.drill_view(districts, counties, region=4)
+    assert len(drawn) > 50
+    missing = [g for g in drawn["geoid"] if f'"{g}"' not in text]
+    assert not missing, missing[:5]
+    assert all(f'"{g}"' in text for g in drawn_counties["geoid"])
+    assert "Role completeness of district teams: CCSESA Region 4" in text
+    assert staticmap.SOURCE_LINE in text
+
+
+def test_unknown_format_is_refused(teams, events, region4):
+    with pytest.raises(ValueError, match="png, svg, pdf or html"):
+        participation_map_bytes(teams, events, region4, "gif")
+
+
+# ------------------------------------------------------------ what is drawn
+@pytest.fixture(scope="module")
+def region4_figure(teams, events, region4):
+    return staticmap.participation_figure(teams, events, region4)
+
+
+def test_crop_to_region_with_inset(region4_figure, counties):
+    fig = region4_figure
+    assert len(fig.axes) == 3  # map, legend, California inset
+    ax = fig.axes[0]
+    region = counties.loc[counties["ccsesa_region"] == 4].to_crs(staticmap.STATIC_CRS)
+    x0, y0, x1, y1 = region.total_bounds
+    vx0, vx1 = ax.get_xlim()
+    vy0, vy1 = ax.get_ylim()
+    assert vx0 <= x0 and vx1 >= x1 and vy0 <= y0 and vy1 >= y1
+    assert (vx1 - vx0) < 2.5 * (x1 - x0)  # cropped, not statewide
+    texts = {t.get_text() for t in ax.texts}
+    assert {"Alameda", "Contra Costa", "San Francisco"} <= texts
+    inset = fig.axes[2]
+    assert inset.get_title() == "CCSESA Region 4"
+
+
+def test_high_school_districts_hatched_over_elementary(region4_figure):
+    ax = region4_figure.axes[0]
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    assert hatched and all(c.get_hatch() == "////" for c in hatched)
+    labels = [t.get_text() for t in region4_figure.axes[1].get_legend().get_texts()]
+    assert any("High school district" in t for t in labels)
+    assert "4 of 4 roles (complete)" in labels
+    assert "No team from this district" in labels
+    # the "no data" class is only listed when some district falls in it
+    assert not any(t.startswith("No data") for t in labels)
+
+
+def test_text_of_the_map(region4_figure):
+    texts = [t.get_text() for t in region4_figure.texts]
+    assert texts[0] == "Role completeness of district teams: CCSESA Region 4"
+    assert texts[1].startswith("2015 Bay Area regional convening (2015-12-14")
+    assert texts[-1] == staticmap.SOURCE_LINE
+
+
+def test_venues_and_coe_squares(region4_figure):
+    ax = region4_figure.axes[0]
+    annotated = {t.get_text() for t in ax.texts}
+    assert "Emeryville" in annotated  # venue city of the event
+    markers = [c for c in ax.collections if c.get_offsets().shape[0] > 0]
+    sizes = sorted(c.get_offsets().shape[0] for c in markers)
+    assert 1 in sizes  # one COE with a team (Alameda) and one venue
+
+
+def test_no_personal_data_in_map_files(teams, events, region4):
+    text = participation_map_bytes(teams, events, region4, "html").decode()
+    assert "Placeholder Person" not in text and "@example.org" not in text
+    assert "<script>alert" not in text
+
+
+def test_render_checks_its_input(districts, counties):
+    with pytest.raises(ValueError, match="fill_color"):
+        render_static_map(districts, counties, [], title="x")
+    with pytest.raises(ValueError, match="CCSESA"):
+        staticmap.select_area(counties, region=12)
+    with pytest.raises(ValueError, match="58 counties"):
+        staticmap.select_area(counties, county="Atlantis")
+    sel = staticmap.select_area(counties, county="alameda county")
+    assert sel.label == "Alameda County" and sel.county_fips == ("06001",)
+
+
+def test_request_checks(events):
+    with pytest.raises(ValueError, match="one event"):
+        MapRequest("completeness").checked(events)
+    with pytest.raises(ValueError, match="Unknown event"):
+        MapRequest("events_attended", ("NOPE",)).checked(events)
+    with pytest.raises(ValueError, match="Unknown measure"):
+        MapRequest("bogus").checked(events)
+
+
+def test_render_from_plain_frames_without_measure_columns(districts, counties):
+    """The renderer needs only fill_color: any caller's colours are drawn."""
+    d = districts.loc[districts["county"] == "Alpine"].assign(fill_color="#41b6c4")
+    fig = render_static_map(
+        d,
+        counties,
+        [("Shown", "#41b6c4")],
+        title="Alpine",
+        county="Alpine",
+        show_regions=False,
+        width_px=900,
+        dpi=150,
+    )
+    width, _, dpi = png_header(staticmap.figure_bytes(fig, "png"))
+    assert width == 900 and dpi == pytest.approx(150, abs=0.05)
