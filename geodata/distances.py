@@ -1,0 +1,381 @@
+"""Distances between teams and venues: great-circle miles / km and drive time.
+
+Every cost matrix in the siting code comes from a *distance source*: any object
+with a ``units`` attribute and a ``cost_matrix(origins, destinations)`` method
+(see :class:`DistanceSource`). Two sources ship here:
+
+:class:`GreatCircle`
+    Haversine distance on a sphere of the Earth's mean radius, in miles or km.
+:class:`EstimatedDriveTime`
+    Minutes of driving estimated from the great-circle distance with a circuity
+    factor and an average road speed (numbers and sources in its docstring).
+
+A road-network router (OSRM, Valhalla, a precomputed table...) plugs in by
+implementing the same two members; :func:`validate_cost_matrix` then checks what
+it returns (shape, no NaN, no infinity, no negative value) before any model uses
+it.
+
+Points are given as latitude / longitude in WGS84 degrees (EPSG:4326), either as
+an ``(n, 2)`` array of ``(lat, lon)`` pairs or as a frame with ``lat`` and
+``lon`` columns (the layout of :func:`geodata.boundaries.entity_reference` and
+of the candidate venues in :mod:`geodata.gazetteer`).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "AVERAGE_SPEED_MPH",
+    "CIRCUITY_FACTOR",
+    "EARTH_RADIUS_KM",
+    "EARTH_RADIUS_MILES",
+    "KM_PER_MILE",
+    "CostMatrixError",
+    "DistanceSource",
+    "EstimatedDriveTime",
+    "GreatCircle",
+    "as_latlon",
+    "drive_minutes",
+    "haversine_matrix",
+    "validate_cost_matrix",
+]
+
+#: Mean Earth radius (IUGG R1 = 6,371.0088 km), in km and in statute miles.
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_MILE = 1.609344
+EARTH_RADIUS_MILES = EARTH_RADIUS_KM / KM_PER_MILE
+
+#: Road distance / great-circle distance. About 1.2 for road travel in the United
+#: States: Ballou, Rahardja & Sakai (2002), "Selected country circuity factors for
+#: road travel distance estimation", Transportation Research Part A 36(9), give
+#: 1.20 for the US; Newell (1980) reports the same 1.2 for urban networks.
+CIRCUITY_FACTOR = 1.2
+#: Average door-to-door road speed (mph) used to turn road miles into minutes. A
+#: planning assumption, not a measurement: California's usual freeway limit is
+#: 65 mph (Vehicle Code 22349) and trips to a meeting also use city streets and
+#: meet traffic, so 50 mph averages the two. Replace the distance source with a
+#: road router where real drive times matter.
+AVERAGE_SPEED_MPH = 50.0
+
+_UNITS = ("miles", "km")
+
+
+class CostMatrixError(ValueError):
+    """A cost matrix (or the points it is built from) cannot be used."""
+
+
+@runtime_checkable
+class DistanceSource(Protocol):
+    """What the siting models need from a distance or travel-time source.
+
+    Attributes
+    ----------
+    units : str
+        Units of the returned costs, e.g. ``"miles"``, ``"km"`` or ``"minutes"``.
+
+    Notes
+    -----
+    ``cost_matrix(origins, destinations)`` takes ``n`` origins and ``m``
+    destinations (each an ``(k, 2)`` array of ``(lat, lon)`` WGS84 degrees or a
+    frame with ``lat`` / ``lon`` columns) and returns a float64 array of shape
+    ``(n, m)``: finite, non-negative costs in :attr:`units`. Sources should pass
+    their result through :func:`validate_cost_matrix`.
+    """
+
+    units: str
+
+    def cost_matrix(self, origins, destinations) -> np.ndarray:  # pragma: no cover
+        """Return the ``(n, m)`` cost matrix from origins to destinations."""
+        ...
+
+
+def as_latlon(points, *, what: str = "points") -> np.ndarray:
+    """Coerce points to an ``(n, 2)`` float64 array of ``(lat, lon)`` degrees.
+
+    Parameters
+    ----------
+    points : array-like of shape (n, 2) or pandas.DataFrame
+        ``(lat, lon)`` pairs in WGS84 degrees (EPSG:4326), or a frame with
+        ``lat`` and ``lon`` columns.
+    what : str
+        Name used in error messages (``"teams"``, ``"candidate venues"``...).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n, 2)``, dtype float64.
+
+    Raises
+    ------
+    CostMatrixError
+        If the shape is wrong, a coordinate is missing or not a number, or a
+        latitude / longitude is out of range (first offending row named).
+    """
+    if isinstance(points, pd.DataFrame):
+        missing = {"lat", "lon"} - set(points.columns)
+        if missing:
+            raise CostMatrixError(
+                f"{what}: columns {sorted(missing)} are missing; expected 'lat' "
+                "and 'lon' in WGS84 degrees."
+            )
+        labels = points.index
+        arr = np.column_stack(
+            [
+                pd.to_numeric(points["lat"], errors="coerce").to_numpy(float),
+                pd.to_numeric(points["lon"], errors="coerce").to_numpy(float),
+            ]
+        )
+    else:
+        arr = np.asarray(points, dtype=float)
+        if arr.ndim == 1 and arr.size == 2:
+            arr = arr.reshape(1, 2)
+        labels = None
+        if arr.ndim != 2 or arr.shape[1] != 2:
+            raise CostMatrixError(
+                f"{what}: expected an (n, 2) array of (lat, lon) pairs, got shape "
+                f"{arr.shape}."
+            )
+    row_name = (
+        (lambda i: f"row {labels[i]!r}")
+        if labels is not None
+        else (lambda i: f"row {i}")
+    )
+    bad = ~np.isfinite(arr).all(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise CostMatrixError(
+            f"{what}, {row_name(i)}: latitude/longitude missing or not a number "
+            f"({int(bad.sum())} such rows); give WGS84 degrees."
+        )
+    out = (np.abs(arr[:, 0]) > 90) | (np.abs(arr[:, 1]) > 180)
+    if out.any():
+        i = int(np.flatnonzero(out)[0])
+        raise CostMatrixError(
+            f"{what}, {row_name(i)}: ({arr[i, 0]}, {arr[i, 1]}) is not a latitude/"
+            "longitude pair in degrees (lat within ±90, lon within ±180)."
+        )
+    return arr
+
+
+def haversine_matrix(origins, destinations, *, units: str = "miles") -> np.ndarray:
+    """Great-circle distance from every origin to every destination.
+
+    Parameters
+    ----------
+    origins, destinations : array-like of shape (n, 2) / (m, 2) or DataFrame
+        ``(lat, lon)`` in WGS84 degrees (see :func:`as_latlon`).
+    units : {"miles", "km"}
+        Statute miles or kilometres.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n, m)``, float64, on a sphere of radius :data:`EARTH_RADIUS_KM`
+        (error under 0.5 % against the WGS84 ellipsoid).
+
+    Raises
+    ------
+    CostMatrixError
+        For bad coordinates; ValueError for unknown ``units``.
+
+    Examples
+    --------
+    >>> la, sf = (34.0522, -118.2437), (37.7749, -122.4194)
+    >>> round(float(haversine_matrix([la], [sf])[0, 0]))
+    347
+    """
+    if units not in _UNITS:
+        raise ValueError(f"units must be one of {_UNITS}, got {units!r}.")
+    a = np.radians(as_latlon(origins, what="origins"))
+    b = np.radians(as_latlon(destinations, what="destinations"))
+    lat1, lon1 = a[:, :1], a[:, 1:]
+    lat2, lon2 = b[:, 0][None, :], b[:, 1][None, :]
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    radius = EARTH_RADIUS_MILES if units == "miles" else EARTH_RADIUS_KM
+    return 2 * radius * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def drive_minutes(
+    miles,
+    *,
+    circuity: float = CIRCUITY_FACTOR,
+    speed_mph: float = AVERAGE_SPEED_MPH,
+):
+    """Estimated drive time (minutes) for a great-circle distance in miles.
+
+    ``minutes = miles * circuity / speed_mph * 60``, with the defaults
+    :data:`CIRCUITY_FACTOR` (1.2) and :data:`AVERAGE_SPEED_MPH` (50 mph): one hour
+    of driving is about 41.7 great-circle miles, two hours about 83.3.
+
+    Parameters
+    ----------
+    miles : float or numpy.ndarray
+        Great-circle miles (non-negative).
+    circuity, speed_mph : float
+        Road / straight-line ratio (≥ 1) and average speed in mph (> 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Minutes, same shape as ``miles``.
+    """
+    if not circuity >= 1.0:
+        raise ValueError(f"circuity must be at least 1, got {circuity!r}.")
+    if not speed_mph > 0:
+        raise ValueError(f"speed_mph must be positive, got {speed_mph!r}.")
+    return np.asarray(miles, dtype=float) * (circuity / speed_mph * 60.0)
+
+
+def validate_cost_matrix(
+    matrix,
+    n_origins: int | None = None,
+    n_destinations: int | None = None,
+    *,
+    name: str = "cost matrix",
+) -> np.ndarray:
+    """Check a cost matrix before a model uses it.
+
+    Parameters
+    ----------
+    matrix : array-like of shape (n, m)
+        Costs from ``n`` origins (teams) to ``m`` destinations (venues).
+    n_origins, n_destinations : int, optional
+        Expected shape; checked when given.
+    name : str
+        Used in error messages (e.g. ``"drive-time matrix from OSRM"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The matrix as a float64 array (a copy only when conversion is needed).
+
+    Raises
+    ------
+    CostMatrixError
+        If it is not 2-D, has the wrong shape, or holds a NaN, an infinite or a
+        negative value (the message names the first offending cell and counts
+        them all).
+    """
+    try:
+        arr = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise CostMatrixError(f"{name}: values are not numbers ({exc}).") from None
+    if arr.ndim != 2:
+        raise CostMatrixError(f"{name}: expected a 2-D array, got shape {arr.shape}.")
+    expected = (
+        arr.shape[0] if n_origins is None else n_origins,
+        arr.shape[1] if n_destinations is None else n_destinations,
+    )
+    if arr.shape != expected:
+        raise CostMatrixError(
+            f"{name}: shape {arr.shape} does not match {expected[0]} origins "
+            f"(teams) × {expected[1]} destinations (venues)."
+        )
+    for bad, what in (
+        (np.isnan(arr), "missing (NaN)"),
+        (np.isinf(arr), "infinite"),
+        (arr < 0, "negative"),
+    ):
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            raise CostMatrixError(
+                f"{name}: {int(bad.sum())} cell(s) are {what}, first at origin "
+                f"{int(i)}, destination {int(j)}; every team-venue cost must be a "
+                "finite number ≥ 0."
+            )
+    return arr
+
+
+class GreatCircle:
+    """Great-circle (haversine) distance source.
+
+    Parameters
+    ----------
+    units : {"miles", "km"}
+        Units of the cost matrix (default miles).
+
+    Examples
+    --------
+    >>> GreatCircle().cost_matrix([(34.05, -118.24)], [(34.05, -118.24)])
+    array([[0.]])
+    """
+
+    def __init__(self, units: str = "miles") -> None:
+        if units not in _UNITS:
+            raise ValueError(f"units must be one of {_UNITS}, got {units!r}.")
+        self.units = units
+
+    def __repr__(self) -> str:
+        return f"GreatCircle(units={self.units!r})"
+
+    def describe(self) -> str:
+        """One line saying how costs are computed (shown with results)."""
+        return f"great-circle (haversine) distance in {self.units}"
+
+    def cost_matrix(self, origins, destinations) -> np.ndarray:
+        """``(n, m)`` great-circle distances in :attr:`units` (see
+        :func:`haversine_matrix`)."""
+        out = haversine_matrix(origins, destinations, units=self.units)
+        return validate_cost_matrix(out, name=self.describe())
+
+
+class EstimatedDriveTime:
+    """Drive time in minutes estimated from great-circle distance.
+
+    ``minutes = great-circle miles × circuity / speed_mph × 60``.
+
+    Parameters
+    ----------
+    circuity : float
+        Road distance over straight-line distance, default :data:`CIRCUITY_FACTOR`
+        = 1.2 (Ballou, Rahardja & Sakai 2002, US; Newell 1980).
+    speed_mph : float
+        Average door-to-door speed, default :data:`AVERAGE_SPEED_MPH` = 50 mph (a
+        planning assumption between California's 65 mph freeway limit and city
+        driving; not measured).
+
+    Notes
+    -----
+    No congestion, ferries, mountain passes or water crossings: a district across
+    the Golden Gate or over the Sierra is closer here than by road. A road router
+    implementing :class:`DistanceSource` with ``units = "minutes"`` replaces this.
+    """
+
+    units = "minutes"
+
+    def __init__(
+        self,
+        circuity: float = CIRCUITY_FACTOR,
+        speed_mph: float = AVERAGE_SPEED_MPH,
+    ) -> None:
+        drive_minutes(0.0, circuity=circuity, speed_mph=speed_mph)  # validates
+        self.circuity = float(circuity)
+        self.speed_mph = float(speed_mph)
+
+    def __repr__(self) -> str:
+        return (
+            f"EstimatedDriveTime(circuity={self.circuity}, speed_mph={self.speed_mph})"
+        )
+
+    def describe(self) -> str:
+        """One line saying how costs are computed (shown with results)."""
+        return (
+            f"estimated drive time: great-circle miles × {self.circuity:g} "
+            f"circuity at {self.speed_mph:g} mph"
+        )
+
+    def minutes(self, miles):
+        """Minutes for great-circle ``miles`` (array or float)."""
+        return drive_minutes(miles, circuity=self.circuity, speed_mph=self.speed_mph)
+
+    def cost_matrix(self, origins, destinations) -> np.ndarray:
+        """``(n, m)`` estimated drive minutes."""
+        miles = haversine_matrix(origins, destinations, units="miles")
+        return validate_cost_matrix(self.minutes(miles), name=self.describe())
