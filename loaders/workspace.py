@@ -835,7 +835,10 @@ class Workspace:
         meta : mapping, optional
             ``sheet``, ``header_row``, ``column_map``, ``layout_signature`` (stored
             in their own columns) and anything else JSON-serialisable (``notes``,
-            ``unmapped_columns``…), returned by :meth:`load_roster`.
+            ``unmapped_columns``…), returned by :meth:`load_roster`. When both
+            ``column_map`` and ``layout_signature`` are given, the mapping is also
+            remembered for the layout (:meth:`get_column_map`), in the same
+            transaction.
 
         Returns
         -------
@@ -898,6 +901,13 @@ class Workspace:
                     rows_sha256=_sha256(rows_blob),
                 )
             )
+            if column_map is not None and signature is not None:
+                self._upsert(
+                    conn,
+                    column_maps,
+                    {"layout_signature": str(signature)},
+                    {"column_map": values["column_map"], "updated_at": _now()},
+                )
         return int(roster_id)
 
     def _store_file(self, conn: Connection, sha: str, content: bytes) -> None:
@@ -2102,6 +2112,7 @@ def _apply_decisions(rows: pd.DataFrame, decisions: Sequence[Any]) -> pd.DataFra
             rows.loc[idx, col] = value
         rows.loc[idx, "score"] = score
         rows.loc[idx, "runner_up_score"] = float("nan")
-        if "linked_geoids" in rows.columns:
-            rows.loc[idx, "linked_geoids"] = ""
+        for col in ("linked_geoids", "candidate_geoids"):
+            if col in rows.columns:
+                rows.loc[idx, col] = ""
     return rows

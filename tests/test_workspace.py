@@ -180,6 +180,7 @@ def test_roster_round_trip_keeps_dtypes_and_codes(ws):
         "rejected": 1,
     }
     assert ws.original_file(rid) == b"District,Role\nAlameda,Supt\n"
+    assert ws.get_column_map("sig-1") == meta["column_map"]  # remembered
 
 
 def test_list_rosters_counts_and_order(ws):

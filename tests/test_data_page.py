@@ -1,0 +1,304 @@
+"""The Data page through streamlit.testing: upload → preview → save → review →
+confirm, saved rosters (remove with confirmation and undo), aliases, contact
+details, mappings remembered per layout, and errors shown without traceback."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.workspace import SETTING_SHOW_CONTACTS, open_workspace
+
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "data.py")
+INJECT = "data_upload_inject"  # the page's test seam (dashboard/pages/data.py)
+
+ROSTER = (
+    b"District,County,Role,Status,Event,Name,Email\n"
+    b"San Diego Unified,San Diego,Superintendent,Attended,CALMI-2015-SYMP,Ann Example,"
+    b"ann@example.org\n"
+    b"Alameda Unified,Alameda,Trustee,Registered,CALMI-2015-SYMP,Bob Example,\n"
+    b"Foo Bar Valley Schools,,Trustee,Applied,CALMI-2015-SYMP,Cy Example,\n"
+    b"Foo Bar Valley Schools,,CTA chapter president,Applied,CALMI-2015-SYMP,Di Example,\n"
+    b",,Superintendent,Attended,CALMI-2015-SYMP,Ed Example,\n"
+)
+
+
+@pytest.fixture
+def page(workspace_dir):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    yield at
+    open_workspace().close()
+
+
+def _upload(at, data=ROSTER, name="spring.csv"):
+    at.session_state[INJECT] = {"name": name, "data": data}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _section(at, name):
+    at.radio(key="data_section").set_value(name).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at):
+    return [e.value for e in [*at.markdown, *at.caption, *at.info, *at.success]]
+
+
+def test_empty_workspace(page, workspace_dir):
+    assert any(str(workspace_dir) in c.value for c in page.caption)
+    assert any("Nothing uploaded" in c.value for c in page.caption)
+    _section(page, "rosters")
+    assert any(
+        "No roster saved yet — the map shows the built-in demo roster" in i.value
+        for i in page.info
+    )
+    _section(page, "review")
+    assert any("Nothing to review" in s.value for s in page.success)
+    _section(page, "aliases")
+    assert any("No aliases yet" in i.value for i in page.info)
+    assert not page.error
+
+
+def test_upload_preview_save_review_confirm(page):
+    _upload(page)
+    assert _metric(page, "Rows") == "4"
+    assert _metric(page, "Rejected") == "1"
+    matched = int(_metric(page, "Matched"))
+    to_review = int(_metric(page, "Ambiguous")) + int(_metric(page, "Unmatched"))
+    assert (matched, to_review) == (2, 2)
+    table = page.dataframe[0].value
+    assert "person_name" not in table.columns and "email" not in table.columns
+    assert list(table["match_status"]) == [
+        "matched",
+        "matched",
+        *[table["match_status"][2]] * 2,
+    ]
+    # filters
+    page.radio(key="data_preview_filter").set_value("rejected").run()
+    rejected = page.dataframe[0].value
+    assert list(rejected["row"]) == [6]
+    assert "values" not in rejected.columns  # the row's text holds names
+    page.radio(key="data_preview_filter").set_value("matched").run()
+    assert len(page.dataframe[0].value) == 2
+
+    page.button(key="data_save").click().run()
+    assert not page.exception, page.exception
+    assert any("Saved roster" in s.value for s in page.success)
+    ws = open_workspace()
+    listing = ws.list_rosters()
+    assert listing["name"].tolist() == ["spring"]
+    assert (listing["rows"].iloc[0], listing["rejected"].iloc[0]) == (4, 1)
+    assert ws.original_file(int(listing["roster_id"].iloc[0])) == ROSTER
+    assert page.session_state["data_section"] == "review"  # sent to the queue
+
+    # review: one name, two rows; the candidates come from the real reference
+    picks = [s for s in page.selectbox if (s.key or "").startswith("rq_pick_")]
+    assert len(picks) == 1
+    pick = picks[0]
+    assert pick.options[0] == "— choose —"
+    assert pick.options[-1].startswith("✗ Not a California district")
+    search = next(t for t in page.text_input if (t.key or "").startswith("rq_q_"))
+    search.set_value("Alameda Unified").run()
+    pick = next(s for s in page.selectbox if (s.key or "").startswith("rq_pick_"))
+    label = next(o for o in pick.options if o.startswith("Alameda Unified — Alameda"))
+    pick.select(label).run()
+    assert not page.exception, page.exception
+    pending = ws.review_choices()
+    assert set(pending["geoid"]) == {"0601770"} and set(pending["state"]) == {"pending"}
+
+    # the choice survives a restart of the page (a new session)
+    fresh = AppTest.from_file(PAGE, default_timeout=120)
+    fresh.session_state["data_section"] = "review"
+    fresh.run()
+    again = next(s for s in fresh.selectbox if (s.key or "").startswith("rq_pick_"))
+    assert again.value == "0601770"
+
+    confirm = page.button(key="data_review_confirm")
+    assert confirm.label == "Confirm 1 choice"
+    confirm.click().run()
+    assert not page.exception, page.exception
+    assert any("Confirmed 2 rows" in s.value for s in page.success)
+    assert any("Nothing to review" in s.value for s in page.success)
+    rows, _, meta = ws.load_roster(int(listing["roster_id"].iloc[0]))
+    assert meta["counts"]["matched"] == 4
+    assert set(rows.loc[rows["match_method"] == "review", "geoid"]) == {"0601770"}
+    al = ws.list_aliases()
+    assert al["alias"].tolist() == ["Foo Bar Valley Schools"]
+
+    # the alias applies to the next upload automatically
+    _section(page, "upload")
+    _upload(page, ROSTER.replace(b"Ann Example", b"Ann Other"), "summer.csv")
+    assert _metric(page, "Matched") == "4"
+
+
+def test_not_a_california_district(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    pick = next(s for s in page.selectbox if (s.key or "").startswith("rq_pick_"))
+    pick.select(pick.options[-1]).run()
+    page.button(key="data_review_confirm").click().run()
+    assert not page.exception
+    rows = open_workspace().all_rows()
+    foo = rows[rows["entity_name"] == "Foo Bar Valley Schools"]
+    assert set(foo["match_note"]) == {"not a California district"}
+    assert bool(open_workspace().list_aliases()["not_california"].iloc[0])
+
+
+def test_remove_roster_with_confirmation_and_undo(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    _section(page, "rosters")
+    assert _metric(page, "Saved rosters") == "1"
+    assert page.dataframe[0].value["name"].tolist() == ["spring"]
+    page.button(key="data_remove").click().run()
+    assert any("Remove roster" in w.value for w in page.warning)
+    page.button(key="data_remove_no").click().run()  # cancel: nothing happens
+    assert len(open_workspace().list_rosters()) == 1
+    page.button(key="data_remove").click().run()
+    page.button(key="data_remove_yes").click().run()
+    assert not page.exception
+    assert open_workspace().list_rosters().empty
+    assert any("No roster saved yet" in i.value for i in page.info)
+    assert any("Removed roster" in i.value for i in page.info)
+    page.button(key="data_undo_btn").click().run()
+    assert len(open_workspace().list_rosters()) == 1
+    assert any("is back" in s.value for s in page.success)
+    # remove again and empty the trash
+    page.button(key="data_remove").click().run()
+    page.button(key="data_remove_yes").click().run()
+    page.checkbox(key="data_trash_sure").check().run()
+    page.button(key="data_trash_empty").click().run()
+    assert not page.exception
+    assert open_workspace().list_rosters(deleted=True).empty
+
+
+def test_contact_details_only_when_operator_allows(page):
+    _upload(page)
+    assert "person_name" not in page.dataframe[0].value.columns
+    page.toggle(key="data_show_contacts").set_value(True).run()
+    assert open_workspace().get_setting(SETTING_SHOW_CONTACTS) is True
+    table = page.dataframe[0].value
+    assert "Ann Example" in set(table["person_name"])
+
+
+def test_matched_roster_download_has_no_contacts(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    _section(page, "rosters")
+    assert not page.exception
+    ws = open_workspace()
+    rid = int(ws.list_rosters()["roster_id"].iloc[0])
+    assert not [c for c in page.checkbox if c.key == f"data_dl_contacts_{rid}"]
+    from loaders.exports import table_csv_bytes
+
+    rows, _, _ = ws.load_roster(rid)
+    csv = pd.read_csv(io.BytesIO(table_csv_bytes(rows)), dtype=str)
+    assert "person_name" not in csv.columns and "email" not in csv.columns
+
+
+def test_aliases_add_edit_delete(page):
+    _section(page, "aliases")
+    form_inputs = [
+        t for t in page.text_input if t.label == "Alias (as typed in rosters)"
+    ]
+    form_inputs[0].set_value("SDUSD")
+    means = next(s for s in page.selectbox if s.label == "Means")
+    means.select(next(o for o in means.options if o.startswith("San Diego Unified —")))
+    next(b for b in page.button if b.label == "Save alias").click().run()
+    assert not page.exception, page.exception
+    al = open_workspace().list_aliases()
+    assert al["alias"].tolist() == ["SDUSD"] and al["geoid"].tolist() == ["0634320"]
+    shown = page.dataframe[0].value
+    assert shown["means"].iloc[0].startswith("San Diego Unified")
+
+    aid = int(al["alias_id"].iloc[0])
+    page.selectbox(key="data_alias_pick").set_value(aid).run()
+    county = next(s for s in page.selectbox if s.label == "Only in county")
+    county.select("San Diego")
+    next(t for t in page.text_input if t.label == "Note").set_value("board packet")
+    next(b for b in page.button if b.label == "Save alias").click().run()
+    row = open_workspace().list_aliases().iloc[0]
+    assert (row["county"], row["note"]) == ("San Diego", "board packet")
+
+    page.selectbox(key="data_alias_pick").set_value(aid).run()
+    page.button(key=f"data_alias_del_{aid}").click().run()
+    assert open_workspace().list_aliases().empty
+
+
+def test_alias_without_target_is_refused(page):
+    _section(page, "aliases")
+    next(t for t in page.text_input if t.label.startswith("Alias")).set_value("X")
+    next(b for b in page.button if b.label == "Save alias").click().run()
+    assert any("Choose what the alias means" in e.value for e in page.error)
+    assert open_workspace().list_aliases().empty
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("roster.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+        ("roster.xlsx", b"PK\x03\x04 not really a workbook"),
+        ("roster.csv", b""),
+    ],
+)
+def test_bad_file_shows_message_not_traceback(page, name, data):
+    _upload(page, data, name)
+    assert not page.exception
+    assert page.error and name in page.error[0].value
+    assert open_workspace().list_rosters().empty
+
+
+def test_manual_mapping_is_remembered_per_layout(page):
+    odd = b"Org Unit,Job,Event\nSan Diego Unified,Superintendent,CALMI-2015-SYMP\n"
+    _upload(page, odd, "odd.csv")
+    assert page.error  # no column names the district yet: a clear message
+    assert "entity_name" in page.error[0].value
+    page.selectbox(
+        key=next(s.key for s in page.selectbox if s.label == "entity_name")
+    ).select("Org Unit").run()
+    assert not page.error, [e.value for e in page.error]
+    assert _metric(page, "Matched") == "1"
+    page.button(key="data_save").click().run()
+    # same columns, another file: the mapping comes back by itself
+    _section(page, "upload")
+    _upload(page, odd.replace(b"San Diego Unified", b"Alameda Unified"), "odd2.csv")
+    assert not page.error
+    assert any("remembered" in e.label for e in page.expander)
+    assert _metric(page, "Matched") == "1"
+
+
+def test_same_file_twice_warns(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    _section(page, "upload")
+    _upload(page)
+    assert any("already saved" in w.value for w in page.warning)
+    assert page.button(key="data_save").disabled
+    page.checkbox(key="data_save_again").check().run()
+    assert not page.button(key="data_save").disabled
+
+
+def test_roster_text_is_not_rendered_as_markup(page):
+    evil = (
+        b"District,Role,Event\n"
+        b"![x](http://evil.example/p.png) <b>Bold</b> $x$,Superintendent,"
+        b"CALMI-2015-SYMP\n"
+    )
+    _upload(page, evil, "evil.csv")
+    page.button(key="data_save").click().run()
+    item = next(m.value for m in page.markdown if "evil" in m.value)
+    assert "\\!\\[x\\]" in item and "\\<b\\>" in item and "\\$x\\$" in item
+    assert not page.exception
