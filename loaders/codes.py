@@ -312,7 +312,9 @@ def normalize_cd(raw: Any) -> CodeResult:
         if not cds.ok:
             return CodeResult(None, cds.problem)
         return CodeResult(
-            cds.value[:7], None, _join(note, "taken from the 14-digit CDS code")
+            cds.value[:7],
+            None,
+            _join(note, cds.note, "taken from the 14-digit CDS code"),
         )
     if len(digits) == 6:
         digits = "0" + digits

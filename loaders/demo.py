@@ -137,7 +137,7 @@ class _Builder:
         self.rng = np.random.default_rng(seed)
         ref = entity_reference()
         ref = ref.loc[ref["has_boundary"]].sort_values("geoid").reset_index(drop=True)
-        self.ref = ref.set_index("geoid", drop=False)
+        self.ref = {str(r["geoid"]): r for r in ref.astype(object).to_dict("records")}
         self.duplicate_names = set(
             ref.loc[ref["name"].duplicated(keep=False), "name"].tolist()
         )
@@ -245,7 +245,7 @@ class _Builder:
             )
 
     def name_form(self, event_id: str, geoid: str) -> str:
-        entity = self.ref.loc[geoid]
+        entity = self.ref[geoid]
         name = str(entity["name"])
         for forced_event, text in _TRICKY.get(name, []):
             if forced_event == event_id:
@@ -258,7 +258,7 @@ class _Builder:
         return forms[i][0]
 
     def codes(self, geoid: str) -> dict[str, str]:
-        entity = self.ref.loc[geoid]
+        entity = self.ref[geoid]
         out = {"cds_code": "", "cd_code": "", "nces_id": ""}
         lose_zero = self.rng.random() < 0.5
         u = self.rng.random()
@@ -274,7 +274,7 @@ class _Builder:
         return out
 
     def county_form(self, geoid: str, has_code: bool) -> str:
-        entity = self.ref.loc[geoid]
+        entity = self.ref[geoid]
         county = str(entity["county"])
         needs = entity["name"] in self.duplicate_names and not has_code
         if not needs and self.rng.random() < 0.35:
@@ -514,11 +514,14 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
 
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
+    # A normal (not write-only) workbook stores text as shared strings, as Excel
+    # does; write-only mode's inline strings are several times slower to read.
+    book = Workbook()
     fixed = dt.datetime(2015, 5, 8)
     book.properties.created = fixed
     book.properties.modified = fixed
-    sheet = book.create_sheet("Roster")
+    sheet = book.active
+    sheet.title = "Roster"
     sheet.append(list(frame.columns))
     codes = {"cds_code": 13, "cd_code": 6}
     for record in frame.fillna("").itertuples(index=False):

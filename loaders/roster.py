@@ -305,6 +305,7 @@ _HEADER_SYNONYMS: dict[str, list[str]] = {
         "agency",
         "organization",
         "organisation",
+        "org",
         "employer",
         "team",
         "district team",
@@ -972,30 +973,24 @@ def _parse(
     raw_headers = _headers_of(grid[index])
     while raw_headers and not raw_headers[-1]:
         raw_headers.pop()
-    width = max([len(raw_headers), *(len(r) for r in grid[index + 1 :])], default=0)
+    # Columns that hold something: a header, or a value in some data row.
+    used = {j for j, h in enumerate(raw_headers) if h}
+    for row in grid[index + 1 :]:
+        for j, value in enumerate(row):
+            if j not in used and value is not None and value != "":
+                if isinstance(value, str) and not clean_text(value):
+                    continue
+                used.add(j)
+    keep = sorted(used)
+    width = keep[-1] + 1 if keep else 0
     if width > MAX_COLUMNS:
-        # count only columns that hold something
-        used = [
-            j
-            for j in range(width)
-            if (j < len(raw_headers) and raw_headers[j])
-            or any(j < len(r) and _cell_text(r[j]) for r in grid[index + 1 :])
-        ]
-        width = (used[-1] + 1) if used else 0
-        if width > MAX_COLUMNS:
-            raise RosterFileError(
-                name,
-                f"has {width} columns; the limit is {MAX_COLUMNS}.",
-                "Remove the columns that are not part of the roster.",
-            )
+        raise RosterFileError(
+            name,
+            f"has {width} columns; the limit is {MAX_COLUMNS}.",
+            "Remove the columns that are not part of the roster.",
+        )
     raw_headers += [""] * (width - len(raw_headers))
-    # Blank header over an empty column: not a column at all.
-    keep = [
-        j
-        for j in range(width)
-        if raw_headers[j]
-        or any(j < len(r) and _cell_text(r[j]) for r in grid[index + 1 :])
-    ]
+    # A blank header over an empty column is no column at all.
     headers = _name_headers([raw_headers[j] for j in keep])
     data_rows = len(grid) - index - 1
     if data_rows > MAX_ROWS:
@@ -1263,16 +1258,29 @@ def _build(
     notes = list(layout.notes)
 
     # --- blank rows and the original text --------------------------------------
-    texts = [[_cell_text(v) for v in r] for r in body]
+    memo: dict[Any, str] = {}
+
+    def cell(value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        # str keys directly; other types keyed with their type (1 != True here)
+        key = value if type(value) is str else (type(value), value)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = _cell_text(value)
+        return text
+
+    texts = [[cell(v) for v in r] for r in body]
     nonblank = [i for i, t in enumerate(texts) if any(t)]
     blank = len(body) - len(nonblank)
     if blank:
         notes.append(f"{blank} blank rows skipped")
     rows_raw = [body[i] for i in nonblank]
+    kept_texts = [texts[i] for i in nonblank]
     source_rows = np.array([first_row + i for i in nonblank], dtype=np.int64)
-    source = pd.DataFrame(
-        [texts[i] for i in nonblank], columns=headers, dtype="string"
-    ).set_axis(pd.Index(source_rows, name="source_row"), axis=0)
+    source = pd.DataFrame(kept_texts, columns=headers, dtype="string").set_axis(
+        pd.Index(source_rows, name="source_row"), axis=0
+    )
 
     n = len(rows_raw)
     row_notes: list[list[str]] = [[] for _ in range(n)]
@@ -1285,12 +1293,13 @@ def _build(
         return [_object_column(rows_raw, col_of[h]) for h in header.split(_JOIN)]
 
     def text_column(target: str) -> list[str]:
-        cols = raw(target)
-        if cols is None:
+        header = mapping.get(target)
+        if not header:
             return [""] * n
-        return [
-            " ".join(t for t in (_cell_text(c[i]) for c in cols) if t) for i in range(n)
-        ]
+        js = [col_of[h] for h in header.split(_JOIN)]
+        if len(js) == 1:
+            return [t[js[0]] for t in kept_texts]
+        return [" ".join(t[j] for j in js if t[j]) for t in kept_texts]
 
     def issue(i: int, target: str, value: Any, reason: str) -> None:
         issues.append(
@@ -1360,7 +1369,11 @@ def _build(
         values = role_cols[0]
         texts_role = [_cell_text(v) for v in values]
         filled = [t for t in texts_role if t]
-        honorific = sum(fold(t) in _HONORIFICS for t in filled)
+        honorific = sum(
+            count
+            for text, count in pd.Series(filled, dtype=object).value_counts().items()
+            if fold(text) in _HONORIFICS
+        )
         if filled and honorific > 0.5 * len(filled):
             notes.append(
                 f"column {mapping['role']!r} holds honorifics (Mr., Dr., ...), not "
@@ -1552,7 +1565,9 @@ def _build(
 
 def _person_key(frame: pd.DataFrame) -> pd.Series:
     email = frame["email"].fillna("").str.lower()
-    person = frame["person_name"].fillna("").map(fold)
+    names = frame["person_name"].fillna("").where(email == "", "")
+    folded = {name: fold(name) for name in names.unique()}
+    person = names.map(folded)
     key = email.where(email != "", "name:" + person)
     return key.where(key != "name:", "")
 
@@ -1563,8 +1578,9 @@ def _merge_duplicates(
     """Merge rows of the same person (email, else name) at the same event."""
     if frame.empty:
         return frame, notes, 0
-    key = frame["event_id"].fillna("").map(fold) + "\x1f" + _person_key(frame)
-    identified = _person_key(frame) != ""
+    person = _person_key(frame)
+    key = frame["event_id"].fillna("").str.casefold() + "\x1f" + person
+    identified = person != ""
     dup = key.duplicated(keep=False) & identified
     if not dup.any():
         return frame, notes, 0

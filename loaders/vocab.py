@@ -93,6 +93,9 @@ YesMeans = Literal["attended", "registered", "applied"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
+_ASCII_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")
+_APOSTROPHES = re.compile(r"['\u2019`]")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 class VocabResult(NamedTuple):
@@ -139,7 +142,12 @@ def clean_text(raw: Any) -> str:
     """
     if raw is None or raw is pd.NA:
         return ""
-    text = unicodedata.normalize("NFC", str(raw)).translate(_INVISIBLE)
+    text = str(raw)
+    if text.isascii():
+        if "  " not in text and not _ASCII_BREAKS.search(text):
+            return text.strip()
+        return _SPACES.sub(" ", text).strip()
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -150,11 +158,11 @@ def fold(raw: Any) -> str:
     vanish ("Sup't" → "supt") and every other punctuation mark becomes a space.
     """
     text = clean_text(raw).casefold().replace("&", " and ")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['\u2019`]", "", text)
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    return text.strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _APOSTROPHES.sub("", text)
+    return _NON_WORD.sub(" ", text).strip()
 
 
 # ---------------------------------------------------------------------------
