@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.roster import ROSTER_COLUMNS
-from loaders.vocab import ROLES
+from loaders.vocab import ROLES, fold
 
 __all__ = ["DEMO_SEED", "demo_roster", "write_demo_roster"]
 
@@ -135,12 +135,14 @@ class _Builder:
         from geodata.boundaries import entity_reference
 
         self.rng = np.random.default_rng(seed)
-        ref = entity_reference()
-        ref = ref.loc[ref["has_boundary"]].sort_values("geoid").reset_index(drop=True)
+        full = entity_reference()
+        ref = full.loc[full["has_boundary"]].sort_values("geoid").reset_index(drop=True)
         self.ref = {str(r["geoid"]): r for r in ref.astype(object).to_dict("records")}
-        self.duplicate_names = set(
-            ref.loc[ref["name"].duplicated(keep=False), "name"].tolist()
-        )
+        # Names that only the county tells apart ("Jefferson Elementary" x3,
+        # "Evergreen Elementary" vs "Evergreen Union"): always written with county
+        # or a code.
+        keys = full["name"].map(_name_key) + "|" + full["district_type"]
+        self.duplicate_names = set(full.loc[keys.duplicated(keep=False), "name"])
         enrol = ref["enrollment"].astype("Float64").fillna(0).to_numpy(float)
         county_enrol = ref.groupby("county")["enrollment"].sum().astype(float)
         coe = (ref["district_type"] == "coe").to_numpy()
@@ -285,6 +287,25 @@ class _Builder:
         if u < 0.2:
             return county.lower()
         return county
+
+
+_GENERIC = frozenset(
+    [
+        "union",
+        "joint",
+        "city",
+        "elementary",
+        "unified",
+        "high",
+        "school",
+        "schools",
+        "district",
+    ]
+)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(w for w in fold(name).split() if w not in _GENERIC)
 
 
 def _name_variants(

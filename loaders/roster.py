@@ -1164,8 +1164,8 @@ def read_roster(
     Examples
     --------
     >>> load = read_roster(b"District,Role\\nSan Diego USD,Supt.\\n")
-    >>> load.rows.loc[0, ["entity_name", "role", "source_row"]].tolist()
-    ['San Diego USD', 'superintendent', 2]
+    >>> load.rows.loc[0, ["entity_name", "role"]].tolist(), load.header_row
+    (['San Diego USD', 'superintendent'], 1)
     """
     parsed = _parse(
         source, filename, sheet, header_row, need_header_entity=column_map is None
