@@ -29,8 +29,11 @@ names only.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -191,7 +194,55 @@ def _coverage_simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
     return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs)
 
 
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: tuple, build):
+    """Small in-process LRU for projected / simplified geometry (thread-safe)."""
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = build()
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def _geom_key(frame: gpd.GeoDataFrame) -> str:
+    """Content key of a frame's geometry, CRS and district types."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(str(frame.crs).encode())
+    digest.update(b"".join(shapely.to_wkb(frame.geometry.values)))
+    if "district_type" in frame.columns:
+        digest.update("|".join(frame["district_type"].astype(str)).encode())
+    return digest.hexdigest()
+
+
+def _tolerance_bucket(tolerance: float) -> float:
+    """Round a tolerance to two significant digits (so near views share a cache)."""
+    if tolerance <= 0:
+        return 0.0
+    return float(f"{tolerance:.2g}")
+
+
 def _simplified(
+    frame: gpd.GeoDataFrame, tolerance: float, groups: dict[str, list[str]] | None
+) -> gpd.GeoDataFrame:
+    """Coverage-simplified copy of a frame in EPSG:3310 (cached by content)."""
+    tolerance = _tolerance_bucket(tolerance)
+    key = ("simplified", _geom_key(frame), tolerance, repr(groups))
+    geoms = _cached(key, lambda: _simplify_frame(frame, tolerance, groups).geometry)
+    out = frame.copy()
+    out["geometry"] = geoms.to_numpy()
+    return out
+
+
+def _simplify_frame(
     frame: gpd.GeoDataFrame, tolerance: float, groups: dict[str, list[str]] | None
 ) -> gpd.GeoDataFrame:
     out = frame.copy()
@@ -220,7 +271,16 @@ def _to_static_crs(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
             f"The {what} GeoDataFrame has no CRS; set it (EPSG:4326 for the "
             "boundaries of geodata.boundaries) before drawing a static map."
         )
-    return frame.to_crs(STATIC_CRS)
+    if frame.empty:
+        return frame.to_crs(STATIC_CRS)
+    geoms = _cached(
+        ("projected", _geom_key(frame)), lambda: frame.geometry.to_crs(STATIC_CRS)
+    )
+    out = gpd.GeoDataFrame(
+        frame.drop(columns=frame.geometry.name), geometry=geoms.values, crs=STATIC_CRS
+    )
+    out.index = frame.index
+    return out
 
 
 def _halo(width: float) -> list:
@@ -358,7 +418,7 @@ def render_static_map(
 
     # --- view ------------------------------------------------------------------
     if selection.statewide:
-        sel_geom = shapely.union_all(cnty.geometry.values)
+        sel_geom = None
         view = _expand_view(cnty.total_bounds, 0.02, 0.5, 1.6)
     else:
         chosen = cnty.loc[cnty["county_fips"].isin(selection.county_fips)]
@@ -370,15 +430,15 @@ def render_static_map(
     width_in = width_px / dpi
     scale = width_in / _DESIGN_WIDTH_IN
     metres_per_px = (x1 - x0) / width_px
+    tol = metres_per_px / 3 if simplify else 0.0
     if simplify:
-        tol = metres_per_px / 3
-        dist = dist.loc[dist.intersects(view_box)]
-        cnty_draw = cnty.loc[cnty.intersects(view_box)]
+        # the whole coverage is simplified (and cached), then cut to the view
         dist = _simplified(dist, tol, {"base": ["unified", "elementary"]})
-        cnty_draw = _simplified(cnty_draw, tol, None)
+        cnty_draw = _simplified(cnty, tol, None)
     else:
-        dist = dist.loc[dist.intersects(view_box)]
-        cnty_draw = cnty.loc[cnty.intersects(view_box)]
+        cnty_draw = cnty
+    dist = dist.loc[dist.intersects(view_box)]
+    cnty_draw = cnty_draw.loc[cnty_draw.intersects(view_box)]
 
     # --- layout (inches) -------------------------------------------------------
     margin = 0.3 * scale
@@ -478,10 +538,8 @@ def render_static_map(
         linewidth=(0.45 if selection.statewide else 0.8) * scale,
         zorder=4,
     )
-    if show_regions:
-        regions = cnty.dissolve(by="ccsesa_region", as_index=False)
-        if simplify:
-            regions["geometry"] = _coverage_simplify(regions.geometry, tol)
+    regions = _regions(cnty, tol) if show_regions else None
+    if regions is not None:
         _draw_polys(
             ax, regions.boundary, color=_REGION_EDGE, linewidth=1.3 * scale, zorder=5
         )
@@ -525,8 +583,7 @@ def render_static_map(
                 zorder=9,
                 path_effects=_halo(2.2 * scale),
             )
-    if show_regions and region_labels and selection.statewide:
-        regions = cnty.dissolve(by="ccsesa_region", as_index=False)
+    if regions is not None and region_labels and selection.statewide:
         venue_xy = _venue_xy(venues)
         for _, row in regions.iterrows():
             pt = _label_point(row.geometry)
@@ -595,6 +652,20 @@ def render_static_map(
         color=_MUTED,
     )
     return fig
+
+
+def _regions(cnty: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """CCSESA regions dissolved from the counties (EPSG:3310), cached."""
+    tolerance = _tolerance_bucket(tolerance)
+
+    def build():
+        regions = cnty[["ccsesa_region", "geometry"]].dissolve(
+            by="ccsesa_region", as_index=False
+        )
+        regions["geometry"] = _coverage_simplify(regions.geometry, tolerance)
+        return regions
+
+    return _cached(("regions", _geom_key(cnty), tolerance), build).copy()
 
 
 def _coe_flags(cnty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -815,8 +886,12 @@ def _venue_xy(venues: pd.DataFrame | None) -> np.ndarray:
 
 
 def _draw_inset(ax, cnty, sel_geom, view, label, scale) -> None:
-    state = gpd.GeoSeries([shapely.union_all(cnty.geometry.values)], crs=STATIC_CRS)
-    state = state.simplify(2000)
+    state = _cached(
+        ("outline", _geom_key(cnty)),
+        lambda: gpd.GeoSeries(
+            [shapely.union_all(cnty.geometry.values)], crs=STATIC_CRS
+        ).simplify(2000),
+    )
     state.plot(ax=ax, facecolor="#e6e6e6", edgecolor="#777777", linewidth=0.5 * scale)
     gpd.GeoSeries([sel_geom], crs=STATIC_CRS).simplify(1000).plot(
         ax=ax, facecolor="#444444", edgecolor="none"

@@ -307,7 +307,7 @@ def render() -> None:
     st.dataframe(
         exports.prepare_table(shown, include_contacts=include_contacts),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         height=280,
     )
     table_name = st.session_state["export_table"]

@@ -1,0 +1,181 @@
+"""The Export page through streamlit.testing: selection, preview, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_exports import EVENTS_USED, FORMULA_NAME, sample_matched
+from tests.test_staticmap import png_header
+
+PAGE = "../dashboard/pages/export.py"
+
+
+@pytest.fixture
+def saved_roster(workspace_dir, reference):
+    """A workspace holding the sample roster (so the page shows it)."""
+    from loaders.workspace import open_workspace
+
+    ws = open_workspace()
+    ws.save_roster(
+        "sample", b"placeholder", "sample.csv", rows=sample_matched(reference)
+    )
+    yield ws
+    ws.close()
+
+
+def _page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _downloads(at) -> dict[str, object]:
+    return {b.proto.label: b for b in at.get("download_button")}
+
+
+_GENERATORS: dict[str, object] = {}
+
+
+@pytest.fixture(autouse=True)
+def _record_download_generators(monkeypatch):
+    """Keep each download button's generator (AppTest drops its media manager)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        _GENERATORS[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    yield
+    _GENERATORS.clear()
+
+
+def _fetch(button) -> bytes:
+    """Run a download button's generator as a click does (in the current state)."""
+    data = _GENERATORS[button.proto.deferred_file_id]()
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _box(at, label):
+    return next(w for w in at.selectbox if w.label == label)
+
+
+def test_defaults_preview_and_buttons(saved_roster):
+    at = _page()
+    assert at.radio[0].value == "events_attended"
+    assert _box(at, "CCSESA region").value == "All"
+    assert any(type(e).__name__ == "Image" for e in at.main)
+    buttons = _downloads(at)
+    labels = list(buttons)
+    for fmt in ("PNG", "SVG", "PDF", "HTML", "CSV", "XLSX"):
+        assert any(fmt in label for label in labels), (fmt, labels)
+    # downloads never rerun the page and build the file only when clicked
+    for button in buttons.values():
+        assert button.proto.ignore_rerun
+        assert button.proto.deferred_file_id
+    assert not at.checkbox[0].value  # contact details off by default
+    assert not at.error
+
+
+def test_starts_from_the_map_page_selection(saved_roster):
+    at = _page(
+        map_measure="completeness",
+        map_event=EVENTS_USED[1],
+        map_region=4,
+        map_county="Alameda",
+        map_types=["unified", "coe"],
+    )
+    assert at.radio[0].value == "completeness"
+    assert _box(at, "Event").value == EVENTS_USED[1]
+    assert _box(at, "CCSESA region").value == 4
+    assert _box(at, "County").value == "Alameda"
+    assert at.multiselect[0].value == ["unified", "coe"]
+    # the Map page's own keys are kept for when the user goes back
+    assert at.session_state["map_region"] == 4
+
+
+def test_files_follow_the_selection_and_selection_survives(saved_roster):
+    at = _page(export_measure="completeness", export_event=EVENTS_USED[1])
+    _box(at, "CCSESA region").select(4).run()
+    assert not at.exception
+    at.run()  # any rerun keeps the selection
+    assert _box(at, "CCSESA region").value == 4
+    assert at.radio[0].value == "completeness"
+
+    buttons = _downloads(at)
+    html = _fetch(next(b for k, b in buttons.items() if "HTML" in k)).decode()
+    assert "Role completeness of district teams: CCSESA Region 4" in html
+    assert '"0628050"' in html  # Oakland Unified, drawn in region 4
+    assert '"0634320"' not in html  # San Diego Unified is not
+
+    _box(at, "Image width (PNG, 300 dpi)").select(3600).run()
+    assert _box(at, "CCSESA region").value == 4
+    png = _fetch(next(b for k, b in _downloads(at).items() if "PNG" in k))
+    width, _, dpi = png_header(png)
+    assert width == 3600 and dpi == pytest.approx(300, abs=0.05)
+
+
+def test_tables_and_contact_details(saved_roster):
+    at = _page(
+        export_measure="completeness", export_event=EVENTS_USED[1], export_region=4
+    )
+    xlsx_button = next(b for k, b in _downloads(at).items() if "XLSX" in k)
+    wb = openpyxl.load_workbook(io.BytesIO(_fetch(xlsx_button)))
+    assert wb.sheetnames == [
+        "By district",
+        "By county",
+        "By region",
+        "By event",
+        "Team completeness",
+    ]
+    assert wb["By region"].max_row == 2  # header + region 4
+    comp = wb["Team completeness"]
+    assert comp.max_row - 1 == 7  # 7 teams in region 4 at the Bay Area event
+    header = [c.value for c in comp[1]]
+    assert "missing_roles" in header and "email" not in header
+    csv_text = _fetch(next(b for k, b in _downloads(at).items() if "CSV" in k))
+    assert b"@example.org" not in csv_text
+
+    at.checkbox[0].check().run()
+    assert not at.exception
+    assert at.warning  # says contact details are included
+    _box(at, "Table").select("Contacts").run()
+    assert _box(at, "Table").value == "Contacts"
+    assert _box(at, "CCSESA region").value == 4  # still the same selection
+    buttons = _downloads(at)
+    csv_text = _fetch(next(b for k, b in buttons.items() if "CSV" in k)).decode(
+        "utf-8-sig"
+    )
+    assert "@example.org" in csv_text
+    assert "'" + FORMULA_NAME.replace('"', '""') in csv_text
+    wb = openpyxl.load_workbook(
+        io.BytesIO(_fetch(next(b for k, b in buttons.items() if "XLSX" in k)))
+    )
+    assert wb.sheetnames[-1] == "Contacts"
+    values = [c.value for row in wb["Contacts"].iter_rows(min_row=2) for c in row]
+    assert "'" + FORMULA_NAME in values
+
+
+def test_extra_tables_from_other_pages(saved_roster):
+    import pandas as pd
+
+    plan = pd.DataFrame(
+        {"venue": ["Fresno"], "districts": [12], "Email Address": ["a@example.org"]}
+    )
+    at = _page(export_extra_tables={"Venue plan": plan})
+    assert "Venue plan (1 rows)" in _box(at, "Table").options
+    wb = openpyxl.load_workbook(
+        io.BytesIO(_fetch(next(b for k, b in _downloads(at).items() if "XLSX" in k)))
+    )
+    ws = wb["Venue plan"]
+    assert [c.value for c in ws[1]] == ["venue", "districts"]  # no contacts
