@@ -82,12 +82,17 @@ def match(
     header_row: Annotated[
         Optional[int], typer.Option("--header-row", help="1-based header row.")
     ] = None,
+    contacts: Annotated[
+        bool, typer.Option("--contacts", help="Keep person_name and email.")
+    ] = False,
 ) -> None:
     """Match every roster row to a district or COE; write all rows with match columns."""
     from loaders.matching import match_command
 
     try:
-        summary = match_command(roster, out=out, sheet=sheet, header_row=header_row)
+        summary = match_command(
+            roster, out=out, sheet=sheet, header_row=header_row, contacts=contacts
+        )
     except ValueError as exc:
         _fail(str(exc))
     typer.echo(summary)
