@@ -407,6 +407,7 @@ _HEADER_SYNONYMS: dict[str, list[str]] = {
     "event_date": [
         "event date",
         "event_date",
+        "date of event",
         "date",
         "meeting date",
         "session date",
@@ -422,10 +423,22 @@ _HEADER_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bnces\b"), "nces_id"),
     (re.compile(r"\be ?mail\b"), "email"),
     (re.compile(r"\b(district|lea)\b.*\bname\b"), "entity_name"),
-    (re.compile(r"\battend\w*|\bstatus\b|\bregist\w*"), "status"),
     (re.compile(r"\brole\b|\bposition\b"), "role"),
+    (re.compile(r"\battend\w*|\bstatus\b"), "status"),
     (re.compile(r"\bevent\b"), "event_id"),
+    (re.compile(r"\bregist\w*"), "status"),
+    (
+        re.compile(
+            r"\bname of (the |your )?(district|lea|coe|agency|organi[sz]ation)\b"
+        ),
+        "entity_name",
+    ),
+    (re.compile(r"^(?!.*\b(code|id|number|no|fips|office)\b).*\bcounty\b"), "county"),
+    (re.compile(r"\bname\b"), "person_name"),
 ]
+# Headers about when something happened ("Registration Date", "Timestamp") feed
+# no column by pattern: their values are no statuses, roles or events.
+_WHEN = re.compile(r"\b(date|dates|time|timestamp|submitted|day)\b")
 _TARGETS = [*ROSTER_COLUMNS, *EXTRA_COLUMNS]
 _MULTI = {"status"}  # several status columns are combined ("Registered?" + "Attended")
 
@@ -446,6 +459,8 @@ def _classify_header(header: str) -> tuple[str, int] | None:
     hit = _synonym_rank().get(key)
     if hit:
         return hit
+    if _WHEN.search(key):
+        return None
     for pattern, target in _HEADER_PATTERNS:
         if pattern.search(key):
             return target, 100

@@ -401,6 +401,38 @@ def test_header_spellings(header, target):
     assert ambiguous == {}
 
 
+def test_google_forms_style_questions():
+    headers = [
+        "Timestamp",
+        "Email Address",
+        "District or COE name",
+        "What is your role on the team?",
+        "Which event are you registering for?",
+        "Registration Date",
+        "Date of event",
+        "Your name",
+    ]
+    mapping, ambiguous = propose_column_map(headers)
+    assert mapping == {
+        "event_id": "Which event are you registering for?",
+        "entity_name": "District or COE name",
+        "role": "What is your role on the team?",
+        "email": "Email Address",
+        "person_name": "Your name",
+        "event_date": "Date of event",
+    }
+    assert ambiguous == {}
+    assert propose_column_map(["Name of your district", "Participant's full name"])[
+        0
+    ] == {
+        "entity_name": "Name of your district",
+        "person_name": "Participant's full name",
+    }
+    assert propose_column_map(["County Code", "Your county"])[0] == {
+        "county": "Your county"
+    }
+
+
 def test_header_preference_and_ambiguity():
     mapping, ambiguous = propose_column_map(["Role", "Title", "District", "Team"])
     assert mapping == {"entity_name": "District", "role": "Role"}
