@@ -190,3 +190,26 @@ def test_xlsx_output(tmp_path):
 def test_bad_suffix(tmp_path):
     with pytest.raises(ValueError, match=r"demo.json: the demo roster is written as"):
         write_demo_roster(tmp_path / "demo.json")
+
+
+def test_no_cell_can_start_a_formula(demo):
+    text = demo.drop(columns="true_geoid").fillna("")
+    for column in text.columns:
+        assert not text[column].str.match(r"^[=+\-@\t\r]").any(), column
+
+
+def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    from loaders import demo as demo_mod
+
+    path = tmp_path / "demo.xlsx"
+    path.write_bytes(b"previous")
+
+    def broken(frame, target):
+        target.write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(demo_mod, "_write_xlsx", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_demo_roster(path)
+    assert path.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.xlsx"]
