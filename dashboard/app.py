@@ -16,7 +16,7 @@ from dashboard import state  # noqa: E402
 
 st.set_page_config(
     page_title="CA LMI network dashboard",
-    page_icon=":material/map:",
+    page_icon="🗺️",  # an emoji: a :material/…: favicon is fetched from Google
     layout="wide",
 )
 state.static_assets_ready()

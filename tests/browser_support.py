@@ -1,0 +1,127 @@
+"""Start the real app with `streamlit run` and drive Debian's Chromium with Playwright.
+
+Every request to a host other than 127.0.0.1 / localhost is blocked and recorded,
+as on a school-district network with no CDN access.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (``LMI_CHROMIUM`` overrides), or None when missing."""
+    return os.environ.get("LMI_CHROMIUM") or shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(workspace: Path, *, extra_env: dict | None = None, timeout=90):
+    """Run ``streamlit run dashboard/app.py`` on a free loopback port; yield its URL."""
+    port = free_port()
+    env = {**os.environ, "LMI_WORKSPACE_DIR": str(workspace), **(extra_env or {})}
+    env.pop("LMI_WORKSPACE_URL", None)
+    log = open(workspace / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                raise RuntimeError(
+                    "streamlit did not start:\n"
+                    + (workspace / "streamlit.log").read_text(errors="replace")[-3000:]
+                )
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextmanager
+def offline_browser():
+    """A Playwright Chromium page that may reach only 127.0.0.1; yields (page, blocked)."""
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+        def guard(route):
+            host = urlparse(route.request.url).hostname or ""
+            scheme = urlparse(route.request.url).scheme
+            if scheme in ("data", "blob", "about") or host in LOCAL_HOSTS:
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        try:
+            yield page, blocked
+        finally:
+            context.close()
+            browser.close()
+
+
+def map_frame(page, timeout=60_000):
+    """The streamlit-folium iframe, once Leaflet has drawn the map in it."""
+    page.wait_for_selector("iframe[title*='st_folium']", timeout=timeout)
+    frame = page.frame_locator("iframe[title*='st_folium']").first
+    frame.locator(".leaflet-container").wait_for(timeout=timeout)
+    handle = page.query_selector("iframe[title*='st_folium']")
+    return handle.content_frame()

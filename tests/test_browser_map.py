@@ -1,0 +1,113 @@
+"""The running app in a real browser (Debian chromium via Playwright), offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser_support import chromium_path, map_frame, offline_browser, running_app
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium"),
+]
+
+COUNT_LAYERS = """() => {
+  let n = 0;
+  window.map.eachLayer(l => { if (l.feature && l._parts !== undefined) n += 1; });
+  return n;
+}"""
+
+
+def _metric(page, label):
+    block = page.locator("[data-testid='stMetric']", has_text=label).first
+    return block.locator("[data-testid='stMetricValue']").inner_text()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("ws")) as url:
+        yield url
+
+
+def test_statewide_map_draws_offline_and_filters_change_figures(app_url):
+    with offline_browser() as (page, blocked):
+        page.goto(app_url, wait_until="domcontentloaded")
+        frame = map_frame(page)
+        frame.wait_for_function("() => window.map && window.map._loaded", timeout=30_000)
+        drawn = frame.evaluate(COUNT_LAYERS)
+        # 344 + 522 + 76 districts + 58 COE counties, every one a drawn path
+        assert drawn >= 1000, drawn
+        assert frame.locator("canvas").count() >= 1
+        assert frame.locator(".lmi-legend").inner_text().count("\n") >= 5
+        before = _metric(page, "District / COE teams")
+
+        # pan and zoom: no message from the browser to the script (no rerun)
+        sent: list[str] = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f)))
+        frame.evaluate("() => { window.map.setZoom(8); window.map.panBy([200, 120]); }")
+        page.wait_for_timeout(1500)
+        frame.evaluate("() => { window.map.setZoom(6); }")
+        page.wait_for_timeout(1500)
+        assert sent == []
+
+        # a filter changes the headline figures
+        page.get_by_role("combobox", name="CCSESA region").click()
+        page.get_by_role("option", name="Region 11", exact=True).click()
+        page.wait_for_function(
+            "(b) => { const e = [...document.querySelectorAll("
+            "'[data-testid=stMetric]')].find(m => m.innerText.includes("
+            "'District / COE teams')); return e && !e.innerText.includes(b); }",
+            arg=before,
+            timeout=30_000,
+        )
+        assert _metric(page, "District / COE teams") != before
+        page.screenshot(path=str(_shots() / "statewide.png"))
+    assert [u for u in blocked if "tile" not in u] == []
+
+
+def test_click_selects_the_clicked_district(app_url):
+    import shapely
+    from shapely.geometry import Point
+
+    from geodata.simplify import web_layers
+
+    districts, _ = web_layers("state")  # what the statewide map draws
+    sd = districts.set_index("geoid").geometry["0634320"]
+    inside = shapely.get_point(shapely.maximum_inscribed_circle(sd), 0)
+    with offline_browser() as (page, _blocked):
+        page.goto(app_url, wait_until="domcontentloaded")
+        frame = map_frame(page)
+        frame.wait_for_function("() => window.map && window.map._loaded", timeout=30_000)
+        # centre San Diego at zoom 10, then a real mouse click in the middle
+        frame.evaluate(
+            """([lat, lon]) => { window.map.stop();
+                 window.map.setView([lat, lon], 10, {animate: false}); }""",
+            [inside.y, inside.x],
+        )
+        page.wait_for_timeout(800)
+        lon, lat, x, y = frame.evaluate(
+            """() => { const s = window.map.getSize();
+                 const ll = window.map.containerPointToLatLng([s.x / 2, s.y / 2]);
+                 return [ll.lng, ll.lat, s.x / 2, s.y / 2]; }"""
+        )
+        frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+        # the district Leaflet hit is the unified district under that point
+        hit = districts.loc[
+            (districts["district_type"] == "unified")
+            & districts.geometry.contains(Point(lon, lat))
+        ]
+        assert len(hit) == 1
+        name = hit["name"].iloc[0]
+        page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
+        assert page.get_by_text(f"CD code {hit['cd_code'].iloc[0]}").count() >= 1
+        page.screenshot(path=str(_shots() / "district.png"), full_page=True)
+
+
+def _shots():
+    from pathlib import Path
+
+    folder = Path("/tmp/lmi-screenshots")
+    folder.mkdir(exist_ok=True)
+    return folder

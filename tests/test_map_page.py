@@ -1,0 +1,82 @@
+"""The Map page through streamlit.testing (every filter and the drill-down)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(workspace_dir):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _box(at, label):
+    return next(w for w in at.selectbox if w.label == label)
+
+
+def test_default_view_shows_headline_figures(app):
+    teams = int(_metric(app, "District / COE teams").replace(",", ""))
+    assert teams > 50
+    assert int(_metric(app, "Complete teams (4/4)").replace(",", "")) > 0
+    assert any("demo roster" in c.value for c in app.caption)
+    assert not app.error
+
+
+def test_region_county_and_district_drill_down(app):
+    statewide = _metric(app, "District / COE teams")
+    _box(app, "CCSESA region").select(11).run()
+    assert not app.exception
+    region = _metric(app, "District / COE teams")
+    assert region != statewide
+    counties = _box(app, "County").options
+    assert counties == ["All counties", "Los Angeles"]
+    _box(app, "County").select("Los Angeles").run()
+    assert not app.exception
+    district = _box(app, "District or COE")
+    district.select("0622710").run()  # Los Angeles Unified
+    assert not app.exception
+    assert any("Los Angeles Unified" in h.value for h in app.subheader)
+    assert any("CD code 1964733" in c.value for c in app.caption)
+    # back up one level: the county button clears the district
+    next(b for b in app.button if b.label == "Los Angeles County").click().run()
+    assert app.session_state["drill_geoid"] is None
+    next(b for b in app.button if b.label == "California").click().run()
+    assert app.session_state["map_region"] == "All"
+    assert _metric(app, "District / COE teams") == statewide
+
+
+@pytest.mark.parametrize("measure", ["event_status", "completeness"])
+def test_one_event_measures(app, measure):
+    app.radio[0].set_value(measure).run()
+    assert not app.exception
+    event = _box(app, "Event")
+    assert event.value == "CALMI-2015-SYMP"
+    event.select("CALMI-2015-LA-REGIONAL").run()
+    assert not app.exception and not app.error
+
+
+def test_event_and_type_filters_change_figures(app):
+    all_events = _metric(app, "District / COE teams")
+    app.multiselect[0].set_value(["CALMI-2015-SYMP"]).run()
+    assert not app.exception
+    symposium = int(_metric(app, "Attended").replace(",", ""))
+    assert 47 <= symposium <= 60  # 47 district teams + a few COEs
+    assert _metric(app, "District / COE teams") != all_events
+    types = next(w for w in app.multiselect if w.label == "District types")
+    types.set_value(["coe"]).run()
+    assert not app.exception
+    assert int(_metric(app, "Attended").replace(",", "")) < symposium
+    types.set_value([]).run()
+    assert any("No district type" in i.value for i in app.info)
