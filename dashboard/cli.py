@@ -98,6 +98,174 @@ def match(
     typer.echo(summary)
 
 
+# --------------------------------------------------------------------- export
+export_app = typer.Typer(
+    help="Export maps (PNG/SVG/PDF/HTML) and tables (CSV/XLSX) for newsletters.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+_RosterOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--roster", help="Roster file (CSV/TSV/XLSX); default: the saved workspace."
+    ),
+]
+_EventOpt = Annotated[
+    list[str] | None,
+    typer.Option("--event", help="Event id (repeat for several; default: all)."),
+]
+_RegionOpt = Annotated[int | None, typer.Option("--region", help="CCSESA region 1-11.")]
+_CountyOpt = Annotated[
+    str | None, typer.Option("--county", help="County name, e.g. Alameda.")
+]
+
+
+def _export_inputs(roster: Path | None):
+    """Matched roster, teams, events and reference for the export commands."""
+    from geodata.boundaries import entity_reference
+    from loaders.events import load_events
+    from loaders.participation import teams_by_event
+
+    reference = entity_reference()
+    if roster is not None:
+        from loaders import matching
+        from loaders.roster import read_roster
+
+        load = read_roster(roster)
+        if len(load.rejected):
+            typer.echo(
+                f"note: {len(load.rejected)} row(s) of {roster} could not be used "
+                "(no district, COE or code); see the Data page.",
+                err=True,
+            )
+        matched = matching.match_roster(load.rows, reference)
+    else:
+        from loaders.workspace import open_workspace, workspace_url
+
+        matched = open_workspace().all_rows()
+        if matched is None or matched.empty:
+            raise ValueError(
+                f"the workspace ({workspace_url()}) has no saved roster; give one "
+                "with --roster FILE or save one in the app first."
+            )
+    return matched, teams_by_event(matched), load_events(), reference
+
+
+def _format_of(fmt: str | None, out: Path, allowed: tuple[str, ...]) -> str:
+    fmt = (fmt or out.suffix.lstrip(".")).lower()
+    if fmt not in allowed:
+        raise ValueError(
+            f"cannot tell the format of {out}: use --format {'/'.join(allowed)}."
+        )
+    return fmt
+
+
+@export_app.command("map")
+def export_map(
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    roster: _RosterOpt = None,
+    event: _EventOpt = None,
+    measure: Annotated[
+        str,
+        typer.Option(help="events_attended, event_status or completeness."),
+    ] = "events_attended",
+    region: _RegionOpt = None,
+    county: _CountyOpt = None,
+    types: Annotated[
+        list[str] | None,
+        typer.Option("--type", help="District type to draw (repeat; default all)."),
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="png, svg, pdf or html.")
+    ] = None,
+    width_px: Annotated[int, typer.Option("--width-px", min=600)] = 2400,
+    dpi: Annotated[int, typer.Option(min=72, max=1200)] = 300,
+    venues: Annotated[bool, typer.Option(help="Mark event venues.")] = True,
+) -> None:
+    """Write the participation map (no names or contact details, ever)."""
+    from geodata.staticmap import ALL_TYPES, MapRequest, participation_map_bytes
+    from loaders.exports import atomic_write_bytes
+
+    try:
+        kind = _format_of(fmt, out, ("png", "svg", "pdf", "html"))
+        _, teams, events, _ = _export_inputs(roster)
+        request = MapRequest(
+            measure=measure,
+            event_ids=tuple(event or ()),
+            region=region,
+            county=county,
+            district_types=tuple(types or ALL_TYPES),
+            show_venues=venues,
+        )
+        data = participation_map_bytes(
+            teams, events, request, kind, width_px=width_px, dpi=dpi
+        )
+        atomic_write_bytes(out, data)
+    except (OSError, ValueError, LookupError) as exc:
+        _fail(str(exc))
+    typer.echo(f"wrote {kind.upper()} map ({len(data):,} bytes) to {out}")
+
+
+@export_app.command("table")
+def export_table(
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    roster: _RosterOpt = None,
+    event: _EventOpt = None,
+    region: _RegionOpt = None,
+    county: _CountyOpt = None,
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table",
+            help="district, county, region, event, completeness or contacts "
+            "(repeat; default all for XLSX; CSV takes one).",
+        ),
+    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or xlsx.")] = None,
+    include_contacts: Annotated[
+        bool,
+        typer.Option("--include-contacts", help="Add person names, emails and phones."),
+    ] = False,
+) -> None:
+    """Write participation tables (contact details only with --include-contacts)."""
+    from loaders.exports import TABLE_NAMES, participation_tables, write_table
+
+    try:
+        kind = _format_of(fmt, out, ("csv", "xlsx"))
+        wanted = list(table or [])
+        unknown = [t for t in wanted if t not in TABLE_NAMES]
+        if unknown:
+            raise ValueError(
+                f"unknown table {unknown[0]!r}; choose from {', '.join(TABLE_NAMES)}."
+            )
+        if "contacts" in wanted and not include_contacts:
+            raise ValueError("the contacts table needs --include-contacts.")
+        matched, teams, events, reference = _export_inputs(roster)
+        tables = participation_tables(
+            teams,
+            reference,
+            events,
+            event_ids=list(event or []) or None,
+            regions=[region] if region else None,
+            counties=[county] if county else None,
+            matched=matched,
+            include_contacts=include_contacts,
+        )
+        keys = wanted or [k for k in TABLE_NAMES if k in tables]
+        if kind == "csv" and len(keys) != 1:
+            raise ValueError(
+                "a CSV file holds one table: add --table (e.g. --table district), "
+                "or write --format xlsx for all of them."
+            )
+        chosen = {TABLE_NAMES[k]: tables[k] for k in keys}
+        write_table(out, chosen, fmt=kind, include_contacts=include_contacts)
+    except (OSError, ValueError, LookupError) as exc:
+        _fail(str(exc))
+    rows = sum(len(t) for t in chosen.values())
+    typer.echo(f"wrote {len(chosen)} table(s), {rows:,} rows, to {out}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
