@@ -40,9 +40,7 @@ import pandas as pd
 from loaders.normalize import (
     MODIFIER_WORDS,
     _raw_tokens,
-    compact,
     is_missing,
-    normalize_county,
     normalize_name,
 )
 
@@ -376,13 +374,3 @@ def find_shared_governance(directory: Path | str | pd.DataFrame) -> pd.DataFrame
         ],
     )
     return out.sort_values("elementary_name", ignore_index=True).astype("string")
-
-
-def county_key(value: object) -> str:
-    """Canonical county text used to compare alias and roster counties."""
-    return normalize_county(value)
-
-
-def compact_key(value: object) -> str:
-    """Lookup key of an acronym as written (``"S.D.U.S.D."`` → ``"sdusd"``)."""
-    return compact(value)

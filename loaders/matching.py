@@ -38,6 +38,7 @@ count as one candidate; a match to either links the other (``linked_geoids``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -710,6 +711,31 @@ def _match_names(
     return [r for r in results if r is not None]
 
 
+_SUFFIX = re.compile(
+    r"^(?P<name>.+?)\s*(?:\((?P<a>[^()]+)\)|\[(?P<b>[^\[\]]+)\]|,\s*(?P<c>[^,]+)"
+    r"|\s[-\u2013\u2014]\s*(?P<d>[^-\u2013\u2014]+))\s*$"
+)
+
+
+def _county_suffix(idx: _Index, name: str) -> tuple[str, int, str]:
+    """Split ``"Jefferson Elementary (San Mateo County)"`` into name and county.
+
+    Returns ``(name, county code or -1, county text)``; a trailing ``, CA`` or
+    ``(California)`` is dropped too. A name without such a tail is returned as is.
+    """
+    m = _SUFFIX.match(name)
+    if not m:
+        return name, -1, ""
+    tail = next(g for g in (m["a"], m["b"], m["c"], m["d"]) if g).strip()
+    key = normalize_county(tail)
+    if key in ("", "california", "calif"):
+        return m["name"], -1, ""
+    code = idx.county_codes.get(key)
+    if code is None or not key[:1].isalpha():
+        return name, -1, ""
+    return m["name"], code, tail
+
+
 def _score_one(idx: _Index, name: str, entity: int) -> float:
     """Fuzzy score of a name against one entity (county not considered)."""
     p = _vocab_correct(idx, parse_name(name))
@@ -965,11 +991,18 @@ def match_roster(
     name_keys: dict[tuple[str, int], int] = {}
     key_list: list[tuple[str, int, str]] = []
     row_name_key: list[int] = []
+    split: dict[str, tuple[str, int, str]] = {}
     for n, c in zip(names, counties, strict=True):
-        k = (n, county_code[c])
+        if n not in split:
+            split[n] = _county_suffix(idx, n)
+        name, from_name, tail = split[n]
+        code, ctext = county_code[c], c
+        if code < 0 and from_name >= 0:
+            code, ctext = from_name, tail
+        k = (name, code)
         if k not in name_keys:
             name_keys[k] = len(key_list)
-            key_list.append((n, county_code[c], c))
+            key_list.append((name, code, ctext))
         row_name_key.append(name_keys[k])
     name_results = _match_names(idx, user, key_list)
 

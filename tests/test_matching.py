@@ -362,6 +362,17 @@ def test_county_evidence(reference):
     assert "not a California county" in row["match_note"]
     assert one(reference, "San Diego Unified", "37")["geoid"] == SAN_DIEGO
     assert one(reference, "Jefferson Elementary", "san mateo co.")["geoid"] == "0618870"
+    # The county written into the name.
+    for name in (
+        "Jefferson Elementary (San Mateo County)",
+        "Jefferson Elementary - San Mateo",
+        "Jefferson Elementary, San Mateo",
+    ):
+        assert one(reference, name)["geoid"] == "0618870", name
+    assert one(reference, "Pasadena Unified, CA")["geoid"] == PASADENA
+    assert one(reference, "Igo, Ono, Platina Union Elementary")["match_status"] == (
+        "matched"
+    )
 
 
 def test_every_real_name_finds_itself(reference):
