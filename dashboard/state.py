@@ -88,7 +88,8 @@ def matched_roster() -> tuple[pd.DataFrame, str]:
     return _demo_matched(), DEMO_LABEL
 
 
-def _content_key(frame: pd.DataFrame) -> str:
+def content_key(frame: pd.DataFrame) -> str:
+    """SHA-256 of a frame's values: the cache key of everything derived from it."""
     hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
     return hashlib.sha256(hashed).hexdigest()
 
@@ -98,6 +99,6 @@ def _teams_for(key: str, _matched: pd.DataFrame) -> pd.DataFrame:
     return participation.teams_by_event(_matched)
 
 
-def teams(matched: pd.DataFrame) -> pd.DataFrame:
-    """Teams per event, cached by the roster's content."""
-    return _teams_for(_content_key(matched), matched)
+def teams(matched: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
+    """Teams per event, cached by the roster's content (``key``, if known)."""
+    return _teams_for(key or content_key(matched), matched)

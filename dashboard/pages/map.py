@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
-
 from dashboard import state
-from geodata import mapview
+from dashboard.fastmap import st_folium_cached
+from geodata import mapview, simplify
 from loaders import participation
 
 TYPE_OPTIONS = {
@@ -68,7 +67,8 @@ def render() -> None:
     ref = state.reference()
     events = state.events()
     matched, source_label = state.matched_roster()
-    teams = state.teams(matched)
+    roster_key = state.content_key(matched)
+    teams = state.teams(matched, roster_key)
     event_labels = dict(zip(events["event_id"], events["label"]))
     with_data = [e for e in events["event_id"] if e in set(teams["event_id"])]
     _defaults(with_data or list(events["event_id"]))
@@ -187,46 +187,53 @@ def render() -> None:
 
     # ----------------------------------------------------------------------- map
     level = mapview.detail_level(region_value, county_value)
-    districts, counties = state.layers(level)
-    districts, counties, bounds = mapview.drill_view(
-        districts,
-        counties,
-        region=region_value,
-        county=county_value,
-        geoid=st.session_state["drill_geoid"],
-        district_types=types,
-    )
-    _, all_counties = state.layers("state")
-    try:
+    selected = st.session_state["drill_geoid"]
+    if measure != "events_attended" and not event_ids[0]:
+        st.info("Choose an event in the sidebar.")
+        return
+    if not types:
+        st.info("No district type is selected: tick at least one in the sidebar.")
+
+    def build():
+        districts, counties = state.layers(level)
+        districts, counties, bounds = mapview.drill_view(
+            districts,
+            counties,
+            region=region_value,
+            county=county_value,
+            geoid=selected,
+            district_types=types,
+        )
+        _, outline = state.layers("state")
+        if region_value is not None:
+            outline = outline.loc[outline["ccsesa_region"] == region_value]
         districts = mapview.measure_layer(
             districts, teams, measure=measure, event_ids=event_ids or None
         )
         counties = mapview.measure_layer(
             counties, teams, measure=measure, event_ids=event_ids or None
         )
-    except ValueError as exc:
-        st.info(str(exc))
-        return
-    if districts.empty and counties.empty:
-        st.info("No district type is selected: tick at least one in the sidebar.")
-    outline = all_counties
-    if region_value is not None:
-        outline = outline.loc[outline["ccsesa_region"] == region_value]
-    fmap = mapview.build_map(
-        districts,
-        counties,
-        measure=measure,
-        show_types=tuple(types),
-        selected_geoid=st.session_state["drill_geoid"],
-        bounds=bounds,
-        tiles=tiles,
-        outlines=outline,
+        return mapview.build_map(
+            districts,
+            counties,
+            measure=measure,
+            show_types=tuple(types),
+            selected_geoid=selected,
+            bounds=bounds,
+            tiles=tiles,
+            outlines=outline,
+            precision=simplify.LEVELS[level].decimals,
+        )
+
+    map_key = "|".join(
+        map(str, (roster_key, level, measure, event_ids, region_value, county_value,
+                  types, selected, tiles))
     )
-    st_folium(
-        fmap,
+    st_folium_cached(
+        map_key,
+        build,
         key="participation_map",
         height=620,
-        use_container_width=True,
         returned_objects=["last_active_drawing"],
         on_change=_on_map_click,
     )
