@@ -55,6 +55,8 @@ PREVIEW_COLUMNS = [
 ]  # fmt: skip
 CONTACT_PREVIEW = ["person_name", "email"]
 _MEMO_SIZE = 12
+_ROSTER_TABLE_TITLES = ("name", "sheet", "saved", "rows", "matched", "ambiguous",
+                        "unmatched", "rejected")  # fmt: skip
 _log = logging.getLogger("lmi_dashboard.data")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -423,7 +425,9 @@ def _review_section(ws: Workspace) -> None:
     )
     q = queue if pick == 0 else queue[queue["roster_id"] == pick]
     st.caption(
-        f"{len(q):,} names in {int(q['n_rows'].sum()):,} rows need a person's "
+        f"{len(q):,} name{'s' if len(q) != 1 else ''} in "
+        f"{int(q['n_rows'].sum()):,} row{'s' if q['n_rows'].sum() != 1 else ''} "
+        f"need{'s' if len(q) == 1 else ''} a person's "
         "decision. Search for the right district or COE (county shown), or mark "
         "the name as not a California district, then confirm. Choices are kept "
         "until you confirm; confirmed choices apply to future uploads too."
@@ -540,7 +544,7 @@ def _rosters_section(ws: Workspace, show_contacts: bool) -> None:
         cols = st.columns(4)
         cols[0].metric("Saved rosters", f"{len(listing):,}")
         cols[1].metric("Rows on the map", f"{int(total['matched']):,}")
-        cols[2].metric("Waiting for review", f"{int(total['ambiguous']):,}")
+        cols[2].metric("Ambiguous", f"{int(total['ambiguous']):,}")
         cols[3].metric("Unmatched", f"{int(total['unmatched']):,}")
         table = listing.assign(
             saved=listing["uploaded_at"].dt.strftime("%Y-%m-%d %H:%M UTC")
@@ -551,7 +555,9 @@ def _rosters_section(ws: Workspace, show_contacts: bool) -> None:
             hide_index=True,
             width="stretch",
             column_config={
-                "roster_id": st.column_config.NumberColumn("#", format="%d")
+                "roster_id": st.column_config.NumberColumn("#", format="%d"),
+                "filename": "File",
+                **{c: c.capitalize() for c in _ROSTER_TABLE_TITLES},
             },
         )
         names = dict(zip(listing["roster_id"], listing["name"], strict=True))
