@@ -814,7 +814,7 @@ def _draw_coes(ax, coes: tuple[gpd.GeoSeries, list], scale: float) -> None:
         c=colors,
         edgecolors=_TEXT,
         linewidths=0.8 * scale,
-        zorder=10,
+        zorder=5.5,  # under the veil outside a crop, like the districts
     )
 
 
