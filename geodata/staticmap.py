@@ -13,8 +13,9 @@ How the map reads
   filled with their class colour, with thin white borders.
 * Secondary (high school) districts overlap elementary districts. They are
   drawn *on top* as diagonal hatching in their own class colour, with the
-  purple outline they have on the interactive map, so the elementary fill stays visible between the hatch lines and
-  both districts can be read at the same place.
+  purple outline they have on the interactive map, so the elementary fill
+  stays visible between the hatch lines and both districts can be read at the
+  same place.
 * County lines are thin and grey; CCSESA region lines thick and dark, with
   "Region N" labels (optional).
 * A county office of education (COE) with a team is drawn as a square in its
