@@ -340,11 +340,15 @@ def _user_alias_index(
     for alias, county, geoid, none in zip(
         aliases["alias"], counties, aliases["geoid"], not_ca, strict=True
     ):
-        key = normalize_name(alias)
+        if is_missing(alias):
+            continue
+        # Saved as written, e.g. "Jefferson Elementary (San Mateo County)".
+        bare, from_name, _tail = _county_suffix(idx, str(alias).strip())
+        key = _vocab_correct(idx, parse_name(bare)).norm
         if not key:
             continue
         c = (
-            -1
+            from_name
             if is_missing(county)
             else idx.county_codes.get(normalize_county(county), -2)
         )
@@ -509,23 +513,70 @@ def _type_word(token: str) -> str | None:
     return hit[0] if hit else None
 
 
+def _alias_verdict(
+    idx: _Index, hits: list[_Hit], county: int, method: str, is_acronym: bool
+) -> _Result | None:
+    """Decide among alias hits; None when no hit applies to this county."""
+    usable = [h for h in hits if h.county < 0 or county < 0 or h.county == county]
+    if method == "user_alias":
+        # A saved choice for another county's district does not apply here.
+        usable = [
+            h
+            for h in usable
+            if h.none or county < 0 or idx.county_of[h.entity] == county
+        ]
+    if not usable:
+        return None
+    if any(h.none for h in usable):
+        note = "marked not a California district or COE in review"
+        return _Result("unmatched", None, method, None, notes=[note])
+    if is_acronym:
+        inside = [h for h in usable if county < 0 or idx.county_of[h.entity] == county]
+        pool = inside or usable
+        best_tier = min(h.tier for h in pool)
+        usable = [h for h in pool if h.tier == best_tier]
+    linked = {h.entity: h.linked for h in usable}
+    verdict, ents = _choose(
+        idx, [h.entity for h in usable], county, dominance=is_acronym
+    )
+    if verdict == "matched":
+        e = ents[0]
+        return _Result("matched", e, method, 100.0, linked=linked.get(e, ()))
+    if verdict == "ambiguous":
+        note = (
+            "acronym shared by several districts: give the county"
+            if is_acronym and county < 0
+            else "several districts or COEs go by this name"
+        )
+    else:
+        note = "county differs: the roster's county has no district by this name"
+    return _Result("ambiguous", None, method, 100.0, [(e, 100.0) for e in ents], [note])
+
+
 def _name_first_pass(
     idx: _Index, user: dict[str, list[_Hit]], name: str, county: int
 ) -> tuple[_Result | None, ParsedName, list[int]]:
-    """Exact name and aliases. Returns (result or None, parsed, out-of-county)."""
+    """Saved aliases, exact name, shipped aliases.
+
+    Returns (result or None when fuzzy matching must decide, the parsed name,
+    entities of the exact name found only outside the roster's county).
+    """
     p = _vocab_correct(idx, parse_name(name))
     if not p.norm:
         return _Result("unmatched", notes=["no entity name"]), p, []
+
+    # 1. A person's confirmed choice comes first.
+    if p.norm in user:
+        res = _alias_verdict(idx, user[p.norm], county, "user_alias", False)
+        if res is not None and res.status != "ambiguous":
+            return res, p, []
+
+    # 2. Exact name (CDE or Census), then the same without Union/Joint/City.
     pending: _Result | None = None
     out_of_county: list[int] = []
-
-    for keyset, method, score in (
-        (idx.exact.get(p.norm), "exact_name", 100.0),
-        (
-            idx.loose.get(f"{p.place}|{p.level}") if p.level else None,
-            "exact_name",
-            _LOOSE_SCORE,
-        ),
+    for keyset, score in (
+        (idx.exact.get(p.norm), 100.0),
+        (idx.loose.get(f"{p.place}|{p.level}") if p.level else None, _LOOSE_SCORE),
     ):
         if not keyset:
             continue
@@ -545,88 +596,52 @@ def _name_first_pass(
                     and (m != q_mods or p.level is None)
                 )
             )
-            if near:
-                cands = [(e, score)] + [(x, _LOOSE_SCORE) for x in near]
-                return (
-                    _Result(
-                        "ambiguous",
-                        None,
-                        method,
-                        score,
-                        cands,
-                        [
-                            "another district's name differs only by Union, Joint "
-                            "or City: give the county"
-                            if county < 0
-                            else "another district of this county has nearly this name"
-                        ],
-                    ),
-                    p,
-                    [],
-                )
-            return _Result("matched", e, method, score), p, []
-        if verdict == "ambiguous":
+            if not near:
+                return _Result("matched", e, "exact_name", score), p, []
             pending = _Result(
-                "ambiguous", None, method, score, [(e, score) for e in ents]
+                "ambiguous",
+                None,
+                "exact_name",
+                score,
+                [(e, score)] + [(x, _LOOSE_SCORE) for x in near],
+                [
+                    "another district's name differs only by Union, Joint or "
+                    "City: give the county"
+                    if county < 0
+                    else "another district of this county has nearly this name"
+                ],
+            )
+        elif verdict == "ambiguous":
+            pending = _Result(
+                "ambiguous",
+                None,
+                "exact_name",
+                score,
+                [(e, score) for e in ents],
+                [
+                    "several districts or COEs have this name: give the county"
+                    if county < 0
+                    else "several districts or COEs of this county match"
+                ],
             )
         else:
             out_of_county = ents
         break
 
-    # Aliases: the user's first, then shipped rules, then acronyms.
-    hit_lists: list[tuple[str, list[_Hit], bool]] = []
-    if p.norm in user:
-        hit_lists.append(("user_alias", user[p.norm], False))
+    # 3. Shipped rules (shared governance, nicknames), then acronyms.
+    hit_lists: list[tuple[list[_Hit], bool]] = []
     if p.norm in idx.alias_name:
-        hit_lists.append(("alias", idx.alias_name[p.norm], False))
+        hit_lists.append((idx.alias_name[p.norm], False))
     key = compact(name)
     acr = idx.alias_acr.get(key) or idx.alias_acr.get(p.norm.replace(" ", ""))
     if acr and len(key) <= 12:
-        hit_lists.append(("alias", acr, True))
-    for method, hits, is_acronym in hit_lists:
-        usable = [h for h in hits if h.county < 0 or county < 0 or h.county == county]
-        if not usable:
-            continue
-        if any(h.none for h in usable):
-            note = "marked not a California district or COE in review"
-            return _Result("unmatched", None, method, None, notes=[note]), p, []
-        if is_acronym:
-            inside = [
-                h for h in usable if county < 0 or idx.county_of[h.entity] == county
-            ]
-            pool = inside or usable
-            best_tier = min(h.tier for h in pool)
-            usable = [h for h in pool if h.tier == best_tier]
-        linked = {h.entity: h.linked for h in usable}
-        verdict, ents = _choose(
-            idx, [h.entity for h in usable], county, dominance=is_acronym
-        )
-        if verdict == "matched":
-            e = ents[0]
-            return _Result("matched", e, method, 100.0, linked=linked.get(e, ())), p, []
-        if verdict == "ambiguous":
-            note = (
-                "acronym shared by several districts: give the county"
-                if is_acronym and county < 0
-                else "several districts or COEs go by this name"
-            )
-        else:
-            note = "county differs: the roster's county has no district by this name"
-        return (
-            _Result(
-                "ambiguous", None, method, 100.0, [(e, 100.0) for e in ents], [note]
-            ),
-            p,
-            [],
-        )
-
+        hit_lists.append((acr, True))
+    if pending is None:
+        for hits, is_acronym in hit_lists:
+            res = _alias_verdict(idx, hits, county, "alias", is_acronym)
+            if res is not None:
+                return res, p, []
     if pending is not None:
-        if county < 0:
-            pending.notes.append(
-                "several districts or COEs have this name: give the county"
-            )
-        else:
-            pending.notes.append("several districts or COEs of this county match")
         return pending, p, []
     return None, p, out_of_county
 
@@ -1272,7 +1287,10 @@ def match_command(
         text += f" and the rejected rows to {rej_path}"
     text += "."
     if dropped:
-        text += f" Contact columns ({', '.join(dropped)}) left out; add --contacts to keep them."
+        text += (
+            f" Contact columns ({', '.join(dropped)}) left out; add --contacts to "
+            "keep them."
+        )
     if alias_problem:
         text += f" Note: {alias_problem}."
     return text

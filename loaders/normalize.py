@@ -308,8 +308,9 @@ def parse_name(text: str) -> ParsedName:
 
     Examples
     --------
-    >>> parse_name("San Diego City Unified School District")
-    ParsedName(norm='san diego city unified', place='san diego', level='unified', modifiers=frozenset({'city'}))
+    >>> p = parse_name("San Diego City Unified School District")
+    >>> p.norm, p.place, p.level, sorted(p.modifiers)
+    ('san diego city unified', 'san diego', 'unified', ['city'])
     >>> parse_name("Riverside County Office of Education").level
     'coe'
     """

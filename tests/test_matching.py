@@ -436,6 +436,36 @@ def test_user_aliases_apply_first(reference):
     assert (out["match_status"].iloc[4], out["geoid"].iloc[4]) == ("matched", "0630510")
 
 
+def test_user_alias_precedence(reference):
+    aliases = pd.DataFrame(
+        {
+            "alias": [
+                "Oak Grove Elementary",
+                "Jefferson Elementary",
+                "Hope Elementary (Tulare County)",
+            ],
+            "county": [None, None, None],
+            "geoid": ["0627840", "0618870", "0617520"],
+        }
+    ).astype("string")
+    rows = roster(
+        ("Oak Grove Elementary",),  # real name of another district: the user decided
+        ("Jefferson Elementary",),
+        ("Jefferson Elementary", "San Benito"),  # the saved choice is another county's
+        ("Hope Elementary (Tulare County)",),
+        ("Hope Elementary", "Tulare"),
+    )
+    out = match_roster(rows, reference, aliases=aliases)
+    assert out["geoid"].tolist() == ["0627840", "0618870", "0618810", *["0617520"] * 2]
+    assert out["match_method"].tolist() == [
+        "user_alias",
+        "user_alias",
+        "exact_name",
+        "user_alias",
+        "user_alias",
+    ]
+
+
 # -------------------------------------------------------------------- candidates
 def test_candidates_for_the_review_search_box(reference):
     found = candidates("pasad", None, reference)
