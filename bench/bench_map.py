@@ -41,9 +41,7 @@ ROWS: list[tuple[str, str, str, str, str, str]] = []
 
 
 def row(metric, ours, reference, ratio, target, ok):
-    ROWS.append(
-        (metric, ours, reference, ratio, target, "pass" if ok else "FAIL")
-    )
+    ROWS.append((metric, ours, reference, ratio, target, "pass" if ok else "FAIL"))
 
 
 def bench_payload():
@@ -89,8 +87,14 @@ def bench_payload():
             simplify.coverage_problems(dl[dl["district_type"] == t])
             for t in ("unified", "elementary", "secondary")
         ) + simplify.coverage_problems(cl)
-        row(f"coverage problems after simplify ({level})", str(problems), "0", "-",
-            "0", problems == 0)
+        row(
+            f"coverage problems after simplify ({level})",
+            str(problems),
+            "0",
+            "-",
+            "0",
+            problems == 0,
+        )
     del boundaries
 
 
@@ -171,22 +175,39 @@ def bench_browser():
             pid = _server_pid(url)
             rss = _peak_rss_mb(pid)
         reference = _minimal_first_render(minimal_dir / "minimal_app.py")
-    row("time to first map, warm cache (best of 3)", f"{warm:.2f} s",
-        f"{reference:.2f} s (minimal page)", f"{warm / reference:.2f}x", "<= 2x",
-        warm <= 2 * reference)
-    row("time to first map, cold cache", f"{cold:.2f} s",
-        f"{reference:.2f} s (minimal page)", f"{cold / reference:.2f}x", "(report)",
-        True)
+    row(
+        "time to first map, warm cache (best of 3)",
+        f"{warm:.2f} s",
+        f"{reference:.2f} s (minimal page)",
+        f"{warm / reference:.2f}x",
+        "<= 2x",
+        warm <= 2 * reference,
+    )
+    row(
+        "time to first map, cold cache",
+        f"{cold:.2f} s",
+        f"{reference:.2f} s (minimal page)",
+        f"{cold / reference:.2f}x",
+        "(report)",
+        True,
+    )
     if rss is not None:
-        row("peak RSS of the running app", f"{rss:.0f} MB", "-", "-", "<= 500 MB",
-            rss <= 500)
+        row(
+            "peak RSS of the running app",
+            f"{rss:.0f} MB",
+            "-",
+            "-",
+            "<= 500 MB",
+            rss <= 500,
+        )
 
 
 def _server_pid(url: str) -> int | None:
     port = url.rsplit(":", 1)[1]
     try:
-        out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True
+        ).stdout
     except FileNotFoundError:
         return None
     import re
@@ -209,10 +230,23 @@ def _minimal_first_render(script: Path) -> float:
 
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         import urllib.request
@@ -240,13 +274,26 @@ def bench_prepare():
     )
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "LMI_CACHE_DIR": cache}
-        run = lambda: float(subprocess.run(  # noqa: E731
-            [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
-            text=True, check=True).stdout.strip())
+        run = lambda: float(  # noqa: E731
+            subprocess.run(
+                [sys.executable, "-c", code],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
         cold = run()
         warm = min(run() for _ in range(3))
-    row("boundary preparation to statewide layers", f"{warm:.2f} s warm",
-        f"{cold:.2f} s cold", f"{warm / cold:.2f}", "(report)", True)
+    row(
+        "boundary preparation to statewide layers",
+        f"{warm:.2f} s warm",
+        f"{cold:.2f} s cold",
+        f"{warm / cold:.2f}",
+        "(report)",
+        True,
+    )
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ streamlit-folium's own (pinned to the 0.27 series in ``pyproject.toml``).
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import folium
 import streamlit as st

@@ -342,8 +342,13 @@ def _build_layers_from_sources() -> tuple[
         geometry="geometry",
         crs=_WEB_CRS,
     )
-    counties = counties[["geoid", *[c for c in columns if c not in (
-        "geoid", "lat", "lon", "has_boundary")], "geometry"]]
+    counties = counties[
+        [
+            "geoid",
+            *[c for c in columns if c not in ("geoid", "lat", "lon", "has_boundary")],
+            "geometry",
+        ]
+    ]
     districts = districts[counties.columns.tolist()]
 
     for frame in (districts, counties, reference):

@@ -34,9 +34,9 @@ from __future__ import annotations
 import html
 import json
 import shutil
-from types import SimpleNamespace
 from importlib import metadata
 from pathlib import Path
+from types import SimpleNamespace
 
 import folium
 import geopandas as gpd
@@ -44,22 +44,21 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-
 __all__ = [
     "LEAFLET_VERSION",
     "MEASURES",
     "NO_DATA",
     "NO_TEAM",
+    "TYPE_LABELS",
+    "asset_url",
     "build_map",
     "external_urls",
     "install_static_assets",
     "legend",
+    "legend_html",
     "map_html_standalone",
     "measure_layer",
     "offline_map",
-    "TYPE_LABELS",
-    "asset_url",
-    "legend_html",
 ]
 
 MEASURES: dict[str, str] = {
@@ -280,8 +279,12 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
         folder = _xstatic_dir()
         css = (folder / "leaflet.css").read_text(encoding="utf-8")
         js = (folder / "leaflet.js").read_text(encoding="utf-8")
-        m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
-        m.get_root().header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js")
+        m.get_root().header.add_child(
+            Element(f"<style>{css}</style>"), name="leaflet_css"
+        )
+        m.get_root().header.add_child(
+            Element(f"<script>{js}</script>"), name="leaflet_js"
+        )
     else:
         m.default_js = [("leaflet", f"{base}/leaflet.js")]
         m.default_css = [("leaflet_css", f"{base}/leaflet.css")]
@@ -389,8 +392,9 @@ def _encode_geometry(geom, precision: int) -> dict:
     raise ValueError(f"cannot encode a {geom.geom_type} for the map")
 
 
-def encode_features(frame: gpd.GeoDataFrame, properties: pd.DataFrame,
-                    precision: int) -> dict:
+def encode_features(
+    frame: gpd.GeoDataFrame, properties: pd.DataFrame, precision: int
+) -> dict:
     """A FeatureCollection whose rings are encoded polylines (see ``lmiDecode``).
 
     Parameters
@@ -439,7 +443,7 @@ class _DecodingTemplate:
         line = js[start:end].rstrip()
         if not line.endswith(");"):
             raise RuntimeError("unexpected folium GeoJson template")
-        line = f"{call}lmiDecode({line[len(call):-2]}));"
+        line = f"{call}lmiDecode({line[len(call) : -2]}));"
         # folium parses element scripts as Jinja templates again: an encoded ring
         # may hold "{{", so write the second brace as a JSON string escape.
         line = line.replace("{{", "{\\u007b")
@@ -566,7 +570,14 @@ def build_map(
     if tiles:
         folium.TileLayer("OpenStreetMap", name="Street map (needs internet)").add_to(m)
     layer_specs = [
-        ("coe", "County offices of education (counties)", counties, 0.55, 0.8, "#666666"),
+        (
+            "coe",
+            "County offices of education (counties)",
+            counties,
+            0.55,
+            0.8,
+            "#666666",
+        ),
         ("unified", "Unified districts", None, 0.75, 0.6, "#555555"),
         ("elementary", "Elementary districts", None, 0.75, 0.6, "#555555"),
         ("secondary", "High school districts", None, 0.35, 2.2, "#6a3d9a"),
@@ -650,8 +661,6 @@ class _Legend(MacroElement):
 
 def _add_legend(m: folium.Map, measure: str, title: str) -> None:
     m.add_child(_Legend(legend_html(measure, title)))
-
-
 
 
 def drill_view(

@@ -91,10 +91,14 @@ def simplify_coverage_layer(
     out = layer.to_crs(ALBERS)
     geoms = out.geometry.to_numpy().copy()
     if lv.tolerance_m > 0:
-        groups = [np.arange(len(out))] if group is None else [
-            np.flatnonzero((out[group] == value).to_numpy())
-            for value in out[group].unique()
-        ]
+        groups = (
+            [np.arange(len(out))]
+            if group is None
+            else [
+                np.flatnonzero((out[group] == value).to_numpy())
+                for value in out[group].unique()
+            ]
+        )
         for idx in groups:
             geoms[idx] = shapely.coverage_simplify(geoms[idx], lv.tolerance_m)
     out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=ALBERS))

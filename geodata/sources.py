@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 __all__ = [
@@ -165,7 +165,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _find_in_override(root: Path, filename: str) -> Path | None:
     direct = root / filename
     if direct.is_file():

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from loaders.vocab import ROLES, STATUSES
+
 __all__ = [
     "ROLES",
     "ROLE_LABELS",
-    "STATUS_ORDER",
     "STATUS_LABELS",
+    "STATUS_ORDER",
     "headline_figures",
     "participation_by_area",
     "participation_by_event",
@@ -31,27 +33,14 @@ __all__ = [
     "unmatched_rows",
 ]
 
-#: The four roles of a district team, in display order.
-ROLES: tuple[str, ...] = (
-    "superintendent",
-    "board_member",
-    "teachers_union_president",
-    "classified_union_president",
-)
 ROLE_LABELS: dict[str, str] = {
     "superintendent": "Superintendent",
     "board_member": "Board member",
     "teachers_union_president": "Teachers union president",
     "classified_union_president": "Classified union president",
 }
-#: Team statuses from best to worst.
-STATUS_ORDER: tuple[str, ...] = (
-    "attended",
-    "registered",
-    "waitlisted",
-    "applied",
-    "cancelled",
-)
+#: Team statuses from best to worst (the canonical roster statuses).
+STATUS_ORDER: tuple[str, ...] = STATUSES
 STATUS_LABELS: dict[str, str] = {
     "attended": "Attended",
     "registered": "Registered",
@@ -131,9 +120,9 @@ def teams_by_event(matched: pd.DataFrame) -> pd.DataFrame:
     teams[[f"role_{r}" for r in ROLES]] = (
         teams[[f"role_{r}" for r in ROLES]].fillna(False).astype(bool)
     )
-    teams["team_status"] = teams["_best"].map(
-        dict(enumerate(STATUS_ORDER))
-    ).fillna("applied")
+    teams["team_status"] = (
+        teams["_best"].map(dict(enumerate(STATUS_ORDER))).fillna("applied")
+    )
     teams["role_completeness"] = teams[[f"role_{r}" for r in ROLES]].sum(axis=1)
     teams["missing_roles"] = [
         "; ".join(ROLE_LABELS[r] for r in ROLES if not row[f"role_{r}"])
@@ -222,7 +211,7 @@ def headline_figures(filtered_teams: pd.DataFrame) -> dict[str, int]:
     attended_ids = set(attended["geoid"])
     figures = {
         "teams": int(t["geoid"].nunique()),
-        "team_events": int(len(t)),
+        "team_events": len(t),
         "attended": len(attended_ids),
         "complete_teams": int((attended["role_completeness"] == 4).sum()),
         "applied_not_attended": int(
@@ -234,7 +223,9 @@ def headline_figures(filtered_teams: pd.DataFrame) -> dict[str, int]:
     return figures
 
 
-def team_detail(matched: pd.DataFrame, geoid: str, events: pd.DataFrame) -> pd.DataFrame:
+def team_detail(
+    matched: pd.DataFrame, geoid: str, events: pd.DataFrame
+) -> pd.DataFrame:
     """One district's or COE's team at each event: which roles came, with status.
 
     Parameters
@@ -255,14 +246,18 @@ def team_detail(matched: pd.DataFrame, geoid: str, events: pd.DataFrame) -> pd.D
         label holding that role's best status label (empty when absent), and
         ``role_completeness`` ("n/4"). No names or contact details.
     """
-    teams = teams_by_event(matched)
-    teams = teams.loc[teams["geoid"] == geoid]
     rows = _expand_linked(matched)
     rows = rows.loc[rows["geoid"] == geoid]
+    teams = teams_by_event(rows.assign(linked_geoids=""))
     if teams.empty:
         return pd.DataFrame(
-            columns=["event", "date", "team_status", *ROLE_LABELS.values(),
-                     "role_completeness"]
+            columns=[
+                "event",
+                "date",
+                "team_status",
+                *ROLE_LABELS.values(),
+                "role_completeness",
+            ]
         )
     rows = rows.assign(_rank=rows["status"].map(_RANK).fillna(len(STATUS_ORDER)))
     best_by_role = rows.groupby(["event_id", "role"])["_rank"].min()
@@ -307,7 +302,9 @@ def participation_by_event(teams: pd.DataFrame, events: pd.DataFrame) -> pd.Data
         .astype(int)
     )
     complete = (
-        teams.loc[(teams["team_status"] == "attended") & (teams["role_completeness"] == 4)]
+        teams.loc[
+            (teams["team_status"] == "attended") & (teams["role_completeness"] == 4)
+        ]
         .groupby("event_id")
         .size()
     )
@@ -322,7 +319,15 @@ def participation_by_event(teams: pd.DataFrame, events: pd.DataFrame) -> pd.Data
         out["event_id"].map(teams.groupby("event_id")["n_people"].sum()).fillna(0)
     ).astype(int)
     return out[
-        ["event_id", "event", "date", "teams", *STATUS_ORDER, "complete_teams", "people"]
+        [
+            "event_id",
+            "event",
+            "date",
+            "teams",
+            *STATUS_ORDER,
+            "complete_teams",
+            "people",
+        ]
     ]
 
 
@@ -351,7 +356,9 @@ def participation_by_area(
     ValueError
         If ``level`` is not one of the three.
     """
-    key = {"district": "geoid", "county": "county", "region": "ccsesa_region"}.get(level)
+    key = {"district": "geoid", "county": "county", "region": "ccsesa_region"}.get(
+        level
+    )
     if key is None:
         raise ValueError(f"level must be district, county or region, not {level!r}")
     t = filtered_teams
@@ -364,8 +371,10 @@ def participation_by_area(
     if level == "district":
         events = t.groupby("geoid")["event_id"].nunique()
         ev_att = att.groupby("geoid")["event_id"].nunique()
-        out = ref.loc[ref["_team"], ["geoid", "cd_code", "name", "district_type",
-                                     "county", "ccsesa_region"]].copy()
+        out = ref.loc[
+            ref["_team"],
+            ["geoid", "cd_code", "name", "district_type", "county", "ccsesa_region"],
+        ].copy()
         out["events"] = out["geoid"].map(events).fillna(0).astype(int)
         out["events_attended"] = out["geoid"].map(ev_att).fillna(0).astype(int)
         out["complete_teams"] = out["geoid"].map(complete).fillna(0).astype(int)

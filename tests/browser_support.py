@@ -51,10 +51,23 @@ def running_app(workspace: Path, *, extra_env: dict | None = None, timeout=90):
     log = open(workspace / "streamlit.log", "wb")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.enableStaticServing",
+            "true",
+            "--server.fileWatcherType",
+            "none",
         ],
         cwd=ROOT,
         env=env,
@@ -90,7 +103,7 @@ def running_app(workspace: Path, *, extra_env: dict | None = None, timeout=90):
 
 @contextmanager
 def offline_browser():
-    """A Playwright Chromium page that may reach only 127.0.0.1; yields (page, blocked)."""
+    """A Playwright Chromium page reaching only 127.0.0.1; yields (page, blocked)."""
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.browser_support import chromium_path, map_frame, offline_browser, running_app
@@ -35,7 +33,9 @@ def test_statewide_map_draws_offline_and_filters_change_figures(app_url):
     with offline_browser() as (page, blocked):
         page.goto(app_url, wait_until="domcontentloaded")
         frame = map_frame(page)
-        frame.wait_for_function("() => window.map && window.map._loaded", timeout=30_000)
+        frame.wait_for_function(
+            "() => window.map && window.map._loaded", timeout=30_000
+        )
         drawn = frame.evaluate(COUNT_LAYERS)
         # 344 + 522 + 76 districts + 58 COE counties, every one a drawn path
         assert drawn >= 1000, drawn
@@ -79,7 +79,9 @@ def test_click_selects_the_clicked_district(app_url):
     with offline_browser() as (page, _blocked):
         page.goto(app_url, wait_until="domcontentloaded")
         frame = map_frame(page)
-        frame.wait_for_function("() => window.map && window.map._loaded", timeout=30_000)
+        frame.wait_for_function(
+            "() => window.map && window.map._loaded", timeout=30_000
+        )
         # centre San Diego at zoom 10, then a real mouse click in the middle
         frame.evaluate(
             """([lat, lon]) => { window.map.stop();

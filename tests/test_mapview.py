@@ -61,7 +61,9 @@ def test_no_team_and_no_data_are_distinct_and_not_black():
     for measure in mapview.MEASURES:
         items = dict(mapview.legend(measure))
         assert items[mapview.NO_TEAM] != items[mapview.NO_DATA]
-        assert all(c.lower() not in ("#000", "#000000", "black") for c in items.values())
+        assert all(
+            c.lower() not in ("#000", "#000000", "black") for c in items.values()
+        )
         assert len(set(items.values())) == len(items)
 
 
@@ -77,15 +79,20 @@ def test_event_without_roster_rows_is_no_data(state_layers):
 def test_status_and_completeness_for_one_event(state_layers):
     districts, counties = state_layers
     teams = _teams(
-        [(SD, "A", "attended", 3), (LA, "A", "waitlisted", 1),
-         (RIVERSIDE_COE, "A", "registered", 4)]
+        [
+            (SD, "A", "attended", 3),
+            (LA, "A", "waitlisted", 1),
+            (RIVERSIDE_COE, "A", "registered", 4),
+        ]
     )
-    status = mapview.measure_layer(districts, teams, measure="event_status",
-                                   event_ids=["A"]).set_index("geoid")
+    status = mapview.measure_layer(
+        districts, teams, measure="event_status", event_ids=["A"]
+    ).set_index("geoid")
     assert status.loc[SD, "measure_label"] == "Attended"
     assert status.loc[LA, "measure_label"] == "Applied, did not attend"
-    comp = mapview.measure_layer(counties, teams, measure="completeness",
-                                 event_ids=["A"]).set_index("geoid")
+    comp = mapview.measure_layer(
+        counties, teams, measure="completeness", event_ids=["A"]
+    ).set_index("geoid")
     assert comp.loc[RIVERSIDE_COE, "measure_label"] == "4 of 4 roles (complete)"
     with pytest.raises(ValueError, match="needs one event"):
         mapview.measure_layer(districts, teams, measure="completeness")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from dashboard import state
 from dashboard.fastmap import st_folium_cached
 from geodata import mapview, simplify
@@ -102,8 +103,10 @@ def render() -> None:
             st.selectbox(
                 "Event",
                 list(events["event_id"]),
-                format_func=lambda e: event_labels.get(e, e)
-                + ("" if e in with_data else " (no roster data)"),
+                format_func=lambda e: (
+                    event_labels.get(e, e)
+                    + ("" if e in with_data else " (no roster data)")
+                ),
                 key="map_event",
             )
             event_ids = [st.session_state["map_event"]]
@@ -182,8 +185,12 @@ def render() -> None:
             disabled=county == ALL and not st.session_state["drill_geoid"],
         )
     if county != ALL:
-        crumbs[2].button(f"{county} County", on_click=_go_up, args=("county",),
-                         disabled=not st.session_state["drill_geoid"])
+        crumbs[2].button(
+            f"{county} County",
+            on_click=_go_up,
+            args=("county",),
+            disabled=not st.session_state["drill_geoid"],
+        )
 
     # ----------------------------------------------------------------------- map
     level = mapview.detail_level(region_value, county_value)
@@ -226,8 +233,20 @@ def render() -> None:
         )
 
     map_key = "|".join(
-        map(str, (roster_key, level, measure, event_ids, region_value, county_value,
-                  types, selected, tiles))
+        map(
+            str,
+            (
+                roster_key,
+                level,
+                measure,
+                event_ids,
+                region_value,
+                county_value,
+                types,
+                selected,
+                tiles,
+            ),
+        )
     )
     st_folium_cached(
         map_key,
@@ -257,9 +276,11 @@ def render() -> None:
     st.selectbox(
         "District or COE",
         options,
-        format_func=lambda g: "Choose a district or COE (or click the map)"
-        if g is None
-        else names.get(g, g),
+        format_func=lambda g: (
+            "Choose a district or COE (or click the map)"
+            if g is None
+            else names.get(g, g)
+        ),
         key="drill_geoid",
     )
     if geoid:
@@ -276,7 +297,8 @@ def _team_panel(geoid, matched, ref, events) -> None:
         f"{entity['county']} County",
         f"CCSESA region {entity['ccsesa_region']}",
         f"CD code {entity['cd_code']}",
-        f"NCES id {entity['geoid']}" if entity["district_type"] != "coe"
+        f"NCES id {entity['geoid']}"
+        if entity["district_type"] != "coe"
         else f"county FIPS {entity['geoid']}",
     ]
     if enrollment is not None and str(enrollment) != "<NA>":
