@@ -10,15 +10,21 @@ COEs) and says how sure it is. The steps, in order:
    works). The code must exist; a code whose entity disagrees with the name is
    reported (``match_note``), and when the name clearly names another entity
    the row goes to review.
-2. **Exact normalised name** (:func:`loaders.normalize.normalize_name`) against
+2. **Saved aliases**, a person's confirmed choices from the review queue (a
+   choice limited to a county, or naming another county's district, applies
+   only there); then the **exact normalised name**
+   (:func:`loaders.normalize.normalize_name`) against
    both the CDE and the Census spelling, within the roster's county when one is
    given; then the same name without ``Union``/``Joint``/``City``...
    (``Fallbrook High`` = Fallbrook Union High, score 97).
-3. **Alias table** (:mod:`loaders.aliases`): user-confirmed aliases first, then
-   the shipped rules (shared governance, nicknames), then acronyms built from
-   the real names (``SDUSD``, ``RCOE``...). An acronym several entities share
-   needs the county, unless one bearer enrolls ten times more pupils than every
-   other (``LAUSD`` is Los Angeles Unified, not Los Alamitos Unified).
+   A real name that another district's name equals but for a dropped
+   ``Union``/``Joint``/``City`` ("Oak Grove Elementary" / "Oak Grove Union
+   Elementary") goes to review unless the county decides.
+3. **Alias table** (:mod:`loaders.aliases`): the shipped rules (shared
+   governance, nicknames), then acronyms built from the real names (``SDUSD``,
+   ``RCOE``...). An acronym several entities share needs the county, unless
+   one bearer enrolls ten times more pupils than every other (``LAUSD`` is Los
+   Angeles Unified, not Los Alamitos Unified).
 4. **Fuzzy** (rapidfuzz) on the distinctive words only, with the district type
    and county as evidence. Accepted automatically only when the score reaches
    :data:`ACCEPT_SCORE` *and* leads the runner-up by :data:`ACCEPT_MARGIN`;
