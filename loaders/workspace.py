@@ -157,6 +157,18 @@ NOT_CALIFORNIA_NOTE = "not a California district"
 _GEOID_RE = re.compile(r"^06\d{3}(\d{2})?$")
 
 
+_QUEUE_TEXT = (
+    "roster_name",
+    "entity_name",
+    "county",
+    "match_status",
+    "matched_name",
+    "runner_up",
+    "pending_geoid",
+    "pending_name",
+)
+
+
 class WorkspaceError(ValueError):
     """A workspace problem the user can act on (message says what and what to do)."""
 
@@ -747,7 +759,10 @@ class Workspace:
                 )
 
     def _schema_state(self, conn: Connection) -> int:
-        """Schema version of the database (0 = empty); raises if we must not touch it."""
+        """Schema version of the database (0 = empty).
+
+        Raises WorkspaceError when the database must not be touched.
+        """
         tables = set(inspect(conn).get_table_names())
         if "schema_migrations" not in tables:
             if tables:
@@ -1374,8 +1389,7 @@ class Workspace:
                 "n_rows", "row_indexes", "source_rows", "matched_name", "runner_up",
                 "pending_geoid", "pending_name", "pending_not_california"]  # fmt: skip
         frame = pd.DataFrame(out, columns=cols)
-        for col in ("roster_name", "entity_name", "county", "match_status",
-                    "matched_name", "runner_up", "pending_geoid", "pending_name"):  # fmt: skip
+        for col in _QUEUE_TEXT:
             frame[col] = frame[col].astype("string")
         frame["roster_id"] = frame["roster_id"].astype("Int64")
         frame["n_rows"] = frame["n_rows"].astype("Int64")
@@ -1793,7 +1807,8 @@ class Workspace:
             key = (values["alias_norm"], values["county_norm"])
             if key in seen:
                 errors.append(
-                    f"row {n}, column alias: '{values['alias']}' repeats row {seen[key]}"
+                    f"row {n}, column alias: '{values['alias']}' repeats "
+                    f"row {seen[key]}"
                 )
                 continue
             seen[key] = n

@@ -22,7 +22,8 @@ ROSTER = (
     b"ann@example.org\n"
     b"Alameda Unified,Alameda,Trustee,Registered,CALMI-2015-SYMP,Bob Example,\n"
     b"Foo Bar Valley Schools,,Trustee,Applied,CALMI-2015-SYMP,Cy Example,\n"
-    b"Foo Bar Valley Schools,,CTA chapter president,Applied,CALMI-2015-SYMP,Di Example,\n"
+    b"Foo Bar Valley Schools,,CTA chapter president,Applied,CALMI-2015-SYMP,"
+    b"Di Example,\n"
     b",,Superintendent,Attended,CALMI-2015-SYMP,Ed Example,\n"
 )
 

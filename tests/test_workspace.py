@@ -18,7 +18,10 @@ from loaders.workspace import AliasImportError, WorkspaceError, open_workspace
 # ----------------------------------------------------------------- fixtures
 def _matched_rows() -> pd.DataFrame:
     """A small matched roster in the ARCHITECTURE.md shape (real geoids)."""
-    s = lambda *v: pd.array(list(v), dtype="string")
+
+    def s(*v):
+        return pd.array(list(v), dtype="string")
+
     return pd.DataFrame(
         {
             "event_id": s("lmi-2024", "lmi-2024", "lmi-2024", "lmi-2024", "lmi-2024"),
@@ -497,7 +500,7 @@ def test_alias_import_size_limit(ws, monkeypatch):
         ws.import_aliases_csv(b"alias,geoid\nX,0634320\n")
 
 
-# ----------------------------------------------------------------- mappings, scenarios, settings
+# ----------------------------------------------------------------- mappings etc.
 def test_column_maps(ws):
     assert ws.get_column_map("sig") is None
     ws.save_column_map("sig", {"School District": "entity_name", "Title": "role"})
@@ -555,10 +558,11 @@ def test_concurrent_writers_from_threads(ws):
 _V1_SQL = """
 CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,
     description TEXT NOT NULL, applied_at DATETIME NOT NULL);
-CREATE TABLE files (sha256 VARCHAR(64) NOT NULL PRIMARY KEY, size_bytes INTEGER NOT NULL,
-    content BLOB NOT NULL, stored_at DATETIME NOT NULL);
+CREATE TABLE files (sha256 VARCHAR(64) NOT NULL PRIMARY KEY,
+    size_bytes INTEGER NOT NULL, content BLOB NOT NULL, stored_at DATETIME NOT NULL);
 CREATE TABLE rosters (roster_id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL,
-    filename TEXT, sheet TEXT, header_row INTEGER, column_map TEXT, layout_signature TEXT,
+    filename TEXT, sheet TEXT, header_row INTEGER, column_map TEXT,
+    layout_signature TEXT,
     file_sha256 VARCHAR(64) NOT NULL REFERENCES files (sha256),
     uploaded_at DATETIME NOT NULL, n_rows INTEGER NOT NULL, n_matched INTEGER NOT NULL,
     n_ambiguous INTEGER NOT NULL, n_unmatched INTEGER NOT NULL,
@@ -577,7 +581,8 @@ CREATE TABLE scenarios (name TEXT NOT NULL PRIMARY KEY, payload TEXT NOT NULL,
     created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL);
 CREATE TABLE settings (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL,
     updated_at DATETIME NOT NULL);
-INSERT INTO schema_migrations VALUES (1, 'initial layout', '2025-01-10 09:00:00.000000');
+INSERT INTO schema_migrations
+    VALUES (1, 'initial layout', '2025-01-10 09:00:00.000000');
 """
 
 
@@ -676,3 +681,55 @@ def test_newer_workspace_is_refused_and_untouched(tmp_path):
     con.close()
     assert "deleted_at" not in cols
     assert path.read_bytes()[:100] == before[:100]
+
+
+# ----------------------------------------------------------------- PostgreSQL
+@pytest.fixture
+def pg_workspace():
+    """A workspace on PostgreSQL when ``LMI_TEST_POSTGRES_URL`` names an empty,
+    disposable database (e.g. postgresql+psycopg://lmi@127.0.0.1:55432/lmiws)."""
+    import os
+
+    url = os.environ.get("LMI_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("LMI_TEST_POSTGRES_URL not set")
+    pytest.importorskip("psycopg")
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(url)
+    meta = MetaData()
+    meta.reflect(engine)
+    meta.drop_all(engine)
+    engine.dispose()
+    ws = open_workspace(url)
+    yield ws
+    ws.close()
+
+
+def test_postgresql_workspace(pg_workspace):
+    ws = pg_workspace
+    assert ws.schema_version() == W.SCHEMA_VERSION
+    assert "postgresql" in ws.location()
+    rid = _save(ws)
+    rows, rejected, meta = ws.load_roster(rid)
+    pd.testing.assert_frame_equal(rows, _matched_rows())
+    assert meta["counts"]["rejected"] == 1
+    assert ws.original_file(rid) == b"District,Role\nAlameda,Supt\n"
+    ws.set_review_choice(rid, [1], geoid="0634320", matched_name="San Diego Unified")
+    ws.set_review_choice(rid, [4], not_california=True)
+    assert ws.confirm_review() == 2
+    assert ws.load_roster(rid)[2]["counts"]["matched"] == 2
+    data = ws.export_aliases_csv()
+    ws.delete_alias(int(ws.list_aliases()["alias_id"].iloc[0]))
+    assert ws.import_aliases_csv(data)["added"] == 1
+    ws.save_scenario("North", {"p": 3})
+    assert ws.load_scenario("North") == {"p": 3}
+    ws.set_setting("k", [1, 2])
+    assert ws.get_setting("k") == [1, 2]
+    ws.delete_roster(rid)
+    assert ws.all_rows().empty
+    ws.restore_roster(rid)
+    assert len(ws.all_rows()) == 5
+    ws.delete_roster(rid)
+    assert ws.purge_deleted() == 1
+    assert ws.revision() > 5

@@ -40,7 +40,8 @@ N_ALIASES = 40
 ZYGOTE = r"""
 import os, sys, json
 sys.path.insert(0, sys.argv[1])
-import numpy as np, pandas as pd, pyarrow.parquet  # noqa: F401 - preload, no threads yet
+# preloaded once; no threads are started before the fork
+import numpy as np, pandas as pd, pyarrow.parquet  # noqa: F401
 from loaders import workspace as W
 
 url = sys.argv[2]
