@@ -25,8 +25,10 @@ Measures (``measure`` argument):
 Two classes are never confused: *No team from this district* (roster data
 exists for the selected event(s), this district or COE is not in it) and *No
 data* (no roster row at all for the selected event(s), so nothing can be said).
-Neither is black. Palettes are ColorBrewer schemes chosen as colour-blind safe
-(YlGnBu sequential, and a blue/orange/purple qualitative set for status).
+Neither is black. Palettes are colour-blind safe: ColorBrewer YlGnBu (without
+its palest step, which printed too close to the cream of *No data*) for counts,
+with an orange for a team that attended nothing; Okabe-Ito blue / sky blue /
+orange for status.
 """
 
 from __future__ import annotations
@@ -73,9 +75,9 @@ _NO_DATA_COLOR = "#fbf3dc"  # pale cream, clearly not grey and not black
 
 _CLASSES: dict[str, list[tuple[str, str]]] = {
     "events_attended": [
-        ("Team, attended none", "#ffffcc"),
-        ("Attended 1 event", "#a1dab4"),
-        ("Attended 2 events", "#41b6c4"),
+        ("Team, attended none", "#fdae61"),
+        ("Attended 1 event", "#c7e9b4"),
+        ("Attended 2 events", "#7fcdbb"),
         ("Attended 3-4 events", "#2c7fb8"),
         ("Attended 5+ events", "#253494"),
     ],
@@ -85,10 +87,10 @@ _CLASSES: dict[str, list[tuple[str, str]]] = {
         ("Applied, did not attend", "#e69f00"),
     ],
     "completeness": [
-        ("1 of 4 roles", "#ffffcc"),
-        ("2 of 4 roles", "#a1dab4"),
-        ("3 of 4 roles", "#41b6c4"),
-        ("4 of 4 roles (complete)", "#225ea8"),
+        ("1 of 4 roles", "#c7e9b4"),
+        ("2 of 4 roles", "#7fcdbb"),
+        ("3 of 4 roles", "#2c7fb8"),
+        ("4 of 4 roles (complete)", "#253494"),
     ],
 }
 

@@ -108,18 +108,16 @@ def teams_by_event(matched: pd.DataFrame) -> pd.DataFrame:
     n_people = rows.groupby(keys, sort=True).size().rename("n_people")
     rows = rows.join(best, on=keys)
     at_best = rows.loc[rows["_rank"] == rows["_best"]]
+    present = at_best.groupby(keys + ["role"], sort=True).size()
     roles = (
-        at_best.assign(_one=True)
-        .pivot_table(index=keys, columns="role", values="_one", aggfunc="any")
-        .reindex(columns=list(ROLES))
-        .fillna(False)
-        .astype(bool)
+        present.unstack("role", fill_value=0)
+        .reindex(columns=list(ROLES), fill_value=0)
+        .gt(0)
     )
     roles.columns = [f"role_{r}" for r in roles.columns]
     teams = pd.concat([best, n_people], axis=1).join(roles).reset_index()
-    teams[[f"role_{r}" for r in ROLES]] = (
-        teams[[f"role_{r}" for r in ROLES]].fillna(False).astype(bool)
-    )
+    role_cols = [f"role_{r}" for r in ROLES]
+    teams[role_cols] = teams[role_cols].astype("boolean").fillna(False).astype(bool)
     teams["team_status"] = (
         teams["_best"].map(dict(enumerate(STATUS_ORDER))).fillna("applied")
     )
