@@ -1203,6 +1203,78 @@ def _saved_aliases() -> tuple[pd.DataFrame | None, str | None]:
     return aliases, None
 
 
+OUTPUT_MATCH_COLUMNS = [
+    "match_status",
+    "geoid",
+    "cd_code",
+    "matched_name",
+    "match_method",
+    "score",
+    "runner_up",
+    "runner_up_score",
+    "linked_geoids",
+    "match_note",
+]
+
+
+def input_rows_with_matches(load, matched: pd.DataFrame) -> pd.DataFrame:
+    """Every input row, in input order with its own columns, plus match columns.
+
+    Parameters
+    ----------
+    load : loaders.roster.RosterLoad
+        The reader's result (``source``: original columns by ``source_row``;
+        ``rejected``; ``merged_into``).
+    matched : pandas.DataFrame
+        :func:`match_roster` of ``load.rows``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data row of the file (``len(load.source)`` rows): the
+        original columns as text, then :data:`OUTPUT_MATCH_COLUMNS`. A merged
+        duplicate repeats the match of the row it was merged into; a rejected row
+        is ``unmatched`` with the reader's reason in ``match_note``.
+    """
+    source = load.source
+    by_row = matched.set_index(matched["source_row"].astype(int))
+    cols = [c for c in OUTPUT_MATCH_COLUMNS if c in matched.columns]
+    result = pd.DataFrame(index=source.index, columns=cols, dtype="object")
+    shown = by_row.loc[by_row.index.isin(source.index), cols]
+    result.loc[shown.index, cols] = shown.to_numpy()
+    for dup, kept in getattr(load, "merged_into", {}).items():
+        if dup in result.index and kept in by_row.index:
+            result.loc[dup, cols] = by_row.loc[kept, cols].to_numpy()
+            note = by_row.loc[kept, "match_note"]
+            note = "" if pd.isna(note) else str(note)
+            result.loc[dup, "match_note"] = "; ".join(
+                x for x in (note, f"duplicate of row {kept} (merged)") if x
+            )
+    rejected = getattr(load, "rejected", None)
+    if rejected is not None and len(rejected):
+        reasons = (
+            rejected.assign(
+                _why="rejected: "
+                + rejected["column"].fillna("").astype(str)
+                + ": "
+                + rejected["reason"].astype(str)
+            )
+            .groupby("row")["_why"]
+            .agg("; ".join)
+        )
+        for row, why in reasons.items():
+            if int(row) in result.index:
+                result.loc[int(row), "match_status"] = "unmatched"
+                result.loc[int(row), "match_note"] = why
+    missing = result["match_status"].isna()
+    result.loc[missing, "match_status"] = "unmatched"
+    result.loc[missing, "match_note"] = "not read as a roster row"
+    clash = [c for c in cols if c in source.columns]
+    out = source.rename(columns={c: f"{c} (input)" for c in clash})
+    out = pd.concat([out, result], axis=1).reset_index(drop=True)
+    return out
+
+
 def match_command(
     roster: Path,
     *,
@@ -1269,18 +1341,16 @@ def match_command(
 
     aliases, alias_problem = _saved_aliases()
     matched = match_roster(load.rows, aliases=aliases)
-    dropped = [] if contacts else contact_columns(matched.columns)
     rejected = getattr(load, "rejected", None)
     n_rej = 0 if rejected is None else len(rejected)
-    rej_path = out.with_name(f"{out.stem}_rejected.csv")
+    every_row = input_rows_with_matches(load, matched)
+    dropped = [] if contacts else contact_columns(load.source.columns)
     try:
-        write_table(out, matched, include_contacts=contacts)
-        if n_rej:
-            write_table(rej_path, rejected, fmt="csv", include_contacts=contacts)
+        write_table(out, every_row, include_contacts=contacts)
     except OSError as exc:
         raise ValueError(f"{out}: cannot be written ({exc}).") from exc
-    counts = matched["match_status"].value_counts()
-    n = len(matched)
+    counts = every_row["match_status"].value_counts()
+    n = len(every_row)
     parts = [
         f"{roster.name}: {n} roster row{'s' if n != 1 else ''} read",
         f"{counts.get('matched', 0)} matched",
@@ -1288,10 +1358,7 @@ def match_command(
         f"{counts.get('unmatched', 0)} unmatched",
         f"{n_rej} rejected",
     ]
-    text = ", ".join(parts) + f". Wrote {out}"
-    if n_rej:
-        text += f" and the rejected rows to {rej_path}"
-    text += "."
+    text = ", ".join(parts) + f" (listed as unmatched with the reason). Wrote {out}."
     if dropped:
         text += (
             f" Contact columns ({', '.join(dropped)}) left out; add --contacts to "

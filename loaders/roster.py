@@ -248,6 +248,8 @@ class RosterLoad:
     delimiter: str | None = None
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
     source: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: source_row of each merged duplicate → source_row of the row it merged into
+    merged_into: dict[int, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line: rows read, rejected, issues, from which file/sheet."""
@@ -1535,6 +1537,7 @@ def _build(
     kept_notes = [row_notes[i] for i in keep]
 
     frame, kept_notes, merged = _merge_duplicates(frame, kept_notes)
+    merged_into = frame.attrs.pop("merged_into", {})
     if merged:
         notes.append(f"{merged} duplicate rows (same person, same event) merged")
     frame["row_notes"] = pd.array(
@@ -1575,6 +1578,7 @@ def _build(
         delimiter=layout.delimiter,
         ambiguous=ambiguous,
         source=source,
+        merged_into=merged_into,
     )
 
 
@@ -1601,6 +1605,7 @@ def _merge_duplicates(
         return frame, notes, 0
     drop: list[int] = []
     frame = frame.copy()
+    merged_into: dict[int, int] = {}
     for _, group in frame.loc[dup].groupby(key[dup], sort=False):
         positions = [frame.index.get_loc(i) for i in group.index]
         first, rest = positions[0], positions[1:]
@@ -1619,6 +1624,12 @@ def _merge_duplicates(
             if len({fold(v) for v in values}) > 1 and col != "status":
                 conflicts.append(f"{col} differs ({' / '.join(dict.fromkeys(values))})")
         frame.iloc[first] = record
+        merged_into.update(
+            {
+                int(frame["source_row"].iat[p]): int(frame["source_row"].iat[first])
+                for p in rest
+            }
+        )
         rows_text = ", ".join(str(frame["source_row"].iat[p]) for p in rest)
         merged_note = f"merged with duplicate row(s) {rows_text} (same person, event)"
         if conflicts:
@@ -1631,4 +1642,6 @@ def _merge_duplicates(
         drop += rest
     dropped = set(drop)
     keep = [p for p in range(len(frame)) if p not in dropped]
-    return frame.iloc[keep], [notes[p] for p in keep], len(drop)
+    kept = frame.iloc[keep]
+    kept.attrs["merged_into"] = merged_into
+    return kept, [notes[p] for p in keep], len(drop)
