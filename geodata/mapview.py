@@ -568,6 +568,8 @@ def build_map(
         min_zoom=5,
         max_zoom=13,
         height=height,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     if tiles:
         folium.TileLayer("OpenStreetMap", name="Street map (needs internet)").add_to(m)
