@@ -80,3 +80,16 @@ def test_event_and_type_filters_change_figures(app):
     assert int(_metric(app, "Attended").replace(",", "")) < symposium
     types.set_value([]).run()
     assert any("No district type" in i.value for i in app.info)
+
+
+def test_map_component_returns_only_what_a_click_needs(app):
+    import json
+
+    (component,) = app.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    # pan and zoom change bounds/zoom, which are not returned: no rerun
+    assert args["returned_objects"] == ["last_active_drawing"]
+    assert all(u.startswith("/app/static/") for u in args["js_links"])
+    assert all(u.startswith("/app/static/") for u in args["css_links"])
+    # statewide payload sent to the browser, with an absolute ceiling
+    assert len(args["script"]) + len(args["header"]) + len(args["html"]) < 600_000
