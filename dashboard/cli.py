@@ -266,6 +266,147 @@ def export_table(
     typer.echo(f"wrote {len(chosen)} table(s), {rows:,} rows, to {out}")
 
 
+@app.command()
+def plan(
+    out: Annotated[Path, typer.Option("--out", help="Plan JSON file to write.")],
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="Roster file (CSV/TSV/XLSX); default: the saved workspace, or the "
+            "built-in demo roster when nothing is saved.",
+        ),
+    ] = None,
+    serve: Annotated[
+        str,
+        typer.Option(
+            help="applied-not-attended, registered-incomplete, all-network, "
+            "never-attended or all-districts."
+        ),
+    ] = "applied-not-attended",
+    event: Annotated[
+        list[str] | None,
+        typer.Option("--event", help="Event id (repeat; default: all events)."),
+    ] = None,
+    venues: Annotated[
+        int, typer.Option("--venues", "-p", min=1, help="Number of meetings.")
+    ] = 3,
+    model: Annotated[
+        str, typer.Option(help="p-median, capacitated-p-median or coverage.")
+    ] = "p-median",
+    capacity: Annotated[
+        int | None,
+        typer.Option(min=1, help="At most this many teams per venue (p-median)."),
+    ] = None,
+    radius: Annotated[
+        float | None, typer.Option(help="Coverage radius (coverage model).")
+    ] = None,
+    radius_units: Annotated[
+        str, typer.Option("--radius-units", help="miles or minutes (drive).")
+    ] = "minutes",
+    booked: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--booked", help="Venue always kept: city or 'lat, lon' (repeat)."
+        ),
+    ] = None,
+    add_venue: Annotated[
+        list[str] | None,
+        typer.Option("--add-venue", help="Extra candidate: city or 'lat, lon'."),
+    ] = None,
+    min_population: Annotated[
+        int,
+        typer.Option("--min-population", help="Candidate cities of this size up."),
+    ] = 50_000,
+    region: Annotated[
+        list[int] | None, typer.Option("--region", help="CCSESA region (repeat).")
+    ] = None,
+    county: Annotated[
+        list[str] | None, typer.Option("--county", help="County (repeat).")
+    ] = None,
+    district_type: Annotated[
+        list[str] | None,
+        typer.Option("--type", help="unified, elementary, secondary or coe."),
+    ] = None,
+    weight: Annotated[
+        str, typer.Option(help="people (4 per team) or equal (1 per team).")
+    ] = "people",
+    exact: Annotated[
+        bool, typer.Option("--exact", help="Solve with spopt/CBC (slow).")
+    ] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds for --exact.")
+    ] = 60.0,
+    invites: Annotated[
+        Path | None,
+        typer.Option("--invites", help="Also write the invite list (CSV/XLSX)."),
+    ] = None,
+) -> None:
+    """Plan where regional meetings go; print the venues and write plan JSON."""
+    import json
+
+    from geodata.boundaries import entity_reference
+    from geodata.siting import export_table, plan_for_roster, plan_text
+    from loaders.exports import atomic_write_bytes
+
+    try:
+        reference = entity_reference()
+        matched, source = None, "none needed"
+        if serve != "all-districts":
+            if roster is not None:
+                from loaders.matching import match_roster
+                from loaders.roster import read_roster
+
+                load = read_roster(roster)
+                matched, source = match_roster(load.rows, reference), str(roster)
+            else:
+                from loaders.workspace import open_workspace
+
+                matched, source = open_workspace().all_rows(), "saved workspace"
+                if matched is None or matched.empty:
+                    from loaders.demo import demo_roster
+                    from loaders.matching import match_roster
+
+                    matched = match_roster(demo_roster(), reference)
+                    source = "built-in demo roster (placeholder people)"
+        if model == "capacitated-p-median":
+            if capacity is None:
+                raise ValueError("the capacitated p-median needs --capacity N.")
+            model = "p-median"
+        result = plan_for_roster(
+            matched,
+            reference,
+            serve=serve,
+            event_ids=list(event) if event else None,
+            p=venues,
+            model=model,
+            capacity=capacity,
+            radius=radius,
+            radius_units=radius_units,
+            booked=list(booked or []),
+            add_venues=list(add_venue or []),
+            min_population=min_population,
+            regions=region or None,
+            counties=county or None,
+            district_types=district_type or None,
+            weight=weight,
+            solver="exact" if exact else "fast",
+            time_limit=time_limit,
+            label=out.stem,
+        )
+        payload = result.to_dict()
+        payload["selection"]["roster"] = source
+        atomic_write_bytes(out, json.dumps(payload, indent=1).encode("utf-8"))
+        if invites is not None:
+            kind = invites.suffix.lstrip(".").lower()
+            atomic_write_bytes(invites, export_table(result.invite_list(), kind))
+    except (OSError, ValueError, LookupError, RuntimeError) as exc:
+        _fail(str(exc))
+    typer.echo(f"roster: {source}")
+    typer.echo(plan_text(result))
+    typer.echo(f"wrote {out}" + (f" and {invites}" if invites else ""))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

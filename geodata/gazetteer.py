@@ -42,6 +42,7 @@ __all__ = [
     "find_city",
     "parse_venue",
     "past_venues",
+    "resolve_venues",
     "user_venue",
 ]
 
@@ -434,6 +435,60 @@ def candidate_venues(
             "No candidate venues: include gazetteer cities, past venues or add a venue."
         )
     return out
+
+
+def resolve_venues(candidates: pd.DataFrame, texts) -> tuple[pd.DataFrame, list[str]]:
+    """Find typed venues among the candidates, adding those that are not there.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        From :func:`candidate_venues`.
+    texts : iterable of str
+        Candidate names (``"Los Angeles"``), other California city names
+        (``"Emeryville"``) or coordinates (``"36.74, -119.79"``).
+
+    Returns
+    -------
+    candidates : pandas.DataFrame
+        The same table plus any venue that had to be added (``source`` =
+        ``"user"``).
+    names : list of str
+        The candidate name each text stands for, in order, without repeats.
+
+    Raises
+    ------
+    PlaceNotFoundError, geodata.distances.CostMatrixError
+        A text that is neither a candidate, a California city nor coordinates.
+    """
+    names: list[str] = []
+    extra = []
+    by_key = {_key(n): str(n) for n in candidates["name"]}
+    for text in texts:
+        text = str(text).strip()
+        if not text:
+            continue
+        if _key(text) in by_key:
+            name = by_key[_key(text)]
+        else:
+            venue = parse_venue(text)
+            known = by_key.get(_key(venue["name"]))
+            if known is not None:
+                name = known
+            else:
+                extra.append(venue)
+                by_key[_key(venue["name"])] = venue["name"]
+                name = venue["name"]
+        if name not in names:
+            names.append(name)
+    if extra:
+        candidates = _as_candidates(
+            pd.concat(
+                [candidates, pd.DataFrame(extra, columns=_CANDIDATE_COLUMNS)],
+                ignore_index=True,
+            )
+        )
+    return candidates, names
 
 
 def nearest_candidate(candidates: pd.DataFrame, lat: float, lon: float) -> tuple:

@@ -1,0 +1,519 @@
+"""Plan page: where regional meetings go, for the teams we still need.
+
+Thin UI over :mod:`geodata.siting` and :mod:`geodata.gazetteer`: choose who to
+serve, the candidate venues, the model and the number of meetings; the fast
+solver answers on every change. Scenarios are compared side by side and kept
+in the workspace store; invite lists download as CSV / XLSX.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import state
+from geodata import gazetteer, siting
+
+REGIONS = list(range(1, 12))
+TYPE_OPTIONS = {
+    "unified": "Unified",
+    "elementary": "Elementary",
+    "secondary": "High school",
+    "coe": "County offices (COE)",
+}
+MODEL_LABELS = {
+    "p-median": "Shortest average travel (p-median)",
+    "coverage": "Most teams within reach (maximal coverage)",
+}
+POPULATIONS = [25_000, 50_000, 100_000]
+CHOICE_2015 = ("Los Angeles", "Emeryville")
+EXACT_LIMIT = 120
+_TABLE_FORMAT = {
+    "mean_miles": "{:.0f}",
+    "p90_miles": "{:.0f}",
+    "max_miles": "{:.0f}",
+    "mean_minutes": "{:.0f}",
+    "max_minutes": "{:.0f}",
+    "share_within_1h": "{:.0%}",
+    "share_within_2h": "{:.0%}",
+    "objective": "{:.1f}",
+}
+
+
+def _styled(frame: pd.DataFrame):
+    """Rounded figures and percentages for display (columns that exist)."""
+    fmt = {k: v for k, v in _TABLE_FORMAT.items() if k in frame.columns}
+    return frame.style.format(fmt, na_rep="")
+
+
+def _workspace():
+    """The workspace store, or None when it cannot be opened here."""
+    try:
+        from loaders.workspace import open_workspace
+
+        return open_workspace()
+    except Exception:  # noqa: BLE001 - the page works without saved scenarios
+        return None
+
+
+@st.cache_data(show_spinner="Loading candidate venues…", max_entries=16)
+def _candidates(min_population: int, include_past: bool, extra: tuple) -> pd.DataFrame:
+    venues = [dict(zip(("name", "lat", "lon"), v)) for v in extra]
+    return gazetteer.candidate_venues(
+        min_population=min_population, include_past=include_past, extra=venues
+    )
+
+
+def _defaults(event_ids: list[str]) -> None:
+    ss = st.session_state
+    ss.setdefault("plan_serve", "applied-not-attended")
+    default_event = "CALMI-2015-SYMP" if "CALMI-2015-SYMP" in event_ids else None
+    if default_event is None and event_ids:
+        default_event = event_ids[0]
+    ss.setdefault("plan_events", [default_event] if default_event else [])
+    ss.setdefault("plan_regions", [])
+    ss.setdefault("plan_counties", [])
+    ss.setdefault("plan_types", list(TYPE_OPTIONS))
+    ss.setdefault("plan_weight", "people")
+    ss.setdefault("plan_people", 4)
+    ss.setdefault("plan_min_population", 50_000)
+    ss.setdefault("plan_past", True)
+    ss.setdefault("plan_user_venues", [])
+    ss.setdefault("plan_model", "p-median")
+    ss.setdefault("plan_p", 3)
+    ss.setdefault("plan_use_capacity", False)
+    ss.setdefault("plan_capacity", 50)
+    ss.setdefault("plan_radius", 60)
+    ss.setdefault("plan_radius_units", "minutes")
+    ss.setdefault("plan_booked", [])
+    ss.setdefault("plan_compare", {})
+    ss.setdefault("plan_loaded", None)
+    ss.setdefault("plan_exact", None)
+
+
+def _add_venue(text: str) -> None:
+    try:
+        venue = gazetteer.parse_venue(text)
+    except (LookupError, ValueError) as exc:
+        st.session_state["plan_venue_error"] = str(exc)
+        return
+    st.session_state["plan_venue_error"] = None
+    known = {v[0] for v in st.session_state["plan_user_venues"]}
+    if venue["name"] not in known:
+        st.session_state["plan_user_venues"] = [
+            *st.session_state["plan_user_venues"],
+            (venue["name"], venue["lat"], venue["lon"]),
+        ]
+
+
+def _on_add_typed() -> None:
+    text = st.session_state.get("plan_venue_text", "").strip()
+    if text:
+        _add_venue(text)
+        st.session_state["plan_venue_text"] = ""
+
+
+def _on_add_clicked(lat: float, lon: float) -> None:
+    _add_venue(f"{lat:.4f}, {lon:.4f}")
+
+
+def _back_to_live() -> None:
+    st.session_state["plan_loaded"] = None
+
+
+def _who_to_serve(events: pd.DataFrame, teams: pd.DataFrame, ref: pd.DataFrame):
+    st.subheader("Who to serve")
+    labels = dict(zip(events["event_id"], events["label"]))
+    with_data = [e for e in events["event_id"] if e in set(teams["event_id"])]
+    st.selectbox(
+        "Teams",
+        list(siting.SERVE_OPTIONS),
+        key="plan_serve",
+        format_func=lambda s: f"{s.replace('-', ' ')}: {siting.SERVE_OPTIONS[s]}",
+    )
+    st.multiselect(
+        "Events that count (empty: all)",
+        with_data,
+        key="plan_events",
+        format_func=lambda e: labels.get(e, e),
+    )
+    st.multiselect("CCSESA regions (empty: all)", REGIONS, key="plan_regions")
+    st.multiselect(
+        "Counties (empty: all)", sorted(ref["county"].unique()), key="plan_counties"
+    )
+    st.multiselect(
+        "District types",
+        list(TYPE_OPTIONS),
+        key="plan_types",
+        format_func=TYPE_OPTIONS.get,
+    )
+    st.radio(
+        "Weight each team by",
+        ["people", "equal"],
+        key="plan_weight",
+        horizontal=True,
+        format_func={"people": "people expected", "equal": "one per team"}.get,
+    )
+    st.number_input("People expected per team", 1, 12, key="plan_people")
+
+
+def _venues_and_model(names: list[str]) -> None:
+    st.subheader("Candidate venues")
+    st.selectbox(
+        "California cities of at least",
+        POPULATIONS,
+        key="plan_min_population",
+        format_func=lambda n: f"{n:,} people",
+    )
+    st.checkbox("Add past CA LMI venues", key="plan_past")
+    st.text_input(
+        "Add a venue: city or 'lat, lon'",
+        key="plan_venue_text",
+        on_change=_on_add_typed,
+        placeholder="Visalia   or   36.33, -119.29",
+    )
+    if st.session_state.get("plan_venue_error"):
+        st.error(st.session_state["plan_venue_error"])
+    if st.session_state["plan_user_venues"]:
+        st.caption(
+            "Added: " + "; ".join(v[0] for v in st.session_state["plan_user_venues"])
+        )
+        if st.button("Remove added venues"):
+            st.session_state["plan_user_venues"] = []
+            st.rerun()
+    st.subheader("Model")
+    st.radio(
+        "Plan for", list(MODEL_LABELS), key="plan_model", format_func=MODEL_LABELS.get
+    )
+    st.slider("Number of meetings", 1, 12, key="plan_p")
+    if st.session_state["plan_model"] == "p-median":
+        st.checkbox("Limit teams per meeting (room capacity)", key="plan_use_capacity")
+        if st.session_state["plan_use_capacity"]:
+            st.number_input(
+                "At most this many teams per meeting", 1, 2000, key="plan_capacity"
+            )
+    else:
+        st.number_input("Within", 5, 600, key="plan_radius")
+        st.radio(
+            "Units",
+            ["minutes", "miles"],
+            key="plan_radius_units",
+            horizontal=True,
+            format_func={"minutes": "minutes' drive (estimated)", "miles": "miles"}.get,
+        )
+    st.session_state["plan_booked"] = [
+        b for b in st.session_state["plan_booked"] if b in names
+    ]
+    st.multiselect("Already booked (always kept)", names, key="plan_booked")
+
+
+def _settings() -> dict:
+    ss = st.session_state
+    return {
+        "serve": ss["plan_serve"],
+        "event_ids": list(ss["plan_events"]) or None,
+        "regions": list(ss["plan_regions"]) or None,
+        "counties": list(ss["plan_counties"]) or None,
+        "district_types": list(ss["plan_types"]) or None,
+        "weight": ss["plan_weight"],
+        "people_per_team": int(ss["plan_people"]),
+        "min_population": int(ss["plan_min_population"]),
+        "include_past": bool(ss["plan_past"]),
+        "user_venues": tuple(ss["plan_user_venues"]),
+        "model": ss["plan_model"],
+        "p": int(ss["plan_p"]),
+        "capacity": int(ss["plan_capacity"])
+        if ss["plan_model"] == "p-median" and ss["plan_use_capacity"]
+        else None,
+        "radius": float(ss["plan_radius"]) if ss["plan_model"] == "coverage" else None,
+        "radius_units": ss["plan_radius_units"],
+        "booked": tuple(ss["plan_booked"]),
+    }
+
+
+def _build(settings: dict, teams_by_event, ref, candidates, solver="fast", limit=60):
+    teams = siting.select_teams(
+        teams_by_event,
+        ref,
+        serve=settings["serve"],
+        event_ids=settings["event_ids"],
+        regions=settings["regions"],
+        counties=settings["counties"],
+        district_types=settings["district_types"],
+        weight=settings["weight"],
+        people_per_team=settings["people_per_team"],
+    )
+    selection = {k: settings[k] for k in ("serve", "event_ids", "regions", "counties")}
+    selection["district_types"] = settings["district_types"]
+    selection["weight"] = settings["weight"]
+    selection["user_venues"] = [list(v) for v in settings["user_venues"]]
+    return siting.VenuePlan.from_teams(
+        teams,
+        candidates,
+        p=settings["p"],
+        model=settings["model"],
+        capacity=settings["capacity"],
+        radius=settings["radius"],
+        radius_units=settings["radius_units"],
+        booked=list(settings["booked"]),
+        solver=solver,
+        time_limit=limit,
+        selection=selection,
+    )
+
+
+def _exact(plan: siting.VenuePlan, limit: int) -> siting.VenuePlan | str:
+    """Run the exact solver in a thread, showing progress against its limit."""
+    box: dict = {}
+
+    def work():
+        try:
+            plan.solver = "exact"
+            plan.time_limit = float(limit)
+            box["plan"] = plan.solve()
+        except Exception as exc:  # noqa: BLE001 - shown to the user below
+            box["error"] = str(exc)
+
+    thread = threading.Thread(target=work, daemon=True)
+    bar = st.progress(0.0, text="Solving exactly with spopt / CBC…")
+    start = time.monotonic()
+    thread.start()
+    while thread.is_alive():
+        elapsed = time.monotonic() - start
+        bar.progress(
+            min(elapsed / (limit + 15), 0.99),
+            text=f"Solving exactly with spopt / CBC… {elapsed:.0f} s "
+            f"(time limit {limit} s)",
+        )
+        thread.join(0.25)
+    bar.empty()
+    return box.get("plan") or box.get("error", "the exact solver stopped")
+
+
+def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
+    sol = plan.solution
+    cols = st.columns(4)
+    if plan.model == "coverage":
+        cols[0].metric("Covered", f"{plan.objective:,.0f} {plan.weight_label}")
+    else:
+        cols[0].metric("Average distance", f"{plan.objective:,.1f} mi")
+    stats = plan.summary()
+    cols[1].metric("Teams served", f"{stats['teams']:,}")
+    cols[2].metric("Within 1 h drive", f"{stats['share_within_1h']:.0%}")
+    cols[3].metric("Within 2 h drive", f"{stats['share_within_2h']:.0%}")
+    st.caption(
+        f"Objective: {plan.objective:,.2f} {plan.objective_units}. Solver: "
+        f"{sol.method}, {sol.seconds:.2f} s"
+        + (" (proven optimal)" if sol.optimal else "")
+        + (f". {sol.note}" if sol.note else "")
+        + ". Drive times are estimates: great-circle miles × 1.2 at 50 mph."
+    )
+    st_folium(
+        siting.plan_map(plan),
+        key="plan_map",
+        height=520,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
+    clicked = (st.session_state.get("plan_map") or {}).get("last_clicked")
+    if clicked:
+        lat, lon = float(clicked["lat"]), float(clicked["lng"])
+        st.button(
+            f"Add the clicked point ({lat:.4f}, {lon:.4f}) as a venue",
+            on_click=_on_add_clicked,
+            args=(lat, lon),
+        )
+    st.markdown("**Venues**")
+    st.dataframe(
+        _styled(plan.venue_table()),
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown("**By CCSESA region**")
+    st.dataframe(
+        _styled(plan.region_table()),
+        hide_index=True,
+        width="stretch",
+    )
+    _invites(plan, matched)
+
+
+def _invites(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
+    st.markdown(
+        "**Invite list** (per venue: applied but not attended first, then "
+        "incomplete teams, then by distance)"
+    )
+    venue = st.selectbox("Venue", ["All venues", *plan.venues], key="plan_invite_venue")
+    contacts = st.checkbox(
+        "Include contact details (names and emails from the roster)",
+        key="plan_contacts",
+        help="Off by default: the list then holds no personal data.",
+    )
+    table = plan.invite_list(matched if contacts else None, include_contacts=contacts)
+    if venue != "All venues":
+        table = table.loc[table["venue"] == venue]
+    st.dataframe(table, hide_index=True, width="stretch")
+    stem = "invites" if venue == "All venues" else f"invites-{venue}"
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download CSV",
+        siting.export_table(table, "csv", include_contacts=contacts),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+    )
+    c2.download_button(
+        "Download XLSX",
+        siting.export_table(table, "xlsx", include_contacts=contacts),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _compare(plan: siting.VenuePlan) -> None:
+    st.subheader("Compare scenarios")
+    ss = st.session_state
+    c1, c2, c3 = st.columns(3)
+    if c1.button("Add this plan to the comparison"):
+        label = f"{' + '.join(plan.venues)}"
+        ss["plan_compare"] = {**ss["plan_compare"], label: plan.to_dict()}
+    if c2.button("2015 choice vs best 2, 3, 4"):
+        others, notes = siting.alternatives(
+            plan, fixed_sets={"2015 choice (LA + Emeryville)": CHOICE_2015}
+        )
+        ss["plan_compare"] = {
+            **ss["plan_compare"],
+            **{k: v.to_dict() for k, v in others.items()},
+        }
+        for note in notes:
+            st.warning(note)
+    if c3.button("Clear the comparison"):
+        ss["plan_compare"] = {}
+    if ss["plan_compare"]:
+        plans = {
+            k: siting.VenuePlan.from_dict(v) for k, v in ss["plan_compare"].items()
+        }
+        table = siting.compare_plans(plans)
+        st.dataframe(
+            _styled(table),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _scenarios(plan: siting.VenuePlan) -> None:
+    st.subheader("Saved scenarios")
+    ws = _workspace()
+    if ws is None:
+        st.info("The workspace store is not available, so scenarios cannot be saved.")
+        return
+    c1, c2 = st.columns([3, 1])
+    name = c1.text_input("Scenario name", key="plan_scenario_name")
+    if c2.button("Save", disabled=not name.strip()):
+        try:
+            ws.save_scenario(name.strip(), plan.to_dict())
+            st.success(f"Saved scenario '{name.strip()}'.")
+        except ValueError as exc:
+            st.error(str(exc))
+    saved = ws.list_scenarios()
+    if saved.empty:
+        st.caption("No saved scenario yet.")
+        return
+    choice = st.selectbox("Saved", saved["name"].tolist(), key="plan_saved_choice")
+    d1, d2, d3 = st.columns(3)
+    d1.button("Show", on_click=_show_saved, args=(ws, choice))
+    d2.button("Add to the comparison", on_click=_compare_saved, args=(ws, choice))
+    confirm = d3.checkbox("Confirm delete", key="plan_confirm_delete")
+    d3.button("Delete", disabled=not confirm, on_click=_delete_saved, args=(ws, choice))
+
+
+def _show_saved(ws, name: str) -> None:
+    st.session_state["plan_loaded"] = (name, ws.load_scenario(name))
+
+
+def _compare_saved(ws, name: str) -> None:
+    st.session_state["plan_compare"] = {
+        **st.session_state["plan_compare"],
+        name: ws.load_scenario(name),
+    }
+
+
+def _delete_saved(ws, name: str) -> None:
+    ws.delete_scenario(name)
+    if (st.session_state.get("plan_loaded") or (None,))[0] == name:
+        st.session_state["plan_loaded"] = None
+    st.session_state["plan_confirm_delete"] = False
+
+
+def render() -> None:
+    ref = state.reference()
+    events = state.events()
+    matched, source_label = state.matched_roster()
+    teams_by_event = state.teams(matched)
+    with_data = [e for e in events["event_id"] if e in set(teams_by_event["event_id"])]
+    _defaults(with_data)
+
+    st.title("Plan regional meetings")
+    st.caption(
+        f"Roster: **{source_label}**. Teams sit at their district or county "
+        f"office (CDE directory). {gazetteer.GAZETTEER_ATTRIBUTION}."
+    )
+    left, right = st.columns([1, 2.6])
+    candidates = _candidates(
+        int(st.session_state["plan_min_population"]),
+        bool(st.session_state["plan_past"]),
+        tuple(st.session_state["plan_user_venues"]),
+    )
+    with left:
+        _who_to_serve(events, teams_by_event, ref)
+        _venues_and_model(candidates["name"].astype(str).tolist())
+    settings = _settings()
+    with right:
+        loaded = st.session_state.get("plan_loaded")
+        if loaded:
+            name, payload = loaded
+            st.info(f"Showing saved scenario '{name}'.")
+            st.button("Back to the live plan", on_click=_back_to_live)
+            try:
+                plan = siting.VenuePlan.from_dict(payload)
+            except (ValueError, KeyError) as exc:
+                st.error(f"Saved scenario '{name}' cannot be shown: {exc}")
+                return
+        else:
+            try:
+                plan = _build(settings, teams_by_event, ref, candidates)
+                exact_key = repr(sorted(settings.items())) + source_label
+                exact = st.session_state.get("plan_exact")
+                if exact and exact[0] == exact_key:
+                    plan = siting.VenuePlan.from_dict(exact[1])
+                else:
+                    plan.solve()
+            except (ValueError, LookupError, RuntimeError) as exc:
+                st.error(str(exc))
+                return
+            small = len(plan.teams) * len(plan.candidates) <= 30_000
+            with st.expander("Exact solution (spopt / CBC)"):
+                st.caption(
+                    "The fast solver is within a fraction of a percent of the exact "
+                    "optimum on the benchmark instances. The exact solver can take "
+                    f"minutes at this size; it stops after {EXACT_LIMIT} s with its "
+                    "best plan." + (" This instance is small." if small else "")
+                )
+                if st.button("Solve exactly"):
+                    result = _exact(
+                        _build(settings, teams_by_event, ref, candidates), EXACT_LIMIT
+                    )
+                    if isinstance(result, str):
+                        st.error(result)
+                    else:
+                        st.session_state["plan_exact"] = (exact_key, result.to_dict())
+                        st.rerun()
+        _show_plan(plan, matched)
+        _compare(plan)
+        _scenarios(plan)
+
+
+render()

@@ -1,0 +1,205 @@
+"""`lmi-dashboard plan`: venues printed, plan JSON written, errors in one line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from dashboard.cli import app
+
+EVENT = "CALMI-2015-SYMP"
+ROLES = ["Superintendent", "Board member", "Teachers union president"]
+# (CDS code of a real district, status of its team at the 2015 Symposium)
+TEAMS = [
+    ("01612590000000", "Applied"),  # Oakland Unified
+    ("01611190000000", "Waitlisted"),  # Alameda Unified
+    ("43696660000000", "Applied"),  # San Jose Unified
+    ("34674390000000", "Applied"),  # Sacramento City Unified
+    ("19647330000000", "Applied"),  # Los Angeles Unified
+    ("19646910000000", "Applied"),  # Long Beach Unified
+    ("37683380000000", "Applied"),  # San Diego Unified
+    ("10621660000000", "Applied"),  # Fresno Unified
+    ("15633210000000", "Attended"),  # Bakersfield City
+    ("36678760000000", "Attended"),  # San Bernardino City Unified
+]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def roster_file(tmp_path, reference):
+    known = set(reference["cds_code"])
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["Event", "CDS Code", "Role", "Status", "Name", "Email"])
+    for k, (cds, status) in enumerate(TEAMS):
+        assert cds in known, cds
+        for role in ROLES:
+            writer.writerow(
+                [EVENT, cds, role, status, f"Person {k}", f"p{k}@example.org"]
+            )
+    path = tmp_path / "roster.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def _plan(runner, *args):
+    return runner.invoke(app, ["plan", *[str(a) for a in args]])
+
+
+def _error(result) -> str:
+    return (result.stderr or "") + (result.output or "")
+
+
+def test_plan_writes_json_anyone_can_resolve(runner, roster_file, tmp_path):
+    out = tmp_path / "plan.json"
+    invites = tmp_path / "invites.csv"
+    result = _plan(
+        runner,
+        "--roster",
+        roster_file,
+        "--serve",
+        "applied-not-attended",
+        "--event",
+        EVENT,
+        "--venues",
+        3,
+        "--model",
+        "p-median",
+        "--out",
+        out,
+        "--invites",
+        invites,
+    )
+    assert result.exit_code == 0, _error(result)
+    assert "p-median, 3 venue(s)" in result.output
+    assert "objective:" in result.output and "miles" in result.output
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["model"] == "p-median" and payload["p"] == 3
+    assert payload["objective_units"].startswith("miles")
+    assert len(payload["teams"]) == 8  # the two that attended are not served
+    assert len(payload["venues"]) == 3
+    assert len(payload["candidates"]) >= 100
+    for team in payload["teams"]:
+        assert {"geoid", "name", "lat", "lon", "weight", "venue", "miles"} <= set(team)
+    for venue in payload["venues"]:
+        assert venue["name"] in result.output
+        assert {"name", "lat", "lon", "teams", "people", "mean_miles", "max_miles"} <= (
+            set(venue)
+        )
+    assert sum(v["teams"] for v in payload["venues"]) == 8
+    # no personal data in the plan or the invite list
+    text = out.read_text(encoding="utf-8") + invites.read_text(encoding="utf-8-sig")
+    assert "example.org" not in text and "Person 0" not in text
+    assert "missing_roles" in invites.read_text(encoding="utf-8-sig")
+
+
+def test_booked_and_capacity(runner, roster_file, tmp_path):
+    out = tmp_path / "plan.json"
+    result = _plan(
+        runner,
+        "--roster",
+        roster_file,
+        "--event",
+        EVENT,
+        "--venues",
+        2,
+        "--capacity",
+        5,
+        "--booked",
+        "Emeryville",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 0, _error(result)
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["model"] == "capacitated p-median" and payload["capacity"] == 5
+    names = [v["name"] for v in payload["venues"]]
+    assert "Emeryville" in names and payload["booked"] == ["Emeryville"]
+    assert all(v["teams"] <= 5 for v in payload["venues"])
+    assert "Emeryville (booked)" in result.output
+
+
+def test_infeasible_capacity_is_one_clear_line(runner, roster_file, tmp_path):
+    out = tmp_path / "plan.json"
+    result = _plan(
+        runner,
+        "--roster",
+        roster_file,
+        "--event",
+        EVENT,
+        "--venues",
+        2,
+        "--capacity",
+        3,
+        "--out",
+        out,
+    )
+    assert result.exit_code == 2
+    message = _error(result)
+    assert "8 teams to serve but 2 venue(s) × 3 teams = 6 seats" in message
+    assert "Traceback" not in message
+    assert not out.exists()
+
+
+def test_unknown_booked_city_and_event(runner, roster_file, tmp_path):
+    out = tmp_path / "plan.json"
+    result = _plan(
+        runner,
+        "--roster",
+        roster_file,
+        "--event",
+        EVENT,
+        "--booked",
+        "Emerville",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 2 and "Did you mean Emeryville" in _error(result)
+    result = _plan(runner, "--roster", roster_file, "--event", "NOPE", "--out", out)
+    assert result.exit_code == 2 and "no roster rows for event" in _error(result)
+    assert not out.exists()
+
+
+def test_coverage_for_every_district_needs_no_roster(runner, tmp_path, workspace_dir):
+    out = tmp_path / "plan.json"
+    result = _plan(
+        runner,
+        "--serve",
+        "all-districts",
+        "--model",
+        "coverage",
+        "--radius",
+        90,
+        "--radius-units",
+        "minutes",
+        "--venues",
+        4,
+        "--region",
+        4,
+        "--out",
+        out,
+    )
+    assert result.exit_code == 0, _error(result)
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["model"] == "coverage"
+    assert "within 90 minutes" in payload["objective_units"]
+    assert {t["ccsesa_region"] for t in payload["teams"]} == {4}
+
+
+def test_default_roster_is_the_demo_when_nothing_is_saved(
+    runner, tmp_path, workspace_dir
+):
+    out = tmp_path / "plan.json"
+    result = _plan(runner, "--serve", "all-network", "--venues", 2, "--out", out)
+    assert result.exit_code == 0, _error(result)
+    assert "built-in demo roster" in result.output
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert len(payload["teams"]) > 50

@@ -1,0 +1,111 @@
+"""The Plan page through streamlit.testing: solve, change, compare, save, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(workspace_dir):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.switch_page("pages/plan.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _venues(at):
+    return at.dataframe[0].value
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_default_plan_for_teams_that_applied_but_did_not_attend(app):
+    assert any(t.value == "Plan regional meetings" for t in app.title)
+    assert app.session_state["plan_serve"] == "applied-not-attended"
+    assert app.session_state["plan_events"] == ["CALMI-2015-SYMP"]
+    assert int(_metric(app, "Teams served").replace(",", "")) > 10
+    assert _metric(app, "Average distance").endswith("mi")
+    venues = _venues(app)
+    assert len(venues) == 3
+    assert {"venue", "teams", "mean_miles", "p90_miles", "share_within_1h"} <= set(
+        venues.columns
+    )
+    invites = app.dataframe[2].value
+    assert "missing_roles" in invites.columns
+    assert "contacts" not in invites.columns
+    assert not app.error
+
+
+def test_meetings_capacity_and_clear_infeasibility(app):
+    app.slider[0].set_value(2).run()
+    assert not app.exception
+    assert len(_venues(app)) == 2
+    app.checkbox(key="plan_use_capacity").check().run()
+    app.number_input(key="plan_capacity").set_value(3).run()
+    assert not app.exception
+    assert any("seats" in e.value for e in app.error)
+    app.number_input(key="plan_capacity").set_value(400).run()
+    assert not app.error
+    assert (_venues(app)["teams"] <= 400).all()
+
+
+def test_coverage_model(app):
+    app.radio(key="plan_model").set_value("coverage").run()
+    assert not app.exception and not app.error
+    assert _metric(app, "Covered").endswith("people")
+
+
+def test_typed_venue_can_be_booked(app):
+    app.text_input(key="plan_venue_text").input("Visalia").run()
+    assert app.session_state["plan_user_venues"][0][0] == "Visalia"
+    app.multiselect(key="plan_booked").select("Visalia").run()
+    assert not app.exception
+    venues = _venues(app)
+    assert "Visalia" in set(venues["venue"])
+    assert bool(venues.set_index("venue").loc["Visalia", "booked"])
+    app.text_input(key="plan_venue_text").input("Atlantis").run()
+    assert any("not a California city" in e.value for e in app.error)
+
+
+def test_compare_2015_choice_with_best(app):
+    _button(app, "2015 choice vs best 2, 3, 4").click().run()
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert list(table["scenario"]) == [
+        "2015 choice (LA + Emeryville)",
+        "best 2",
+        "best 3",
+        "best 4",
+    ]
+    obj = table.set_index("scenario")["objective"]
+    assert obj["best 2"] <= obj["2015 choice (LA + Emeryville)"]
+    assert obj["best 4"] <= obj["best 3"] <= obj["best 2"]
+
+
+def test_save_show_and_delete_a_scenario(app):
+    app.text_input(key="plan_scenario_name").input("three venues").run()
+    _button(app, "Save").click().run()
+    assert not app.exception
+    assert any("Saved scenario" in s.value for s in app.success)
+    assert app.selectbox(key="plan_saved_choice").value == "three venues"
+    live = _venues(app)
+    _button(app, "Show").click().run()
+    assert any("Showing saved scenario 'three venues'" in i.value for i in app.info)
+    assert list(_venues(app)["venue"]) == list(live["venue"])
+    _button(app, "Back to the live plan").click().run()
+    app.checkbox(key="plan_confirm_delete").check().run()
+    _button(app, "Delete").click().run()
+    assert not app.exception
+    assert any("No saved scenario" in c.value for c in app.caption)
