@@ -2150,6 +2150,9 @@ def plan_map(plan: VenuePlan, *, show_candidates: bool = True, **map_kwargs):
         ).add_to(venues)
     venues.add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    lats = [*lat.tolist(), *table["lat"].tolist()]
+    lons = [*lon.tolist(), *table["lon"].tolist()]
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
     return m
 
 

@@ -435,3 +435,58 @@ def test_coverage_plan_in_drive_minutes(southern, cities):
     within = plan.team_minutes <= 60
     assert plan.objective == pytest.approx(float(plan.weights @ within))
     assert "within 60 minutes" in plan.objective_units
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_min_cost_flow_matches_the_lp(reference, cities, seed):
+    from geodata.siting import min_cost_assignment
+
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(20, 300)), int(rng.integers(2, 9))
+    cost, w = _instance(reference, cities, 300 + seed, n=n, m=k)
+    if seed % 2:
+        cost = np.round(cost / 25.0)  # many ties
+    cap = int(np.ceil(n / k * rng.uniform(1.0, 1.5)))
+    col, total, prices = min_cost_assignment(cost, cap, w)
+    _, lp_total, _ = transport_assignment(cost, cap, w)
+    assert total == pytest.approx(lp_total, rel=1e-9, abs=1e-9)
+    assert np.bincount(col, minlength=k).max() <= cap
+    assert total == pytest.approx(float((w * cost[np.arange(n), col]).sum()))
+    # the seat prices are optimal duals: the Lagrangian bound closes the gap
+    bound = (cost * w[:, None] + prices[None, :]).min(axis=1).sum() - cap * prices.sum()
+    assert bound == pytest.approx(total, rel=1e-9, abs=1e-6)
+
+
+def test_plan_map_is_offline_and_escaped(southern, cities):
+    from geodata.gazetteer import candidate_venues
+    from geodata.mapview import external_urls
+    from geodata.siting import plan_map
+
+    cands = candidate_venues(
+        min_population=100_000,
+        include_past=False,
+        extra=[{"name": "<b>Hall</b>", "lat": 34.1, "lon": -117.3}],
+    )
+    plan = VenuePlan.from_teams(southern, cands, p=2, booked=["<b>Hall</b>"]).solve()
+    m = plan_map(plan)
+    page = m.get_root().render()
+    assert external_urls(m) == []
+    assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
+    assert "<b>Hall</b>" not in page and "&lt;b&gt;Hall&lt;/b&gt;" in page
+    assert page.count("L.polyline") >= len(southern)
+
+
+def test_alternatives_reuse_the_same_teams(southern, cities):
+    from geodata.siting import alternatives
+
+    plan = VenuePlan.from_teams(southern, cities, p=3).solve()
+    others, notes = alternatives(
+        plan,
+        fixed_sets={"LA + Emeryville": ["Los Angeles", "Emeryville"], "bad": ["Oz"]},
+        best=(2, 4),
+    )
+    assert list(others) == ["LA + Emeryville", "best 2", "best 4"]
+    assert set(others["LA + Emeryville"].venues) == {"Los Angeles", "Emeryville"}
+    assert all(len(o.teams) == len(southern) for o in others.values())
+    assert len(notes) == 1 and notes[0].startswith("bad:")
+    assert others["best 4"].objective <= plan.objective <= others["best 2"].objective
