@@ -9,7 +9,7 @@ ratio and the objective gap of ours against spopt's (positive = ours worse).
 A second table times the fast solver alone at the Plan page's size (all 1,002
 teams × the default 208 candidates, p = 1..8, with and without capacity).
 
-Run (about 8-10 minutes on 2 cores; ``--quick`` for a 2-minute subset)::
+Run (about 4-6 minutes on 2 cores; ``--quick`` for a 2-minute subset)::
 
     LMI_GEODATA_DIR=/work/shared/geodata .venv/bin/python bench/bench_siting.py
 
@@ -74,7 +74,18 @@ def _instances(quick: bool):
     out = [
         inst("p-median 1002x100 p=2", teams, big, 2),
         inst("p-median 1002x100 p=4", teams, big, 4),
+        inst("p-median 1002x100 p=6", teams, big, 6),
         inst("p-median 1002x100 p=8", teams, big, 8),
+        inst(
+            "p-median 1002x100 p=4, LA + SD booked",
+            teams,
+            big,
+            4,
+            fixed=[
+                int(np.flatnonzero(big["name"] == "Los Angeles")[0]),
+                int(np.flatnonzero(big["name"] == "San Diego")[0]),
+            ],
+        ),
         inst("p-median 1002x60 p=6", teams, mid, 6),
         inst(f"p-median {len(south)}x100 (regions 8-11) p=3", south, big, 3),
         inst(
@@ -87,12 +98,28 @@ def _instances(quick: bool):
             radius_units="minutes",
         ),
         inst(
+            "coverage 1002x208 p=8 (60 min)",
+            teams,
+            candidate_venues(),
+            8,
+            model="coverage",
+            radius=60.0,
+            radius_units="minutes",
+        ),
+        inst(
             "capacitated 300x40 p=3 cap=110", sample, cities.iloc[:40], 3, capacity=110
         ),
+        inst("capacitated 300x40 p=4 cap=85", sample, cities.iloc[:40], 4, capacity=85),
         inst("capacitated 300x40 p=5 cap=70", sample, cities.iloc[:40], 5, capacity=70),
     ]
     if quick:
-        out = [out[0], out[5], out[6]]
+        out = [
+            o
+            for o in out
+            if o["name"].startswith(
+                ("p-median 1002x100 p=2", "coverage 1002x100", "capacitated 300x40 p=3")
+            )
+        ]
     return teams, out
 
 
@@ -117,9 +144,12 @@ def _run_pair(inst, time_limit: float):
         gap = (ref.objective - ours.objective) / ref.objective * 100  # maximise
         return t_ours, ours, ref, gap
     cap = inst.get("capacity")
-    t_ours, ours = _time_ours(lambda: solve_p_median(cost, w, p, capacity=cap))
+    fixed = inst.get("fixed", ())
+    t_ours, ours = _time_ours(
+        lambda: solve_p_median(cost, w, p, capacity=cap, fixed=fixed)
+    )
     try:
-        ref = solve_exact(cost, w, p, capacity=cap, time_limit=time_limit)
+        ref = solve_exact(cost, w, p, capacity=cap, fixed=fixed, time_limit=time_limit)
     except ExactSolverError as exc:
         return t_ours, ours, None, str(exc)
     gap = (ours.objective - ref.objective) / ref.objective * 100  # minimise
@@ -168,7 +198,8 @@ def main(argv=None) -> int:
     n = len(teams)
     print(f"{len(cands)} candidates; median of 3 runs (seconds)")
     print(
-        f"{'p':>3s} {'p-median':>9s} {'capacitated':>12s} {'capacity':>9s} {'coverage':>9s}"
+        f"{'p':>3s} {'p-median':>9s} {'capacitated':>12s} {'capacity':>9s} "
+        f"{'coverage':>9s}"
     )
     minutes = drive_minutes(cost)
     for p in range(1, 9) if not args.quick else (3, 8):

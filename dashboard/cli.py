@@ -350,6 +350,9 @@ def plan(
     from loaders.exports import atomic_write_bytes
 
     try:
+        kind = invites.suffix.lstrip(".").lower() if invites is not None else None
+        if kind not in (None, "csv", "xlsx"):
+            raise ValueError(f"--invites {invites}: write a .csv or .xlsx file.")
         reference = entity_reference()
         matched, source = None, "none needed"
         if serve != "all-districts":
@@ -398,7 +401,6 @@ def plan(
         payload["selection"]["roster"] = source
         atomic_write_bytes(out, json.dumps(payload, indent=1).encode("utf-8"))
         if invites is not None:
-            kind = invites.suffix.lstrip(".").lower()
             atomic_write_bytes(invites, export_table(result.invite_list(), kind))
     except (OSError, ValueError, LookupError, RuntimeError) as exc:
         _fail(str(exc))

@@ -674,7 +674,7 @@ def solve_p_median(
         open=open_,
         assign=assign,
         objective=float(total),
-        method=method + "; transportation LP (HiGHS) with Lagrangian swap bounds",
+        method=method + "; min-cost flow assignment with Lagrangian swap bounds",
         seconds=time.perf_counter() - t0,
         evaluations=evals,
     )
@@ -1068,7 +1068,10 @@ def solve_exact(
         that capacity counts teams) or ``spopt.locate.MCLP``.
     time_limit : float
         Seconds CBC may run (model building is extra: ~3 s per 100,000
-        team-venue pairs).
+        team-venue pairs). CBC checks the limit during branch and bound, not
+        inside its root LP: a capacitated model of 1,000 teams × 100 candidates
+        ran past 10 minutes with a 400 s limit, so keep exact capacitated runs
+        small (the Plan page allows 15,000 team-venue pairs).
     threads : int, optional
         CBC threads (default CBC's).
 

@@ -166,6 +166,11 @@ def test_unknown_booked_city_and_event(runner, roster_file, tmp_path):
     result = _plan(runner, "--roster", roster_file, "--event", "NOPE", "--out", out)
     assert result.exit_code == 2 and "no roster rows for event" in _error(result)
     assert not out.exists()
+    result = _plan(
+        runner, "--roster", roster_file, "--invites", tmp_path / "x.txt", "--out", out
+    )
+    assert result.exit_code == 2 and ".csv or .xlsx" in _error(result)
+    assert not out.exists()
 
 
 def test_coverage_for_every_district_needs_no_roster(runner, tmp_path, workspace_dir):

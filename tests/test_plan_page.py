@@ -109,3 +109,12 @@ def test_save_show_and_delete_a_scenario(app):
     _button(app, "Delete").click().run()
     assert not app.exception
     assert any("No saved scenario" in c.value for c in app.caption)
+
+
+def test_exact_solution_on_request(app):
+    fast = _metric(app, "Average distance")
+    _button(app, "Solve exactly").click().run(timeout=300)
+    assert not app.exception and not app.error
+    assert any("spopt PMedian + CBC" in c.value for c in app.caption)
+    assert any("proven optimal" in c.value for c in app.caption)
+    assert float(_metric(app, "Average distance").split()[0]) <= float(fast.split()[0])
