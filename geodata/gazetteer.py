@@ -401,7 +401,7 @@ def candidate_venues(
     # merge duplicate names (a past venue that is also a gazetteer city)
     if table["name"].duplicated().any():
         merged = []
-        for name, group in table.groupby("name", sort=False):
+        for _, group in table.groupby("name", sort=False):
             row = group.iloc[0].copy()
             row["source"] = "+".join(dict.fromkeys(group["source"]))
             row["past_events"] = "; ".join(e for e in group["past_events"] if e)
