@@ -410,8 +410,14 @@ def plan(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: user-fixable errors print one line, exit 2."""
+    from geodata.sources import SourceError
+
+    try:
+        app()
+    except SourceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
