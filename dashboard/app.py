@@ -21,7 +21,7 @@ st.set_page_config(
 )
 state.static_assets_ready()
 
-PAGES = Path(__file__).with_name("pages")
+PAGES = Path(__file__).with_name("views")  # not "pages": Streamlit would list that folder itself
 _SPECS = [
     ("map.py", "Map", ":material/map:"),
     ("data.py", "Data", ":material/table:"),

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.workspace import SETTING_SHOW_CONTACTS, open_workspace
 
-PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "data.py")
-INJECT = "data_upload_inject"  # the page's test seam (dashboard/pages/data.py)
+PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data.py")
+INJECT = "data_upload_inject"  # the page's test seam (dashboard/views/data.py)
 
 ROSTER = (
     b"District,County,Role,Status,Event,Name,Email\n"

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.test_exports import EVENTS_USED, FORMULA_NAME, sample_matched
 from tests.test_staticmap import png_header
 
-PAGE = "../dashboard/pages/export.py"
+PAGE = "../dashboard/views/export.py"
 
 
 @pytest.fixture

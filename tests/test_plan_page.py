@@ -13,7 +13,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 @pytest.fixture
 def app(workspace_dir):
     at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("pages/plan.py")
+    at.switch_page("views/plan.py")
     at.run()
     assert not at.exception, at.exception
     return at
