@@ -273,6 +273,8 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
     kwargs.setdefault("tiles", None)
     kwargs.setdefault("prefer_canvas", True)
     kwargs.setdefault("control_scale", True)
+    kwargs.setdefault("zoom_snap", 0.25)  # fitted views fill the frame
+    kwargs.setdefault("zoom_delta", 0.5)
     m = folium.Map(**kwargs)
     base = asset_url() if asset_base is None else asset_base
     if base == "inline":
@@ -568,8 +570,6 @@ def build_map(
         min_zoom=5,
         max_zoom=13,
         height=height,
-        zoom_snap=0.25,
-        zoom_delta=0.5,
     )
     if tiles:
         folium.TileLayer("OpenStreetMap", name="Street map (needs internet)").add_to(m)
@@ -603,17 +603,7 @@ def build_map(
             precision=precision,
         )
         group.add_to(m)
-    outlines = counties if outlines is None else outlines
-    if not outlines.empty:
-        outline = folium.FeatureGroup(name="County outlines", show=True, control=True)
-        CompactGeoJson(
-            encode_features(
-                outlines, pd.DataFrame(index=range(len(outlines))), precision
-            ),
-            style_function=lambda f: {"fill": False, "color": "#333333", "weight": 1.2},
-            interactive=False,
-        ).add_to(outline)
-        outline.add_to(m)
+    add_county_outlines(m, counties if outlines is None else outlines, precision)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     _add_legend(m, measure, title)
     frames = [f for f in (districts, counties) if not f.empty]
@@ -626,6 +616,35 @@ def build_map(
     if bounds is not None:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m
+
+
+def add_county_outlines(
+    m: folium.Map, counties: gpd.GeoDataFrame | None = None, precision: int = 4
+) -> None:
+    """Draw county outlines (not interactive) as a toggleable layer of ``m``.
+
+    Parameters
+    ----------
+    m : folium.Map
+    counties : geopandas.GeoDataFrame, optional
+        EPSG:4326 polygons with ``geoid``; default the 58 counties at the
+        statewide level of detail (:func:`geodata.simplify.web_layers`).
+    precision : int
+        Coordinate decimals sent to the browser.
+    """
+    if counties is None:
+        from geodata.simplify import web_layers
+
+        counties = web_layers("state")[1]
+    if counties.empty:
+        return
+    group = folium.FeatureGroup(name="County outlines", show=True, control=True)
+    CompactGeoJson(
+        encode_features(counties, pd.DataFrame(index=range(len(counties))), precision),
+        style_function=lambda f: {"fill": False, "color": "#333333", "weight": 1.2},
+        interactive=False,
+    ).add_to(group)
+    group.add_to(m)
 
 
 def legend_html(measure: str, title: str = "") -> str:

@@ -2062,7 +2062,7 @@ def plan_map(plan: VenuePlan, *, show_candidates: bool = True, **map_kwargs):
 
     import folium
 
-    from geodata.mapview import offline_map
+    from geodata.mapview import add_county_outlines, offline_map
 
     plan._require_solved()
     palette = [
@@ -2074,6 +2074,7 @@ def plan_map(plan: VenuePlan, *, show_candidates: bool = True, **map_kwargs):
     map_kwargs.setdefault("location", [float(lat.mean()), float(lon.mean())])
     map_kwargs.setdefault("zoom_start", 6)
     m = offline_map(**map_kwargs)
+    add_county_outlines(m)  # geography without base-map tiles
     index = {n: i for i, n in enumerate(plan._names)}
     colour = {
         index[name]: palette[k % len(palette)] for k, name in enumerate(plan.venues)
