@@ -1203,18 +1203,9 @@ def _saved_aliases() -> tuple[pd.DataFrame | None, str | None]:
     return aliases, None
 
 
-OUTPUT_MATCH_COLUMNS = [
-    "match_status",
-    "geoid",
-    "cd_code",
-    "matched_name",
-    "match_method",
-    "score",
-    "runner_up",
-    "runner_up_score",
-    "linked_geoids",
-    "match_note",
-]
+#: Match columns written by ``lmi-dashboard match`` (the review-only
+#: ``candidate_geoids`` is left out).
+OUTPUT_MATCH_COLUMNS = [c for c in MATCH_COLUMNS if c != "candidate_geoids"]
 
 
 def input_rows_with_matches(load, matched: pd.DataFrame) -> pd.DataFrame:

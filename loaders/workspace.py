@@ -90,6 +90,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from loaders.exports import CONTACT_COLUMNS, FORMULA_PREFIXES, neutralise_text
+from loaders.matching import MATCH_COLUMNS
+from loaders.roster import ROSTER_COLUMNS
 
 __all__ = [
     "ALIAS_CSV_COLUMNS",
@@ -118,26 +120,9 @@ SQLITE_FILENAME = "workspace.sqlite"
 SETTING_SHOW_CONTACTS = "show_contact_details"
 #: Matched-roster columns (ARCHITECTURE.md), used for empty frames.
 MATCHED_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "entity_name",
-    "cds_code",
-    "cd_code",
-    "nces_id",
-    "county",
-    "role",
-    "status",
-    "person_name",
-    "email",
+    *ROSTER_COLUMNS,
     "source_row",
-    "match_status",
-    "geoid",
-    "matched_name",
-    "match_method",
-    "score",
-    "runner_up",
-    "runner_up_score",
-    "linked_geoids",
-    "match_note",
+    *(c for c in MATCH_COLUMNS if c not in ("cd_code", "candidate_geoids")),
 )
 #: Columns of the alias CSV written by :meth:`Workspace.export_aliases_csv`.
 ALIAS_CSV_COLUMNS: tuple[str, ...] = (
