@@ -15,7 +15,7 @@ level      tolerance m  decimals  used for
 =========  ===========  ========  ====================================
 state      1500         4         the statewide view (all 942 + 58)
 region     150          4         one CCSESA region
-county     25           5         one county or one district
+county     0            5         one county or one district (full detail)
 full       0            6         Census 1:500,000 as published
 =========  ===========  ========  ====================================
 """
@@ -54,7 +54,7 @@ LEVELS: dict[str, Level] = {
     for lv in (
         Level("state", 1500.0, 4),
         Level("region", 150.0, 4),
-        Level("county", 25.0, 5),
+        Level("county", 0.0, 5),
         Level("full", 0.0, 6),
     )
 }
@@ -159,9 +159,10 @@ def web_layers(level: str = "state") -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame
 def _web_layers(level: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     from geodata import boundaries
 
-    LEVELS[level]  # KeyError for an unknown level
+    lv = LEVELS[level]  # KeyError for an unknown level
+    tag = f"{lv.name}_{lv.tolerance_m:g}m_{lv.decimals}d"  # new settings, new file
     paths = [
-        boundaries._derived_path(f"{name}_{level}.parquet")
+        boundaries._derived_path(f"{name}_{tag}.parquet")
         for name in ("districts", "counties")
     ]
     if all(p.exists() for p in paths):
