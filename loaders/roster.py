@@ -703,7 +703,10 @@ def _repair_mojibake(text: str) -> tuple[str, int]:
 
 
 def _text_grid(text: str, name: str, prefer_tab: bool) -> tuple[list[list[Any]], str]:
-    lines = text.splitlines()[: HEADER_SCAN_ROWS + 40]
+    # csv breaks records only at \r / \n (splitlines also at \x1c-\x1e, \x85, \u2028)
+    lines = re.split(r"\r\n?|\n", text, maxsplit=HEADER_SCAN_ROWS + 40)[
+        : HEADER_SCAN_ROWS + 40
+    ]
     sample = "\n".join(lines)
     candidates = ["\t", ",", ";", "|"] if prefer_tab else [",", "\t", ";", "|"]
     best, best_score = candidates[0], -1.0
