@@ -20,6 +20,12 @@ st.set_page_config(
     layout="wide",
 )
 state.static_assets_ready()
+if not st.get_option("server.enableStaticServing"):
+    # started without the project's config (e.g. a bare `streamlit run`): the
+    # map still loads Leaflet, from data: URLs instead of /app/static/
+    from geodata import mapview  # noqa: E402
+
+    mapview.DEFAULT_ASSET_BASE = "data"
 
 PAGES = Path(__file__).with_name("views")  # not "pages": Streamlit would list that folder itself
 _SPECS = [

@@ -252,6 +252,18 @@ def asset_url(base_url_path: str = "") -> str:
     return f"{base}/app/static/{_ASSET_FOLDER}"
 
 
+#: Where maps load Leaflet from when a caller does not say: ``None`` (the app's
+#: static folder, :func:`asset_url`) or ``"data"``. The app sets ``"data"`` when
+#: its server does not serve static files, so the map still draws.
+DEFAULT_ASSET_BASE: str | None = None
+
+
+def _data_url(path: Path, mime: str) -> str:
+    import base64
+
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
+
+
 def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
     """A folium map that loads nothing from outside the app.
 
@@ -259,8 +271,8 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
     ----------
     asset_base : str, optional
         URL folder where ``leaflet.js`` and ``leaflet.css`` are served (default
-        :func:`asset_url`). Pass ``"inline"`` to embed them in the page (used by
-        :func:`map_html_standalone`).
+        :func:`asset_url`). ``"inline"`` embeds them in the page (used by
+        :func:`map_html_standalone`); ``"data"`` links them as ``data:`` URLs.
     **kwargs
         Passed to :class:`folium.Map`; ``tiles`` defaults to ``None`` (no base
         map: tiles come from the internet) and ``prefer_canvas`` to ``True``.
@@ -276,8 +288,12 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
     kwargs.setdefault("zoom_snap", 0.25)  # fitted views fill the frame
     kwargs.setdefault("zoom_delta", 0.5)
     m = folium.Map(**kwargs)
-    base = asset_url() if asset_base is None else asset_base
-    if base == "inline":
+    base = asset_base or DEFAULT_ASSET_BASE or asset_url()
+    if base == "data":  # data: URLs, for a server that does not serve static files
+        folder = _xstatic_dir()
+        m.default_js = [("leaflet", _data_url(folder / "leaflet.js", "text/javascript"))]
+        m.default_css = [("leaflet_css", _data_url(folder / "leaflet.css", "text/css"))]
+    elif base == "inline":
         m.default_js = []
         m.default_css = []
         folder = _xstatic_dir()

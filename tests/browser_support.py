@@ -44,28 +44,23 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(workspace: Path, *, extra_env: dict | None = None, timeout=90):
-    """Run ``streamlit run dashboard/app.py`` on a free loopback port; yield its URL."""
+    """Run the app as ``lmi-dashboard run`` does, on a free loopback port; yield URL."""
     port = free_port()
     env = {**os.environ, "LMI_WORKSPACE_DIR": str(workspace), **(extra_env or {})}
     env.pop("LMI_WORKSPACE_URL", None)
     log = open(workspace / "streamlit.log", "wb")
+    # Started exactly as `make run` starts it (`lmi-dashboard run`), so the
+    # tests see the same configuration a user gets; only port/address differ.
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
+            "dashboard.cli",
             "run",
-            str(ROOT / "dashboard" / "app.py"),
             "--server.port",
             str(port),
             "--server.address",
             "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.enableStaticServing",
-            "true",
             "--server.fileWatcherType",
             "none",
         ],

@@ -67,6 +67,16 @@ def test_statewide_map_draws_offline_and_filters_change_figures(app_url):
     assert [u for u in blocked if "tile" not in u] == []
 
 
+def test_leaflet_is_served_by_the_app_as_javascript(app_url):
+    import urllib.request
+
+    from geodata.mapview import asset_url
+
+    with urllib.request.urlopen(f"{app_url}{asset_url()}/leaflet.js") as response:
+        assert "javascript" in response.headers["Content-Type"]
+        assert b"Leaflet" in response.read(4000)
+
+
 def test_click_selects_the_clicked_district(app_url):
     import shapely
     from shapely.geometry import Point

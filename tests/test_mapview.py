@@ -159,3 +159,9 @@ def test_drill_view_crops_to_region_and_county(state_layers):
     assert mapview.detail_level(None, None) == "state"
     assert mapview.detail_level(4, None) == "region"
     assert mapview.detail_level(4, "Alameda") == "county"
+
+
+def test_data_url_assets_for_a_server_without_static_files():
+    fmap = mapview.offline_map("data")
+    assert mapview.external_urls(fmap) == []
+    assert fmap.default_js[0][1].startswith("data:text/javascript;base64,")

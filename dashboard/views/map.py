@@ -245,6 +245,7 @@ def render() -> None:
                 types,
                 selected,
                 tiles,
+                mapview.DEFAULT_ASSET_BASE,
             ),
         )
     )
