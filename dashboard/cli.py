@@ -43,6 +43,9 @@ def run(ctx: typer.Context) -> None:
         "localhost",
         "--server.headless",
         "true",
+        # Leaflet is served from dashboard/static/ (no CDN): the map needs it
+        "--server.enableStaticServing",
+        "true",
     ]
     given = " ".join(ctx.args)
     args = []
