@@ -27,7 +27,8 @@ if not st.get_option("server.enableStaticServing"):
 
     mapview.DEFAULT_ASSET_BASE = "data"
 
-PAGES = Path(__file__).with_name("views")  # not "pages": Streamlit would list that folder itself
+# not "pages/": Streamlit would list a folder of that name itself
+PAGES = Path(__file__).with_name("views")
 _SPECS = [
     ("map.py", "Map", ":material/map:"),
     ("data.py", "Data", ":material/table:"),

@@ -291,7 +291,8 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
     base = asset_base or DEFAULT_ASSET_BASE or asset_url()
     if base == "data":  # data: URLs, for a server that does not serve static files
         folder = _xstatic_dir()
-        m.default_js = [("leaflet", _data_url(folder / "leaflet.js", "text/javascript"))]
+        js = _data_url(folder / "leaflet.js", "text/javascript")
+        m.default_js = [("leaflet", js)]
         m.default_css = [("leaflet_css", _data_url(folder / "leaflet.css", "text/css"))]
     elif base == "inline":
         m.default_js = []
