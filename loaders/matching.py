@@ -1225,7 +1225,9 @@ def input_rows_with_matches(load, matched: pd.DataFrame) -> pd.DataFrame:
         One row per data row of the file (``len(load.source)`` rows): the
         original columns as text, then :data:`OUTPUT_MATCH_COLUMNS`. A merged
         duplicate repeats the match of the row it was merged into; a rejected row
-        is ``unmatched`` with the reader's reason in ``match_note``.
+        is ``unmatched`` with the reader's reason in ``match_note``; the reader's
+        notes on a kept row (unknown role, bad code...) and an unknown event id
+        are added to its note.
     """
     source = load.source
     by_row = matched.set_index(matched["source_row"].astype(int))
@@ -1257,6 +1259,30 @@ def input_rows_with_matches(load, matched: pd.DataFrame) -> pd.DataFrame:
             if int(row) in result.index:
                 result.loc[int(row), "match_status"] = "unmatched"
                 result.loc[int(row), "match_note"] = why
+    if "row_notes" in by_row.columns:  # the reader's notes (unknown event...)
+        notes = by_row["row_notes"].dropna()
+        for row, why in notes.items():
+            if int(row) in result.index and str(why):
+                note = result.loc[int(row), "match_note"]
+                note = "" if note is None or pd.isna(note) else str(note)
+                result.loc[int(row), "match_note"] = "; ".join(
+                    x for x in (note, str(why)) if x
+                )
+    if "event_id" in by_row.columns:
+        from loaders.events import load_events
+
+        known = set(load_events()["event_id"])
+        for row, event in by_row["event_id"].dropna().items():
+            if str(event) not in known and int(row) in result.index:
+                note = result.loc[int(row), "match_note"]
+                note = "" if note is None or pd.isna(note) else str(note)
+                why = (
+                    f"event_id {event!r} is not a known CA LMI event "
+                    "(loaders/data/events.csv); check the id"
+                )
+                result.loc[int(row), "match_note"] = "; ".join(
+                    x for x in (note, why) if x
+                )
     missing = result["match_status"].isna()
     result.loc[missing, "match_status"] = "unmatched"
     result.loc[missing, "match_note"] = "not read as a roster row"

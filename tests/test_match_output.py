@@ -47,3 +47,19 @@ def test_every_row_in_order_with_its_own_columns(tmp_path, workspace_dir):
     match_command(roster, out=out, sheet=None, header_row=None, contacts=True)
     with out.open(encoding="utf-8-sig") as fh:
         assert next(csv.DictReader(fh))["person_name"] == "A"
+
+
+def test_cell_problems_and_unknown_events_are_in_the_note(tmp_path, workspace_dir):
+    roster = tmp_path / "bad.csv"
+    roster.write_text(
+        "event_id,entity_name,role,status,cds_code\n"
+        "CALMI-1999-NOPE,San Diego USD,janitor,maybe,123\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "m.csv"
+    match_command(roster, out=out, sheet=None, header_row=None)
+    with out.open(encoding="utf-8-sig") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["match_status"] == "matched"  # the district itself is clear
+    for word in ("janitor", "maybe", "'123'", "not a known CA LMI event"):
+        assert word in row["match_note"]

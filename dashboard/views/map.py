@@ -168,8 +168,10 @@ def render() -> None:
     role_cols = st.columns(4)
     for col, role in zip(role_cols, participation.ROLES):
         col.metric(
-            f"{participation.ROLE_LABELS[role]}s who came",
+            f"Teams whose {participation.ROLE_LABELS[role].lower()} came",
             f"{figures[f'role_{role}']:,}",
+            help="Counted per team and event: a team that stands for two "
+            "districts sharing governance counts for each district.",
         )
 
     # ---------------------------------------------------------------- breadcrumb
