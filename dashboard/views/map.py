@@ -272,18 +272,15 @@ def render() -> None:
         in_view = in_view.loc[in_view["ccsesa_region"] == region_value]
     if county_value:
         in_view = in_view.loc[in_view["county"] == county_value]
-    options = [None, *in_view.sort_values("name")["geoid"]]
+    options = list(in_view.sort_values("name")["geoid"])
     names = dict(zip(ref["geoid"], ref["name"]))
-    if geoid not in options:
+    if geoid and geoid not in options:
         options.append(geoid)
     st.selectbox(
         "District or COE",
         options,
-        format_func=lambda g: (
-            "Choose a district or COE (or click the map)"
-            if g is None
-            else names.get(g, g)
-        ),
+        format_func=lambda g: names.get(g, g),
+        placeholder="Choose a district or COE (or click one on the map)",
         key="drill_geoid",
     )
     if geoid:
