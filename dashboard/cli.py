@@ -52,12 +52,31 @@ def run(ctx: typer.Context) -> None:
     for i in range(0, len(defaults), 2):
         if defaults[i] not in given:
             args += [defaults[i], defaults[i + 1]]
+    _prepare_boundaries()
     sys.argv = ["streamlit", "run", str(APP_SCRIPT), *args, *ctx.args]
     if config_dir.is_dir():
         import os
 
         os.chdir(config_dir.parent)
     sys.exit(stcli.main())
+
+
+def _prepare_boundaries() -> None:
+    """Obtain the source files and build the statewide layers before serving."""
+    import time
+
+    from geodata import simplify
+    from geodata.sources import SourceError
+
+    started = time.perf_counter()
+    typer.echo("Preparing California school-district boundaries…", err=True)
+    try:
+        simplify.web_layers("state")
+    except SourceError as exc:
+        _fail(str(exc))
+    typer.echo(
+        f"Boundaries ready ({time.perf_counter() - started:.1f} s).", err=True
+    )
 
 
 @app.command("demo-roster")
