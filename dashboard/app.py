@@ -27,6 +27,15 @@ if not st.get_option("server.enableStaticServing"):
 
     mapview.DEFAULT_ASSET_BASE = "data"
 
+if state.auth_configured() and not state.signed_in():
+    # sign-in configured ([auth] in .streamlit/secrets.toml): nothing without it
+    st.title("CA LMI network dashboard")
+    st.write("Sign in to see the participation maps and rosters.")
+    st.button("Sign in", type="primary", on_click=st.login)
+    st.stop()
+if state.signed_in():
+    st.sidebar.button("Sign out", on_click=st.logout)
+
 # not "pages/": Streamlit would list a folder of that name itself
 PAGES = Path(__file__).with_name("views")
 _SPECS = [

@@ -102,3 +102,57 @@ def _teams_for(key: str, _matched: pd.DataFrame) -> pd.DataFrame:
 def teams(matched: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
     """Teams per event, cached by the roster's content (``key``, if known)."""
     return _teams_for(key or content_key(matched), matched)
+
+
+# ------------------------------------------------------------- access control
+CONTACTS_ENV = "LMI_SHOW_CONTACTS"
+
+
+def auth_configured() -> bool:
+    """Whether sign-in (Streamlit's OpenID Connect ``st.login``) is configured.
+
+    True when ``.streamlit/secrets.toml`` has an ``[auth]`` section.
+    """
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def signed_in() -> bool:
+    """Whether the visitor has signed in (always False without sign-in)."""
+    if not auth_configured():
+        return False
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:
+        return False
+
+
+def _env_flag(name: str) -> bool:
+    import os
+
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def contacts_allowed() -> bool:
+    """Whether this visitor may see or download names and e-mails.
+
+    The operator decides, not the visitor:
+
+    - without sign-in, only when the app was started with ``LMI_SHOW_CONTACTS=1``;
+    - with sign-in configured, for signed-in users when ``LMI_SHOW_CONTACTS=1`` or
+      a signed-in user turned on "show contact details" on the Data page.
+    """
+    if auth_configured():
+        if not signed_in():
+            return False
+        if _env_flag(CONTACTS_ENV):
+            return True
+        try:
+            from loaders.workspace import SETTING_SHOW_CONTACTS, open_workspace
+
+            return bool(open_workspace().get_setting(SETTING_SHOW_CONTACTS, False))
+        except Exception:
+            return False
+    return _env_flag(CONTACTS_ENV)
