@@ -6,11 +6,72 @@ errors the user can fix are printed as one clear line and exit with status 2.
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+try:  # typer >= 0.22 carries its own copy of click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - older typer on click
+    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+
+def _quiet_flags(params: list) -> list:
+    """Give flags an empty metavar: typer's help printed ``<bool>`` beside them."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Group(TyperGroup):
+    """A command group whose usage errors are one line: ``error: ...``, exit 2.
+
+    typer prints a bad option value or a missing argument as a usage line, a hint
+    and a boxed message; here it is one line naming the option, like every other
+    error of this command line. Help shows no value type beside flags (``--help``,
+    ``--exact``), which take no value.
+    """
+
+    def get_params(self, ctx: typer.Context) -> list:
+        return _quiet_flags(super().get_params(ctx))
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]):
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None:
+            _quiet_flags(cmd.get_params(ctx))
+        return name, cmd, rest
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:  # rich help is printed as it is built
+            if exc.format_message().strip():
+                exc.show()
+            sys.exit(exc.exit_code)
+        except UsageError as exc:
+            message = exc.format_message().replace("Value error, ", "")
+            where = exc.ctx.command_path if exc.ctx is not None else self.name
+            message += f" (see '{where} --help')"
+            typer.echo(f"error: {message}", err=True)
+            sys.exit(2)
+        except ClickException as exc:
+            typer.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
     name="lmi-dashboard",
@@ -18,6 +79,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 
 APP_SCRIPT = Path(__file__).with_name("app.py")
@@ -94,23 +156,37 @@ def demo_roster(
     typer.echo(f"wrote {n} roster rows to {out}")
 
 
+#: ``--include-contacts``, the other spelling of ``--contacts`` (hidden in help).
+_ContactsAlias = Annotated[
+    bool, typer.Option("--include-contacts", hidden=True, help="Same as --contacts.")
+]
+
+
 @app.command()
 def match(
-    roster: Annotated[Path, typer.Argument(help="Roster file (CSV, TSV or XLSX).")],
+    roster: Annotated[
+        Path, typer.Argument(metavar="ROSTER", help="Roster file (CSV, TSV or XLSX).")
+    ],
     out: Annotated[
-        Optional[Path], typer.Option("--out", help="Where to write the result (CSV).")
+        Path | None, typer.Option("--out", help="Where to write the result (CSV).")
     ] = None,
-    sheet: Annotated[Optional[str], typer.Option(help="XLSX sheet name.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name.")] = None,
     header_row: Annotated[
-        Optional[int], typer.Option("--header-row", help="1-based header row.")
+        int | None, typer.Option("--header-row", help="1-based header row.")
     ] = None,
     contacts: Annotated[
-        bool, typer.Option("--contacts", help="Keep person_name and email.")
+        bool,
+        typer.Option(
+            "--contacts",
+            help="Keep person_name and email (also spelt --include-contacts).",
+        ),
     ] = False,
+    contacts_alias: _ContactsAlias = False,
 ) -> None:
-    """Match every roster row to a district or COE; write all rows with match columns."""
+    """Match every roster row to a district or COE; write them with match columns."""
     from loaders.matching import match_command
 
+    contacts = contacts or contacts_alias
     try:
         summary = match_command(
             roster, out=out, sheet=sheet, header_row=header_row, contacts=contacts
@@ -124,34 +200,96 @@ def match(
 export_app = typer.Typer(
     help="Export maps (PNG/SVG/PDF/HTML) and tables (CSV/XLSX) for newsletters.",
     no_args_is_help=True,
+    cls=_Group,
 )
 app.add_typer(export_app, name="export")
+
+#: Where the rows come from when the workspace is empty (the plan JSON says so).
+DEMO_SOURCE = "built-in demo roster (placeholder people)"
+_MEASURE_HELP = (
+    "What colours the districts: events_attended (number of events each team "
+    "attended), event_status (status at one --event) or completeness (roles "
+    "present at one --event)."
+)
+
+
+def _region_number(value: str) -> int:
+    """Parse ``--region``: a CCSESA service region number, 1-11."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 11:
+        raise typer.BadParameter(
+            f"{value!r} is not a CCSESA service region; give a number 1-11."
+        )
+    return number
+
+
+class _DistrictType(enum.StrEnum):
+    unified = "unified"
+    elementary = "elementary"
+    secondary = "secondary"
+    coe = "coe"
+
 
 _RosterOpt = Annotated[
     Path | None,
     typer.Option(
-        "--roster", help="Roster file (CSV/TSV/XLSX); default: the saved workspace."
+        "--roster",
+        help="Roster file (CSV/TSV/XLSX); default: the saved workspace, or the "
+        "built-in demo roster when nothing is saved.",
     ),
 ]
 _EventOpt = Annotated[
     list[str] | None,
-    typer.Option("--event", help="Event id (repeat for several; default: all)."),
+    typer.Option(
+        "--event", metavar="ID", help="Event id (repeat for several; default: all)."
+    ),
 ]
-_RegionOpt = Annotated[int | None, typer.Option("--region", help="CCSESA region 1-11.")]
+_RegionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--region", parser=_region_number, metavar="1-11", help="CCSESA region."
+    ),
+]
 _CountyOpt = Annotated[
-    str | None, typer.Option("--county", help="County name, e.g. Alameda.")
+    str | None,
+    typer.Option(
+        "--county", metavar="NAME", help="County name, e.g. Alameda (within --region)."
+    ),
 ]
 
 
-def _export_inputs(roster: Path | None):
-    """Matched roster, teams, events and reference for the export commands."""
-    from geodata.boundaries import entity_reference
-    from loaders.events import load_events
-    from loaders.participation import teams_by_event
+def _roster_rows(roster: Path | None, reference: pd.DataFrame):
+    """The matched roster a command works on: ``--roster``, else saved, else demo.
 
-    reference = entity_reference()
+    Parameters
+    ----------
+    roster : pathlib.Path or None
+        Roster file (CSV/TSV/XLSX, read by :func:`loaders.roster.read_roster`).
+        ``None``: every roster saved in the workspace
+        (:meth:`loaders.workspace.Workspace.all_rows`), or, when nothing is saved,
+        the built-in demo roster (:func:`loaders.demo.demo_roster`).
+    reference : pandas.DataFrame
+        :func:`geodata.boundaries.entity_reference` (1,002 districts and COEs).
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The matched roster (ARCHITECTURE.md, one row per person per event) and
+        where it came from: the file, ``"saved workspace"`` or
+        :data:`DEMO_SOURCE`. Rows of the file the reader could not use, and the
+        fall-back to the demo roster, are each said in one line on stderr.
+
+    Raises
+    ------
+    ValueError, OSError
+        If the roster file cannot be read (the message names file and row).
+    """
+    from loaders.matching import match_roster
+
     if roster is not None:
-        from loaders import matching
         from loaders.roster import read_roster
 
         load = read_roster(roster)
@@ -161,67 +299,167 @@ def _export_inputs(roster: Path | None):
                 "(no district, COE or code); see the Data page.",
                 err=True,
             )
-        matched = matching.match_roster(load.rows, reference)
-    else:
-        from loaders.workspace import open_workspace, workspace_url
+        return match_roster(load.rows, reference), str(roster)
+    from loaders.workspace import open_workspace, workspace_url
 
-        matched = open_workspace().all_rows()
-        if matched is None or matched.empty:
-            raise ValueError(
-                f"the workspace ({workspace_url()}) has no saved roster; give one "
-                "with --roster FILE or save one in the app first."
+    matched = open_workspace().all_rows()
+    if matched is not None and not matched.empty:
+        return matched, "saved workspace"
+    from loaders.demo import demo_roster
+
+    typer.echo(
+        f"note: no roster is saved in the workspace ({workspace_url()}); using the "
+        f"{DEMO_SOURCE}. Give --roster FILE to use yours.",
+        err=True,
+    )
+    return match_roster(demo_roster(), reference), DEMO_SOURCE
+
+
+def _out_format(out: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
+    """The format ``--out`` is written in: ``--format``, else the file's suffix.
+
+    Raises ValueError when the two disagree, when neither says, or when the
+    folder of ``--out`` does not exist.
+    """
+    suffix = out.suffix.lstrip(".").lower()
+    suffix = {"htm": "html"}.get(suffix, suffix)
+    if fmt is not None:
+        fmt = fmt.lower()
+        if suffix and suffix != fmt:
+            other = (
+                f", or leave out --format to write {suffix.upper()}"
+                if suffix in allowed
+                else ""
             )
-    return matched, teams_by_event(matched), load_events(), reference
-
-
-def _format_of(fmt: str | None, out: Path, allowed: tuple[str, ...]) -> str:
-    fmt = (fmt or out.suffix.lstrip(".")).lower()
-    if fmt not in allowed:
+            raise ValueError(
+                f"--format {fmt} but --out {out} ends in .{suffix}: name the file "
+                f".{fmt}{other}."
+            )
+    elif suffix in allowed:
+        fmt = suffix
+    else:
         raise ValueError(
-            f"cannot tell the format of {out}: use --format {'/'.join(allowed)}."
+            f"cannot tell the format of --out {out}: end it in "
+            f"{', '.join('.' + a for a in allowed)}, or use --format "
+            f"{'/'.join(allowed)}."
         )
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder; give a file name in it.")
+    if not folder.is_dir():
+        raise ValueError(f"--out {out}: the folder {folder} does not exist.")
     return fmt
+
+
+def _event_ids(given: list[str] | None, events: pd.DataFrame) -> list[str]:
+    """``--event`` values as event ids (case ignored); ValueError naming the ids."""
+    known = {str(e).upper(): str(e) for e in events["event_id"]}
+    ids = []
+    for item in given or []:
+        key = item.strip().upper()
+        if key not in known:
+            raise ValueError(
+                f"--event {item}: not a CA LMI event id; choose from "
+                f"{', '.join(known.values())} (loaders/data/events.csv)."
+            )
+        ids.append(known[key])
+    return list(dict.fromkeys(ids))
+
+
+def _county_name(
+    county: str | None, region: int | None, reference: pd.DataFrame
+) -> str | None:
+    """``--county`` as the reference spells it, checked to lie in ``--region``.
+
+    Accepts ``Alameda``, ``alameda county`` or the FIPS code ``06001``. Raises
+    ValueError for a county that is not one of the 58, or not in the region.
+    """
+    if county is None:
+        return None
+    import difflib
+
+    areas = reference.drop_duplicates("county_fips")
+    key = county.strip().lower().removesuffix(" county").strip()
+    hit = areas.loc[
+        (areas["county"].str.lower() == key) | (areas["county_fips"] == key)
+    ]
+    if hit.empty:
+        close = difflib.get_close_matches(
+            key, [c.lower() for c in areas["county"]], n=1
+        )
+        names = {c.lower(): c for c in areas["county"]}
+        hint = f" Did you mean {names[close[0]]}?" if close else ""
+        raise ValueError(
+            f"--county {county}: not one of California's 58 counties; give its "
+            f"name, e.g. Alameda.{hint}"
+        )
+    name, home = str(hit["county"].iloc[0]), int(hit["ccsesa_region"].iloc[0])
+    if region is not None and home != region:
+        inside = sorted(areas.loc[areas["ccsesa_region"] == region, "county"])
+        raise ValueError(
+            f"--county {name} is in CCSESA region {home}, not region {region}: "
+            f"leave out --region, or choose a county of region {region} "
+            f"({', '.join(inside)})."
+        )
+    return name
 
 
 @export_app.command("map")
 def export_map(
-    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write (.png, .svg, .pdf, .html).")
+    ],
     roster: _RosterOpt = None,
     event: _EventOpt = None,
     measure: Annotated[
-        str,
-        typer.Option(help="events_attended, event_status or completeness."),
+        Literal["events_attended", "event_status", "completeness"],
+        typer.Option(metavar="MEASURE", help=_MEASURE_HELP),
     ] = "events_attended",
     region: _RegionOpt = None,
     county: _CountyOpt = None,
     types: Annotated[
-        list[str] | None,
-        typer.Option("--type", help="District type to draw (repeat; default all)."),
+        list[_DistrictType] | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="unified, elementary, secondary or coe (repeat; default all).",
+        ),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="png, svg, pdf or html.")
+        Literal["png", "svg", "pdf", "html"] | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="png, svg, pdf or html (default: from the --out suffix).",
+        ),
     ] = None,
     width_px: Annotated[int, typer.Option("--width-px", min=600)] = 2400,
     dpi: Annotated[int, typer.Option(min=72, max=1200)] = 300,
     venues: Annotated[bool, typer.Option(help="Mark event venues.")] = True,
 ) -> None:
     """Write the participation map (no names or contact details, ever)."""
+    from geodata.boundaries import entity_reference
     from geodata.staticmap import ALL_TYPES, MapRequest, participation_map_bytes
+    from loaders.events import load_events
     from loaders.exports import atomic_write_bytes
+    from loaders.participation import teams_by_event
 
     try:
-        kind = _format_of(fmt, out, ("png", "svg", "pdf", "html"))
-        _, teams, events, _ = _export_inputs(roster)
+        # every argument is checked before any roster is read
+        kind = _out_format(out, fmt, ("png", "svg", "pdf", "html"))
+        events = load_events()
+        reference = entity_reference()
         request = MapRequest(
             measure=measure,
-            event_ids=tuple(event or ()),
+            event_ids=tuple(_event_ids(event, events)),
             region=region,
-            county=county,
-            district_types=tuple(types or ALL_TYPES),
+            county=_county_name(county, region, reference),
+            district_types=tuple(t.value for t in types or ()) or ALL_TYPES,
             show_venues=venues,
-        )
+        ).checked(events)
+        matched, _ = _roster_rows(roster, reference)
         data = participation_map_bytes(
-            teams, events, request, kind, width_px=width_px, dpi=dpi
+            teams_by_event(matched), events, request, kind, width_px=width_px, dpi=dpi
         )
         atomic_write_bytes(out, data)
     except (OSError, ValueError, LookupError) as exc:
@@ -231,7 +469,7 @@ def export_map(
 
 @export_app.command("table")
 def export_table(
-    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (.csv, .xlsx).")],
     roster: _RosterOpt = None,
     event: _EventOpt = None,
     region: _RegionOpt = None,
@@ -240,52 +478,89 @@ def export_table(
         list[str] | None,
         typer.Option(
             "--table",
+            metavar="TABLE",
             help="district, county, region, event, completeness or contacts "
-            "(repeat; default all for XLSX; CSV takes one).",
+            "(repeat). Default: all tables in XLSX, the district table in CSV "
+            "(a CSV file holds one).",
         ),
     ] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or xlsx.")] = None,
+    fmt: Annotated[
+        Literal["csv", "xlsx"] | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="csv or xlsx (default: from the --out suffix).",
+        ),
+    ] = None,
     include_contacts: Annotated[
         bool,
-        typer.Option("--include-contacts", help="Add person names, emails and phones."),
+        typer.Option(
+            "--contacts",
+            help="Add person names, emails and phones: the contacts table (also "
+            "spelt --include-contacts).",
+        ),
     ] = False,
+    contacts_alias: _ContactsAlias = False,
 ) -> None:
-    """Write participation tables (contact details only with --include-contacts)."""
+    """Write participation tables (contact details only with --contacts)."""
+    from geodata.boundaries import entity_reference
+    from loaders.events import load_events
     from loaders.exports import TABLE_NAMES, participation_tables, write_table
+    from loaders.participation import teams_by_event
 
+    include_contacts = include_contacts or contacts_alias
     try:
-        kind = _format_of(fmt, out, ("csv", "xlsx"))
-        wanted = list(table or [])
+        # every argument is checked before any roster is read
+        kind = _out_format(out, fmt, ("csv", "xlsx"))
+        wanted = list(dict.fromkeys(t.strip().lower() for t in table or []))
         unknown = [t for t in wanted if t not in TABLE_NAMES]
         if unknown:
             raise ValueError(
-                f"unknown table {unknown[0]!r}; choose from {', '.join(TABLE_NAMES)}."
+                f"--table {unknown[0]}: choose from {', '.join(TABLE_NAMES)}."
             )
         if "contacts" in wanted and not include_contacts:
-            raise ValueError("the contacts table needs --include-contacts.")
-        matched, teams, events, reference = _export_inputs(roster)
+            raise ValueError(
+                "--table contacts needs --contacts (also spelt --include-contacts)."
+            )
+        if kind == "csv" and len(wanted) > 1:
+            raise ValueError(
+                f"a CSV file holds one table, not {len(wanted)} "
+                f"({', '.join(wanted)}): give one --table, or write .xlsx."
+            )
+        events = load_events()
+        reference = entity_reference()
+        event_ids = _event_ids(event, events)
+        county_name = _county_name(county, region, reference)
+        matched, _ = _roster_rows(roster, reference)
         tables = participation_tables(
-            teams,
+            teams_by_event(matched),
             reference,
             events,
-            event_ids=list(event or []) or None,
+            event_ids=event_ids or None,
             regions=[region] if region else None,
-            counties=[county] if county else None,
+            counties=[county_name] if county_name else None,
             matched=matched,
             include_contacts=include_contacts,
         )
-        keys = wanted or [k for k in TABLE_NAMES if k in tables]
-        if kind == "csv" and len(keys) != 1:
-            raise ValueError(
-                "a CSV file holds one table: add --table (e.g. --table district), "
-                "or write --format xlsx for all of them."
-            )
+        if not wanted:
+            wanted = ["district"] if kind == "csv" else list(TABLE_NAMES)
+        keys = [k for k in wanted if k in tables]
         chosen = {TABLE_NAMES[k]: tables[k] for k in keys}
         write_table(out, chosen, fmt=kind, include_contacts=include_contacts)
     except (OSError, ValueError, LookupError) as exc:
         _fail(str(exc))
     rows = sum(len(t) for t in chosen.values())
-    typer.echo(f"wrote {len(chosen)} table(s), {rows:,} rows, to {out}")
+    if kind == "csv":
+        others = ", ".join(k for k in TABLE_NAMES if k not in keys)
+        typer.echo(
+            f"wrote the {keys[0]} table ({TABLE_NAMES[keys[0]]}, {rows:,} rows) to "
+            f"{out}; --table picks another ({others})"
+        )
+    else:
+        typer.echo(
+            f"wrote {len(chosen)} table(s) ({', '.join(chosen)}), {rows:,} rows, "
+            f"to {out}"
+        )
 
 
 @app.command()
@@ -341,7 +616,13 @@ def plan(
         typer.Option("--min-population", help="Candidate cities of this size up."),
     ] = 50_000,
     region: Annotated[
-        list[int] | None, typer.Option("--region", help="CCSESA region (repeat).")
+        list[int] | None,
+        typer.Option(
+            "--region",
+            parser=_region_number,
+            metavar="1-11",
+            help="CCSESA region (repeat).",
+        ),
     ] = None,
     county: Annotated[
         list[str] | None, typer.Option("--county", help="County (repeat).")
@@ -378,22 +659,7 @@ def plan(
         reference = entity_reference()
         matched, source = None, "none needed"
         if serve != "all-districts":
-            if roster is not None:
-                from loaders.matching import match_roster
-                from loaders.roster import read_roster
-
-                load = read_roster(roster)
-                matched, source = match_roster(load.rows, reference), str(roster)
-            else:
-                from loaders.workspace import open_workspace
-
-                matched, source = open_workspace().all_rows(), "saved workspace"
-                if matched is None or matched.empty:
-                    from loaders.demo import demo_roster
-                    from loaders.matching import match_roster
-
-                    matched = match_roster(demo_roster(), reference)
-                    source = "built-in demo roster (placeholder people)"
+            matched, source = _roster_rows(roster, reference)
         if model == "capacitated-p-median":
             if capacity is None:
                 raise ValueError("the capacitated p-median needs --capacity N.")

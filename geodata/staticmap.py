@@ -88,6 +88,10 @@ _SELECT_EDGE = "#000000"
 _VENUE_FACE = "#ffffff"
 #: Print width (inches) the font sizes are designed for; fonts scale with width.
 _DESIGN_WIDTH_IN = 8.0
+#: Line spacing of wrapped titles (matplotlib ``linespacing``) and the resulting
+#: pitch between lines in font sizes (DejaVu Sans: ~1.17 em per line at 1.0).
+_LINE_SPACING = 1.15
+_LINE_PITCH = 1.17 * _LINE_SPACING
 
 
 @dataclass(frozen=True)
@@ -371,7 +375,8 @@ def render_static_map(
         Class label and hex colour, in display order
         (:func:`geodata.mapview.legend`).
     title, subtitle : str
-        Printed above the map (subtitle: event and date, for example).
+        Printed above the map (subtitle: event and date, for example). A line
+        too long for the map's width goes on two lines, then gets smaller.
     venues : pandas.DataFrame, optional
         ``name`` (str), ``lat``, ``lon`` (WGS84 degrees): drawn as stars with
         labels.
@@ -445,11 +450,20 @@ def render_static_map(
     margin = 0.3 * scale
     map_w = width_in - 2 * margin
     map_h = map_w * (y1 - y0) / (x1 - x0)
-    title_fs = 17 * scale
-    sub_fs = 11.5 * scale
     legend_fs = 9.5 * scale
     source_fs = 7.5 * scale
-    top_band = margin + (title_fs + (sub_fs * 1.5 if subtitle else 0)) / 72 * 1.45
+    # long titles (a county list, a long event name) wrap, then shrink, to fit
+    # the map's width and half the right margin
+    text_w = map_w + 0.5 * margin
+    title, title_fs = _fit_text(title, 17 * scale, text_w, bold=True)
+    title_h = title_fs * (1 + _LINE_PITCH * title.count("\n"))
+    if subtitle:
+        # never larger than the title (which may have shrunk)
+        subtitle, sub_fs = _fit_text(subtitle, title_fs * 11.5 / 17, text_w)
+        sub_h = sub_fs * (1.5 + _LINE_PITCH * subtitle.count("\n"))
+    else:
+        sub_fs = sub_h = 0.0
+    top_band = margin + (title_h + sub_h) / 72 * 1.45
     coe_pts = _coe_points(cnty, view_box)
     venue_pts = _venue_points(venues, view_box)
     entries = _legend_handles(
@@ -486,16 +500,22 @@ def render_static_map(
         fontsize=title_fs,
         fontweight="bold",
         color=_TEXT,
+        linespacing=_LINE_SPACING,
+        parse_math=False,
+        gid="map-title",
     )
     if subtitle:
         fig.text(
             margin / width_in,
-            1 - (margin + title_fs / 72 * 1.4) / height_in,
+            1 - (margin + (title_h + 0.4 * title_fs) / 72) / height_in,
             subtitle,
             ha="left",
             va="top",
             fontsize=sub_fs,
             color=_MUTED,
+            linespacing=_LINE_SPACING,
+            parse_math=False,
+            gid="map-subtitle",
         )
 
     map_bottom = source_band + bottom_band + 0.1 * scale
@@ -780,6 +800,61 @@ def _legend_handles(
         )
     # wrap long labels so columns stay narrow
     return [(h, _wrap(lab, 34)) for h, lab in entries]
+
+
+def _fit_text(
+    text: str, fontsize: float, width_in: float, *, bold: bool = False
+) -> tuple[str, float]:
+    """Fit one line of text to a width: as is, else on two lines, else smaller.
+
+    Parameters
+    ----------
+    text : str
+        A map title or subtitle.
+    fontsize : float
+        Preferred size, points.
+    width_in : float
+        Width available, inches.
+    bold : bool
+        Measure the bold weight.
+
+    Returns
+    -------
+    (str, float)
+        The text (two lines are joined by a newline: after a colon, semicolon or
+        comma when both lines then fit, else where the longer line is shortest)
+        and the font size (points, at most ``fontsize``, smaller only when two
+        lines are still too wide). Widths are measured with the font matplotlib
+        draws with (unhinted outlines, as in SVG/PDF), less 3 % for PNG hinting
+        (measured up to 2 % wider at 72 dpi).
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(size=fontsize, weight="bold" if bold else "normal")
+    measure = TextToPath().get_text_width_height_descent
+    room = width_in * 72 * 0.97  # points
+
+    def width(line: str) -> float:  # points at ``fontsize``
+        return measure(line, prop, ismath=False)[0]
+
+    text = " ".join(str(text).split())
+    if width(text) <= room:
+        return text, fontsize
+    words = text.split(" ")
+    splits = []  # (rank of the punctuation broken after, widest line, text)
+    for k in range(1, len(words)):
+        first, second = " ".join(words[:k]), " ".join(words[k:])
+        widest = max(width(first), width(second))
+        rank = ":;,".find(words[k - 1][-1])
+        splits.append((rank if rank >= 0 else 3, widest, f"{first}\n{second}"))
+    if not splits:  # one long word
+        return text, fontsize * room / width(text)
+    fitting = [s for s in splits if s[1] <= room]
+    if fitting:  # the strongest punctuation, then the most even lines
+        return min(fitting, key=lambda s: (s[0], s[1]))[2], fontsize
+    _, widest, wrapped = min(splits, key=lambda s: s[1])
+    return wrapped, fontsize * room / widest
 
 
 def _wrap(text: str, width: int) -> str:

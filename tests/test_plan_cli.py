@@ -205,6 +205,37 @@ def test_default_roster_is_the_demo_when_nothing_is_saved(
     out = tmp_path / "plan.json"
     result = _plan(runner, "--serve", "all-network", "--venues", 2, "--out", out)
     assert result.exit_code == 0, _error(result)
-    assert "built-in demo roster" in result.output
+    assert "roster: built-in demo roster" in result.stdout
     payload = json.loads(out.read_text(encoding="utf-8"))
     assert len(payload["teams"]) > 50
+    assert payload["selection"]["roster"].startswith("built-in demo roster")
+    # said in one line on stderr, the same line export prints (one helper)
+    note = result.stderr.strip()
+    assert "\n" not in note and "built-in demo roster" in note
+    table = tmp_path / "teams.csv"
+    result = runner.invoke(app, ["export", "table", "--out", str(table)])
+    assert result.exit_code == 0, _error(result)
+    assert result.stderr.strip() == note
+    assert table.exists()
+
+
+def test_saved_roster_is_used_before_the_demo(
+    runner, roster_file, tmp_path, reference, workspace_dir
+):
+    from loaders.matching import match_roster
+    from loaders.roster import read_roster
+    from loaders.workspace import open_workspace
+
+    ws = open_workspace()
+    rows = match_roster(read_roster(roster_file).rows, reference)
+    ws.save_roster("symposium", roster_file.read_bytes(), "roster.csv", rows=rows)
+    try:
+        out = tmp_path / "plan.json"
+        result = _plan(runner, "--event", EVENT, "--venues", 2, "--out", out)
+        assert result.exit_code == 0, _error(result)
+        assert "roster: saved workspace" in result.stdout
+        assert "demo roster" not in result.stderr
+        payload = json.loads(out.read_text(encoding="utf-8"))
+        assert len(payload["teams"]) == 8  # as from the file itself
+    finally:
+        ws.close()
