@@ -94,7 +94,7 @@ def _fail(message: str) -> None:
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
 )
 def run(ctx: typer.Context) -> None:
-    """Start the Streamlit app (extra options such as --server.port 8502 pass through)."""
+    """Start the Streamlit app (Streamlit options such as --server.port 8502 pass)."""
     from streamlit.web import cli as stcli
 
     config_dir = Path(__file__).resolve().parent.parent / ".streamlit"
@@ -128,8 +128,11 @@ def _prepare_boundaries() -> None:
     import time
 
     from geodata import simplify
+    from geodata.mapview import install_static_assets
     from geodata.sources import SourceError
 
+    # Leaflet's files into dashboard/static/ before Streamlit looks for the folder
+    install_static_assets(Path(__file__).with_name("static"))
     started = time.perf_counter()
     typer.echo("Preparing California school-district boundaries…", err=True)
     try:
