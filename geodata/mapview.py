@@ -317,6 +317,10 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
             "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
             ".lmi-legend i{display:inline-block;width:14px;height:12px;"
             "margin-right:6px;border:1px solid #777;vertical-align:-1px;}"
+            # the scale bar can be half its 100 px maximum: a smaller label
+            # with less padding stays inside it ("100 km" crossed its end tick)
+            ".leaflet-control-scale-line{font:10px/1.2 system-ui,-apple-system,"
+            "'Segoe UI',sans-serif;padding:1px 3px 0;}"
             "</style>"
         ),
         name="lmi_style",
@@ -701,6 +705,15 @@ class _Legend(MacroElement):
 
 def _add_legend(m: folium.Map, measure: str, title: str) -> None:
     m.add_child(_Legend(legend_html(measure, title)))
+
+
+def add_html_legend(m: folium.Map, content_html: str) -> None:
+    """Add a legend control (bottom left) holding ``content_html``.
+
+    The HTML is used as given: escape any roster or place text in it first.
+    Style it with the ``lmi-legend`` class of :func:`offline_map`.
+    """
+    m.add_child(_Legend(content_html))
 
 
 def drill_view(

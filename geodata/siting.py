@@ -1734,13 +1734,12 @@ class VenuePlan:
                     f"contacts: columns {sorted(needed)} are missing (matched roster)."
                 )
             people = contacts.dropna(subset=["geoid"])
+            email = people["email"].fillna("").astype(str).str.strip()
             text = (
                 people["role"].fillna("").astype(str)
                 + ": "
                 + people["person_name"].fillna("").astype(str)
-                + " <"
-                + people["email"].fillna("").astype(str)
-                + ">"
+                + (" <" + email + ">").where(email != "", "")  # no empty "<>"
             )
             joined = (
                 pd.DataFrame({"geoid": people["geoid"].astype(str), "t": text})
@@ -2041,9 +2040,10 @@ def plan_map(plan: VenuePlan, *, show_candidates: bool = True, **map_kwargs):
 
     Chosen venues are large labelled circles (booked ones outlined in black),
     each team a small dot in its venue's colour joined to its venue by a thin
-    line; candidate venues not chosen are small grey rings. No marker images
-    and nothing loaded from outside the app (built on
-    :func:`geodata.mapview.offline_map`). Every name shown is HTML-escaped.
+    line; candidate venues not chosen are small grey rings. A legend (bottom
+    left) explains the symbols. No marker images and nothing loaded from
+    outside the app (built on :func:`geodata.mapview.offline_map`). Every name
+    shown is HTML-escaped.
 
     Parameters
     ----------
@@ -2062,7 +2062,7 @@ def plan_map(plan: VenuePlan, *, show_candidates: bool = True, **map_kwargs):
 
     import folium
 
-    from geodata.mapview import add_county_outlines, offline_map
+    from geodata.mapview import add_county_outlines, add_html_legend, offline_map
 
     plan._require_solved()
     palette = [
@@ -2154,10 +2154,74 @@ def plan_map(plan: VenuePlan, *, show_candidates: bool = True, **map_kwargs):
         ).add_to(venues)
     venues.add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    add_html_legend(
+        m,
+        _plan_legend_html(
+            [colour[index[name]] for name in plan.venues],
+            booked=bool(table["booked"].any()),
+            candidates=show_candidates and len(plan.candidates) > len(plan.venues),
+        ),
+    )
     lats = [*lat.tolist(), *table["lat"].tolist()]
     lons = [*lon.tolist(), *table["lon"].tolist()]
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
     return m
+
+
+def _plan_legend_html(colours: list[str], *, booked: bool, candidates: bool) -> str:
+    """The plan map's legend: what each symbol means (no roster text in it)."""
+
+    def swatch(style: str) -> str:
+        return (
+            '<span style="display:inline-block;vertical-align:middle;'
+            f'box-sizing:border-box;{style}"></span>'
+        )
+
+    first = colours[0] if colours else "#1b9e77"
+    dots = "".join(
+        swatch(f"width:8px;height:8px;border-radius:50%;background:{c};margin:0 1px")
+        for c in colours[:6]
+    )
+    rows = [
+        (
+            swatch(f"width:16px;height:16px;border-radius:50%;background:{first}"),
+            "Chosen venue (its colour)",
+        ),
+    ]
+    if booked:
+        rows.append(
+            (
+                swatch(
+                    f"width:16px;height:16px;border-radius:50%;background:{first};"
+                    "border:3px solid #000"
+                ),
+                "Booked venue (always kept)",
+            )
+        )
+    rows.append(
+        (
+            f'<span style="white-space:nowrap">{dots}</span>',
+            "Team (dot in its venue's colour)",
+        )
+    )
+    rows.append(
+        (
+            swatch(f"width:16px;height:0;border-top:2px solid {first};opacity:.6"),
+            "Team → venue it is assigned to",
+        )
+    )
+    if candidates:
+        rows.append(
+            (
+                swatch("width:8px;height:8px;border-radius:50%;border:1px solid #888"),
+                "Candidate venue, not chosen",
+            )
+        )
+    cell = "display:inline-block;min-width:30px;margin-right:4px;text-align:center"
+    body = "".join(
+        f'<div><span style="{cell}">{mark}</span>{label}</div>' for mark, label in rows
+    )
+    return f'<div class="lmi-legend lmi-plan-legend"><b>Venue plan</b>{body}</div>'
 
 
 def plan_for_roster(

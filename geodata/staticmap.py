@@ -19,10 +19,13 @@ How the map reads
 * County lines are thin and grey; CCSESA region lines thick and dark, with
   "Region N" labels (optional).
 * A county office of education (COE) with a team is drawn as a square in its
-  class colour at its county's centre (COEs without a team are not marked).
+  class colour at its office (the CDE directory location in
+  :func:`geodata.boundaries.entity_reference`); a COE without a known office
+  falls back to a point inside its county, and the legend then says so. COEs
+  without a team are not marked.
 * When the map is cropped to a region or county, the areas outside the
-  selection are veiled in white and a small California inset beside the
-  legend locates the crop.
+  selection are veiled in white ("Outside the selection" in the legend) and a
+  small California inset beside the legend locates the crop.
 
 No personal data is ever drawn: the inputs are per-district measures and venue
 names only.
@@ -42,7 +45,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 from matplotlib import patheffects
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -86,6 +92,7 @@ _TEXT = "#1a1a1a"
 _MUTED = "#555555"
 _SELECT_EDGE = "#000000"
 _VENUE_FACE = "#ffffff"
+_VEIL_ALPHA = 0.62  # white veil over what lies outside a cropped selection
 #: Print width (inches) the font sizes are designed for; fonts scale with width.
 _DESIGN_WIDTH_IN = 8.0
 #: Line spacing of wrapped titles (matplotlib ``linespacing``) and the resulting
@@ -370,7 +377,10 @@ def render_static_map(
         Optionally ``fill_color`` and ``measure_label`` (from
         :func:`geodata.mapview.measure_layer`): each COE with a team gets a
         square in its class colour; a boolean ``show_coe`` column overrides
-        which COEs are marked.
+        which COEs are marked. Optional ``lat`` / ``lon`` (WGS84 degrees, the
+        COE office, as in :func:`geodata.boundaries.entity_reference`) place
+        the squares; without them a square sits at a point inside its county
+        and the legend says so.
     legend : sequence of (str, str)
         Class label and hex colour, in display order
         (:func:`geodata.mapview.legend`).
@@ -470,8 +480,10 @@ def render_static_map(
         _used_classes(legend, dist, cnty),
         has_secondary=bool((dist["district_type"] == "secondary").any()),
         has_coes=not coe_pts[0].empty,
+        coes_at_office=bool(coe_pts[0].attrs.get("at_office", True)),
         has_venues=not venue_pts[0].empty,
         show_regions=show_regions,
+        faded=not selection.statewide,
         scale=scale,
     )
     inset_w = 0.0 if selection.statewide else 1.5 * scale
@@ -571,7 +583,7 @@ def render_static_map(
             gpd.GeoSeries([outside], crs=STATIC_CRS),
             facecolor="white",
             edgecolor="none",
-            alpha=0.62,
+            alpha=_VEIL_ALPHA,
             zorder=6,
         )
         _draw_polys(
@@ -588,13 +600,19 @@ def render_static_map(
             if "show_coe" in chosen.columns and "fill_color" in chosen.columns
             else pd.Series(False, index=chosen.index)
         )
+        coe_at = coe_pts[0]
         for idx, row in chosen.iterrows():
             pt = _label_point(row.geometry)
-            # a COE square sits at the county's label point: name goes under it
+            # a COE square on (or near) the label point: the name goes under it
+            near = (
+                has_coe[idx]
+                and idx in coe_at.index
+                and coe_at[idx].distance(pt) < 0.03 * (x1 - x0)
+            )
             ax.annotate(
                 str(row["county"]),
                 (pt.x, pt.y),
-                xytext=(0, -11 * scale if has_coe[idx] else 0),
+                xytext=(0, -11 * scale if near else 0),
                 textcoords="offset points",
                 ha="center",
                 va="center",
@@ -738,7 +756,15 @@ def _used_classes(legend, dist, cnty) -> list[tuple[str, str]]:
 
 
 def _legend_handles(
-    legend, *, has_secondary, has_coes, has_venues, show_regions, scale
+    legend,
+    *,
+    has_secondary,
+    has_coes,
+    has_venues,
+    show_regions,
+    scale,
+    coes_at_office=True,
+    faded=False,
 ):
     entries: list[tuple[object, str]] = []
     for label, color in legend:
@@ -772,7 +798,9 @@ def _legend_handles(
                     markeredgecolor=_TEXT,
                     markersize=8 * scale,
                 ),
-                "County office of education (square in its class colour)",
+                "County office of education: square "
+                + ("at its office" if coes_at_office else "inside its county")
+                + ", in its class colour",
             )
         )
     if has_venues:
@@ -788,6 +816,20 @@ def _legend_handles(
                     markersize=12 * scale,
                 ),
                 "Meeting venue",
+            )
+        )
+    if faded:
+        # a middle class colour under the white veil, as outside the crop
+        colors = [c for _, c in legend] or [_LAND]
+        middle = np.array(to_rgb(colors[len(colors) // 2]))
+        entries.append(
+            (
+                Patch(
+                    facecolor=tuple(middle * (1 - _VEIL_ALPHA) + _VEIL_ALPHA),
+                    edgecolor="#bdbdbd",
+                    linewidth=0.4 * scale,
+                ),
+                "Outside the selection (faded)",
             )
         )
     entries.append((Line2D([], [], color=_COUNTY_EDGE, linewidth=1 * scale), "County"))
@@ -864,7 +906,11 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _coe_points(cnty: gpd.GeoDataFrame, view_box) -> tuple[gpd.GeoSeries, list]:
-    """COE squares inside the view: positions (EPSG:3310) and colours."""
+    """COE squares inside the view: positions (EPSG:3310) and colours.
+
+    At the office (``lat``/``lon``) where known, else at the county's label
+    point; ``attrs["at_office"]`` tells whether every square is at its office.
+    """
     empty = gpd.GeoSeries([], crs=STATIC_CRS)
     if "show_coe" not in cnty.columns or "fill_color" not in cnty.columns:
         return empty, []
@@ -874,8 +920,22 @@ def _coe_points(cnty: gpd.GeoDataFrame, view_box) -> tuple[gpd.GeoSeries, list]:
     pts = gpd.GeoSeries(
         [_label_point(g) for g in shown.geometry], index=shown.index, crs=STATIC_CRS
     )
+    at_office = pd.Series(False, index=shown.index)
+    if {"lat", "lon"} <= set(shown.columns):
+        lat = pd.to_numeric(shown["lat"], errors="coerce")
+        lon = pd.to_numeric(shown["lon"], errors="coerce")
+        at_office = lat.notna() & lon.notna()
+        if at_office.any():
+            office = gpd.GeoSeries(
+                gpd.points_from_xy(lon[at_office], lat[at_office]),
+                index=shown.index[at_office.to_numpy()],
+                crs="EPSG:4326",
+            ).to_crs(STATIC_CRS)
+            pts[office.index] = office
     inside = pts.within(view_box)
-    return pts[inside], shown.loc[inside, "fill_color"].tolist()
+    out = pts[inside]
+    out.attrs["at_office"] = bool(at_office[inside].all())
+    return out, shown.loc[inside, "fill_color"].tolist()
 
 
 def _draw_coes(ax, coes: tuple[gpd.GeoSeries, list], scale: float) -> None:
@@ -1228,7 +1288,8 @@ def measure_layers(
         Districts of the requested types and the 58 counties (EPSG:4326, with
         ``measure_value``, ``measure_label``, ``fill_color`` from
         :func:`geodata.mapview.measure_layer`; counties lose their colours when
-        ``"coe"`` is not a requested type) and the legend classes.
+        ``"coe"`` is not a requested type; counties also carry ``lat`` /
+        ``lon``, the COE office from the CDE directory) and the legend classes.
     """
     from geodata import boundaries, mapview
 
@@ -1243,6 +1304,12 @@ def measure_layers(
         counties = mapview.measure_layer(
             counties, teams, measure=request.measure, event_ids=ids
         )
+    ref = boundaries.entity_reference()
+    office = ref.loc[ref["district_type"] == "coe"].set_index("geoid")
+    counties = counties.assign(
+        lat=counties["geoid"].map(office["lat"]).astype(float).to_numpy(),
+        lon=counties["geoid"].map(office["lon"]).astype(float).to_numpy(),
+    )
     return districts, counties, mapview.legend(request.measure)
 
 
@@ -1373,28 +1440,54 @@ def participation_map_html(
         measure=request.measure,
         show_types=tuple(request.district_types),
         bounds=bounds,
-        title=subtitle,
+        title="",  # the legend is headed by the measure's name
         asset_base="inline",
         outlines=outlines,
     )
+    # The credit line goes into Leaflet's attribution control, which wraps it
+    # next to "Leaflet" instead of running under it.
+    fmap.add_child(_Attribution(SOURCE_LINE))
     root = fmap.get_root()
     root.title = title
     root.header.add_child(
         Element(
             "<style>.lmi-head{position:fixed;top:8px;left:54px;z-index:1000;"
+            "max-width:calc(100% - 440px);min-width:200px;"
             "background:rgba(255,255,255,.92);padding:4px 10px;border-radius:4px;"
             "font:600 15px/1.3 system-ui,sans-serif;box-shadow:0 1px 4px "
-            "rgba(0,0,0,.3)}.lmi-source{position:fixed;bottom:2px;right:4px;"
-            "z-index:1000;background:rgba(255,255,255,.85);padding:1px 6px;"
-            "font:11px system-ui,sans-serif;color:#444}</style>"
+            "rgba(0,0,0,.3)}.lmi-head small{display:block;font-weight:400;"
+            "font-size:12px;color:#444}"
+            ".leaflet-control-attribution{max-width:min(420px,60vw);"
+            "white-space:normal;font:11px/1.3 system-ui,sans-serif}</style>"
         ),
         name="lmi_export_style",
     )
     root.html.add_child(
         Element(
-            f'<div class="lmi-head">{html_mod.escape(title)}</div>'
-            f'<div class="lmi-source">{html_mod.escape(SOURCE_LINE)}</div>'
+            f'<div class="lmi-head">{html_mod.escape(title)}'
+            f"<small>{html_mod.escape(subtitle)}</small></div>"
         ),
         name="lmi_export_text",
     )
     return mapview.map_html_standalone(fmap)
+
+
+class _Attribution(MacroElement):
+    """Text added to the Leaflet attribution control of its parent map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution(
+            {{ this.text }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str):
+        import html as html_mod
+        import json
+
+        super().__init__()
+        self._name = "Attribution"
+        self.text = json.dumps(html_mod.escape(text))

@@ -448,7 +448,9 @@ def participation_tables(
         The matched roster; needed only for the ``"contacts"`` table.
     include_contacts : bool, default False
         Add the ``"contacts"`` table (one row per matched roster person of the
-        selection with name, email and phone where the roster has them).
+        selection with name, email and phone where the roster has them, and
+        ``email_valid``: ``False`` for an email cell kept as typed because it
+        is not an address, ``<NA>`` when there is none).
 
     Raises
     ------
@@ -538,6 +540,14 @@ def participation_tables(
         )
         base = ["event_id", "event", "geoid", "district", "role", "status"]
         contact = contact_columns(people.columns)
+        if "email" in people:  # invalid addresses are kept as typed, and marked
+            from loaders.roster import normalize_email
+
+            valid = people["email"].map(
+                lambda e: pd.NA if pd.isna(e) else normalize_email(e) is not None
+            )
+            people = people.assign(email_valid=valid.astype("boolean"))
+            contact.append("email_valid")
         out["contacts"] = people[
             [c for c in base if c in people] + contact
         ].reset_index(drop=True)

@@ -73,6 +73,7 @@ from loaders.vocab import (
 )
 
 __all__ = [
+    "EMAIL_PROBLEM",
     "ENTITY_COLUMNS",
     "EXTRA_COLUMNS",
     "HEADER_SCAN_ROWS",
@@ -89,6 +90,7 @@ __all__ = [
     "RosterLoad",
     "inspect_roster",
     "layout_signature",
+    "normalize_email",
     "propose_column_map",
     "read_roster",
 ]
@@ -212,10 +214,13 @@ class RosterLoad:
         In file order; merged duplicates keep their first row.
     rejected : pandas.DataFrame
         Rows that cannot be used: ``file``, ``row`` (int), ``column`` (source
-        header(s)), ``reason``, ``values`` (the row's text, `` | ``-joined).
+        header(s)), ``reason``, ``values`` (the row's text, `` | ``-joined,
+        without the columns mapped to ``person_name`` and ``email``).
     issues : pandas.DataFrame
         Cells of kept rows that could not be read: ``file``, ``row``,
-        ``column``, ``value``, ``reason``.
+        ``column``, ``value``, ``reason``. Only ``value`` can hold contact
+        details (the text of an invalid email cell): ``reason``, ``row_notes``,
+        ``notes`` and ``rejected`` never quote a person's name or email.
     column_map : dict
         Canonical column → source header actually used (``"First Name + Last
         Name"`` when two columns were joined).
@@ -1238,6 +1243,45 @@ def read_roster(
 
 _HONORIFICS = {"mr", "ms", "mrs", "miss", "dr", "mx", "prof", "hon", "sr", "sra"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MAILTO = re.compile(r"^\s*mailto:", re.IGNORECASE)
+#: Roster columns holding contact details: never quoted in reasons or notes.
+_CONTACT_TARGETS = ("person_name", "email")
+#: Reason given for an email cell that is not an email address (never the text).
+EMAIL_PROBLEM = (
+    "not an email address (expected name@domain); kept as typed, not used to "
+    "recognise duplicate rows"
+)
+
+
+def normalize_email(text: object) -> str | None:
+    """An email address as the roster stores it, or ``None`` when invalid.
+
+    Parameters
+    ----------
+    text : object
+        One roster cell (``str``; ``None``/NaN count as empty).
+
+    Returns
+    -------
+    str or None
+        ``""`` for an empty cell; the address lower-cased, without a
+        ``mailto:`` prefix, surrounding ``<>`` or spaces when it looks like
+        ``name@domain.tld``; ``None`` when it does not (the loader then keeps
+        the cell as typed and reports :data:`EMAIL_PROBLEM`).
+
+    Examples
+    --------
+    >>> normalize_email(" MAILTO:<Sup@Example.ORG> ")
+    'sup@example.org'
+    >>> normalize_email("call the office") is None
+    True
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    value = _MAILTO.sub("", str(text)).strip().strip("<>").strip()
+    if not value:
+        return ""
+    return value.lower() if _EMAIL.match(value) else None
 
 
 @lru_cache(maxsize=1)
@@ -1353,11 +1397,11 @@ def _build(
     out["county"] = counties
     out["person_name"] = text_column("person_name")
     emails = []
-    for i, text in enumerate(text_column("email")):
-        text = re.sub(r"^mailto:", "", text, flags=re.IGNORECASE).strip().lower()
-        text = text.strip("<>").strip()
-        if text and not _EMAIL.match(text):
-            issue(i, "email", text, f"email {text!r} is not an email address")
+    for i, typed in enumerate(text_column("email")):
+        text = normalize_email(typed)
+        if text is None:  # kept as typed; the reason never quotes it
+            text = typed.strip()
+            issue(i, "email", text, EMAIL_PROBLEM)
         emails.append(text)
     out["email"] = emails
 
@@ -1511,6 +1555,10 @@ def _build(
     )
     rejected = []
     entity_headers = " / ".join(mapping[t] for t in ENTITY_COLUMNS if t in mapping)
+    contact_headers = {
+        h for t in _CONTACT_TARGETS for h in (mapping.get(t) or "").split(_JOIN) if h
+    }
+    shown_headers = [h for h in headers if h not in contact_headers]
     for i in np.flatnonzero(~has_entity):
         if code_problems[i]:
             reason = "no district or COE name, and " + "; ".join(code_problems[i])
@@ -1524,7 +1572,9 @@ def _build(
                 "row": int(source_rows[i]),
                 "column": entity_headers,
                 "reason": reason,
-                "values": " | ".join(t for t in source.iloc[i].fillna("") if t),
+                "values": " | ".join(
+                    t for t in source.iloc[i][shown_headers].fillna("") if t
+                ),
             }
         )
     keep = np.flatnonzero(has_entity)
@@ -1587,6 +1637,7 @@ def _build(
 
 def _person_key(frame: pd.DataFrame) -> pd.Series:
     email = frame["email"].fillna("").str.lower()
+    email = email.where(email.str.match(_EMAIL.pattern), "")  # invalid: by name
     names = frame["person_name"].fillna("").where(email == "", "")
     folded = {name: fold(name) for name in names.unique()}
     person = names.map(folded)
@@ -1625,7 +1676,12 @@ def _merge_duplicates(
             elif pd.isna(record[col]):
                 record[col] = values[0]
             if len({fold(v) for v in values}) > 1 and col != "status":
-                conflicts.append(f"{col} differs ({' / '.join(dict.fromkeys(values))})")
+                if col in _CONTACT_TARGETS:  # never quote contact details
+                    conflicts.append(f"{col} (differs between the rows)")
+                else:
+                    conflicts.append(
+                        f"{col} differs ({' / '.join(dict.fromkeys(values))})"
+                    )
         frame.iloc[first] = record
         merged_into.update(
             {

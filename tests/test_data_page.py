@@ -307,3 +307,73 @@ def test_roster_text_is_not_rendered_as_markup(page):
     item = next(m.value for m in page.markdown if "evil" in m.value)
     assert "\\!\\[x\\]" in item and "\\<b\\>" in item and "\\$x\\$" in item
     assert not page.exception
+
+
+def _titles(frame_element):
+    """Column titles a table is shown with (its column_config labels)."""
+    import json
+
+    config = json.loads(frame_element.proto.columns or "{}")
+    return {k: v.get("label") for k, v in config.items() if v.get("label")}
+
+
+def test_unreadable_cells_never_show_contact_details(page):
+    odd_name = 'Zoë =HYPERLINK("x") O\'Brien'
+    quoted = '"' + odd_name.replace('"', '""') + '"'
+    data = (
+        "District,County,Role,Status,Event,Name,Email\n"
+        f"San Diego Unified,San Diego,Supt.,Attended,CALMI-2015-SYMP,{quoted},"
+        "Zoe.OBrien AT Example.ORG\n"
+        f",,Supt.,Attended,CALMI-2015-SYMP,{quoted},zoe@example.org\n"
+    ).encode()
+    _upload(page, data, "odd.csv")
+    issues = next(e for e in page.expander if e.label.startswith("Cells that"))
+    table = issues.dataframe[0].value
+    cells = " ".join(table.astype(str).to_numpy().ravel()).casefold()
+    assert "zoe.obrien" not in cells and "(hidden)" in cells
+    page.radio(key="data_preview_filter").set_value("rejected").run()
+    rejected = " ".join(page.dataframe[0].value.astype(str).to_numpy().ravel())
+    assert "Zoë" not in rejected and "zoe@" not in rejected
+    page.radio(key="data_preview_filter").set_value("all").run()
+    shown = " ".join(page.dataframe[0].value.astype(str).to_numpy().ravel())
+    assert "Zoë" not in shown and "obrien" not in shown.casefold()
+
+
+def test_tables_have_titles_and_blank_empty_text(page):
+    _upload(page)
+    preview = page.dataframe[0]
+    titles = _titles(preview)
+    assert titles["source_row"] == "File row"
+    assert titles["match_status"] == "Match"
+    assert titles["row_notes"] == "Reading notes"
+    table = preview.value
+    assert not table["matched_name"].isna().any()  # blank, not "None"
+    assert (table["matched_name"] == "").any()
+
+
+def test_csv_upload_lays_out_header_row_without_sheet(page):
+    _upload(page)
+    assert not [s for s in page.selectbox if s.label == "Sheet"]
+    header = next(n for n in page.number_input if n.label.startswith("Header row"))
+    row = next(c for c in page.columns if header.key in {w.key for w in c.number_input})
+    assert row.weight == pytest.approx(1 / 3)  # first, narrow column, not alone right
+    assert any("Column names found on row 1" in c.value for c in page.caption)
+
+
+def test_review_hint_and_list_show_the_same_candidates(page):
+    _upload(page, ROSTER.replace(b"Foo Bar Valley Schools", b"Springfield Elementary"))
+    page.button(key="data_save").click().run()
+    item_caption = next(c.value for c in page.caption if "Closest names" in c.value)
+    item_caption = item_caption.replace("\\", "")  # Markdown escapes
+    pick = next(s for s in page.selectbox if (s.key or "").startswith("rq_pick_"))
+    listed = pick.options[1:4]
+    from loaders.matching import candidates
+
+    expected = candidates("Springfield Elementary", None, k=8).head(3)
+    for option, r in zip(listed, expected.itertuples(index=False), strict=True):
+        assert option.startswith(f"{r.name} — {r.county} County")
+        assert option.endswith(f"similarity {r.score:.0f}")
+    hint = "; ".join(
+        f"{r.name} ({r.county}) {r.score:.0f}" for r in expected.itertuples()
+    )
+    assert hint in item_caption  # same names, same order, same scores

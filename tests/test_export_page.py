@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 import pytest
@@ -83,7 +84,8 @@ def test_defaults_preview_and_buttons(saved_roster):
     for button in buttons.values():
         assert button.proto.ignore_rerun
         assert button.proto.deferred_file_id
-    assert not at.checkbox[0].value  # contact details off by default
+    # contact details: no way to ask for them unless the operator enabled them
+    assert not [c for c in at.checkbox if "contact" in c.label.lower()]
     assert not at.error
 
 
@@ -125,7 +127,7 @@ def test_files_follow_the_selection_and_selection_survives(saved_roster):
     assert width == 3600 and dpi == pytest.approx(300, abs=0.05)
 
 
-def test_tables_and_contact_details(saved_roster):
+def test_tables_and_contact_details(saved_roster, monkeypatch):
     at = _page(
         export_measure="completeness", export_event=EVENTS_USED[1], export_region=4
     )
@@ -146,6 +148,13 @@ def test_tables_and_contact_details(saved_roster):
     csv_text = _fetch(next(b for k, b in _downloads(at).items() if "CSV" in k))
     assert b"@example.org" not in csv_text
 
+    titles = json.loads(at.dataframe[0].proto.columns)
+    assert titles["ccsesa_region"]["label"] == "CCSESA region"
+
+    monkeypatch.setenv("LMI_SHOW_CONTACTS", "1")  # the operator allows them
+    at.run()
+    label = at.checkbox[0].label
+    assert "names and emails" in label and "phone" not in label  # rosters have none
     at.checkbox[0].check().run()
     assert not at.exception
     assert at.warning  # says contact details are included

@@ -24,6 +24,7 @@ from loaders.exports import (
 
 SCRIPT_NAME = "<script>alert('x')</script> Unified"
 FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
+BAD_EMAIL = "Call The Office (Ext 12)"
 EVENTS_USED = ("CALMI-2015-SYMP", "CALMI-2015-EMERYVILLE")
 
 
@@ -86,6 +87,7 @@ def sample_matched(reference: pd.DataFrame) -> pd.DataFrame:
     frame.loc[0, "person_name"] = FORMULA_NAME
     frame.loc[1, "person_name"] = SCRIPT_NAME
     frame.loc[2, "entity_name"] = "=1+2"
+    frame.loc[3, "email"] = BAD_EMAIL
     unmatched = frame.iloc[[0]].copy()
     unmatched[["entity_name", "match_status", "geoid", "match_method"]] = [
         SCRIPT_NAME,
@@ -199,6 +201,24 @@ def test_participation_tables_shapes(tables, matched):
     assert not any(
         contact_columns(t.columns) for k, t in tables.items() if k != "contacts"
     )
+
+
+def test_contacts_keep_invalid_emails_as_typed_and_mark_them(tables, reference):
+    contacts = tables["contacts"]
+    assert contacts["email"].tolist().count(BAD_EMAIL) == 1  # not lower-cased
+    valid = dict(zip(contacts["email"], contacts["email_valid"], strict=True))
+    assert not valid[BAD_EMAIL]
+    assert contacts["email_valid"].sum() == len(contacts) - 1
+    # only ever with contact details explicitly included
+    from loaders.events import load_events
+    from loaders.participation import teams_by_event
+
+    matched = sample_matched(reference)
+    plain = participation_tables(
+        teams_by_event(matched), reference, load_events(), matched=matched
+    )
+    text = b"".join(table_csv_bytes(t) for t in plain.values()).decode()
+    assert BAD_EMAIL not in text and "email_valid" not in text
 
 
 def test_participation_tables_region_filter_and_errors(matched, reference):

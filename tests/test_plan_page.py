@@ -48,6 +48,22 @@ def test_default_plan_for_teams_that_applied_but_did_not_attend(app):
     assert not app.error
 
 
+def test_tables_show_titles_with_units(app):
+    import json
+
+    def titles(element):
+        config = json.loads(element.proto.columns or "{}")
+        return {k: v.get("label") for k, v in config.items()}
+
+    venues, regions, invites = (titles(app.dataframe[i]) for i in range(3))
+    assert venues["mean_miles"] == "Mean distance (mi)"
+    assert venues["share_within_1h"] == "Within 1 h drive"
+    assert regions["ccsesa_region"] == "CCSESA region"
+    assert invites["team_status"] == "Team status"
+    assert invites["role_completeness"] == "Roles present (of 4)"
+    assert not app.dataframe[2].value["missing_roles"].isna().any()  # blank
+
+
 def test_meetings_capacity_and_clear_infeasibility(app):
     app.slider[0].set_value(2).run()
     assert not app.exception

@@ -545,6 +545,38 @@ def test_whitespace_noise_and_mixed_case(tmp_path):
     assert rows["email"].tolist() == ["sup@example.org", pd.NA]
 
 
+def test_contact_details_never_in_reasons_or_notes(tmp_path):
+    weird = 'Zoë =HYPERLINK("x") O\'Brien-Ñúñez'
+    bad = "Ann.Example AT Example.ORG"
+    quoted = '"' + weird.replace('"', '""') + '"'
+    text = (
+        "Event,District,Role,Status,Name,Email\n"
+        f"CALMI-2017-SI,Fresno Unified,Supt.,Registered,{quoted},{bad}\n"
+        "CALMI-2017-SI,Fresno Unified,Supt.,Attended,Zed Other,ok@example.org\n"
+        "CALMI-2017-SI,Fresno Unified,Supt.,Attended,Zed Another,OK@example.org\n"
+        f"CALMI-2017-SI,,Supt.,Attended,{quoted},{bad}\n"
+        "CALMI-2017-SI,Clovis Unified,Supt.,Attended,Cy,n/a\n"
+        "CALMI-2017-SI,Clovis Unified,Trustee,Attended,Di,n/a\n"
+    )
+    load = read_roster(_write(tmp_path, "r.csv", text.encode()))
+    secrets = [weird, bad, "Zed Other", "Zed Another", "n/a", "ok@example.org"]
+    texts = [
+        *load.issues["reason"].dropna(),
+        *load.rejected.drop(columns=["row"]).stack().dropna().astype(str),
+        *load.rows["row_notes"].dropna(),
+        *load.notes,
+    ]
+    leaks = [(s, t) for s in secrets for t in texts if s.casefold() in t.casefold()]
+    assert not leaks
+    assert load.issues["reason"].tolist().count(roster_mod.EMAIL_PROBLEM) == 3
+    assert "person_name (differs between the rows)" in load.rows["row_notes"].iat[1]
+    assert load.rejected["values"].tolist() == ["CALMI-2017-SI | Supt. | Attended"]
+    # invalid addresses are kept exactly as typed; valid ones normalised; an
+    # invalid address never makes two people one ("n/a" for Cy and Di)
+    assert load.rows["email"].tolist() == [bad, "ok@example.org", "n/a", "n/a"]
+    assert load.rows["person_name"].tolist() == [weird, "Zed Other", "Cy", "Di"]
+
+
 def test_unknown_county_is_kept_and_reported(tmp_path):
     text = "District,County\nFresno Unified,Fresnoo\n"
     load = read_roster(_write(tmp_path, "r.csv", text.encode()))
@@ -641,9 +673,9 @@ def test_rows_without_entity_are_rejected_never_lost(tmp_path):
     ]
     assert load.rejected["reason"].iat[0].startswith("no district or COE")
     assert "scientific notation" in load.rejected["reason"].iat[1]
-    assert load.rejected["values"].tolist() == [
-        "Trustee | B",
-        "1.96473E+13 | Supt. | C",
+    assert load.rejected["values"].tolist() == [  # without the names
+        "Trustee",
+        "1.96473E+13 | Supt.",
     ]
     assert "1 blank rows skipped" in load.notes
     assert "2 rows rejected (no district or COE)" in load.notes

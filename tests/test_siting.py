@@ -331,14 +331,17 @@ def test_invite_list_order_and_contacts(reference, teams_frame, cities):
     assert not {"person_name", "email"} & set(invites.columns)
     roster = pd.DataFrame(
         {
-            "geoid": [teams["geoid"].iloc[0]],
-            "role": ["superintendent"],
-            "person_name": ["=Pat Doe"],
-            "email": ["pat@example.org"],
+            "geoid": [teams["geoid"].iloc[0]] * 2,
+            "role": ["superintendent", "board_member"],
+            "person_name": ["=Pat Doe", "Lee Roe"],
+            "email": ["pat@example.org", None],
         }
     )
     with_contacts = plan.invite_list(roster, include_contacts=True)
     assert with_contacts["contacts"].str.contains("Pat Doe").any()
+    text = with_contacts["contacts"].dropna()
+    assert text.str.contains("board_member: Lee Roe").any()
+    assert not text.str.contains("<>").any()  # no empty brackets without an email
 
 
 def test_export_neutralises_formulas():
@@ -474,6 +477,16 @@ def test_plan_map_is_offline_and_escaped(southern, cities):
     assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
     assert "<b>Hall</b>" not in page and "&lt;b&gt;Hall&lt;/b&gt;" in page
     assert page.count("L.polyline") >= len(southern)
+    # a legend explains every symbol
+    for what in (
+        "Chosen venue",
+        "Booked venue",
+        "Team (dot in its venue",
+        "venue it is assigned to",
+        "Candidate venue, not chosen",
+    ):
+        assert what in page, what
+    assert ".leaflet-control-scale-line{font:10px" in page  # label fits its bar
 
 
 def test_alternatives_reuse_the_same_teams(southern, cities):

@@ -114,6 +114,21 @@ def test_html_is_standalone_and_holds_every_drawn_district(
     assert staticmap.SOURCE_LINE in text
 
 
+def test_html_legend_names_the_measure_and_credits_in_full(teams, events):
+    from geodata.mapview import MEASURES
+
+    request = MapRequest("events_attended")
+    text = participation_map_bytes(teams, events, request, "html").decode("utf-8")
+    heading = MEASURES["events_attended"]
+    assert f'class=\\"lmi-legend\\"><b>{heading}</b>' in text
+    # the event line goes under the title, not over the legend
+    assert re.search(r"<small>All \d+ CA LMI events</small>", text)
+    assert not re.search(r"lmi-legend\\\"><b>All \d+", text)
+    # the credit line is in Leaflet's attribution control (wraps, never cut off)
+    credit = re.search(r"attributionControl\.addAttribution\(\s*\"([^\"]*)\"", text)
+    assert credit and credit.group(1) == staticmap.SOURCE_LINE
+
+
 def test_unknown_format_is_refused(teams, events, region4):
     with pytest.raises(ValueError, match="png, svg, pdf or html"):
         participation_map_bytes(teams, events, region4, "gif")
@@ -167,6 +182,29 @@ def test_venues_and_coe_squares(region4_figure):
     markers = [c for c in ax.collections if c.get_offsets().shape[0] > 0]
     sizes = sorted(c.get_offsets().shape[0] for c in markers)
     assert 1 in sizes  # one COE with a team (Alameda) and one venue
+
+
+def test_coe_square_at_the_office_and_faded_area_in_legend(region4_figure, reference):
+    import geopandas as gpd
+
+    office = reference.loc[reference["geoid"] == "06001"]  # Alameda COE
+    at = gpd.points_from_xy(office["lon"], office["lat"], crs="EPSG:4326")
+    at = gpd.GeoSeries(at).to_crs(staticmap.STATIC_CRS).iloc[0]
+    ax = region4_figure.axes[0]
+    offsets = [xy for c in ax.collections for xy in c.get_offsets()]
+    assert any(abs(x - at.x) < 1 and abs(y - at.y) < 1 for x, y in offsets)
+    labels = [t.get_text() for t in region4_figure.axes[1].get_legend().get_texts()]
+    flat = [" ".join(t.split()) for t in labels]
+    assert "Outside the selection (faded)" in flat
+    assert any("square at its office" in t for t in flat)
+
+
+def test_statewide_map_has_no_faded_entry(teams, events):
+    fig = staticmap.participation_figure(
+        teams, events, MapRequest("events_attended"), width_px=800, dpi=100
+    )
+    labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert not any("Outside the selection" in t for t in labels)
 
 
 def test_no_personal_data_in_map_files(teams, events, region4):

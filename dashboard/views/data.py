@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.tables import show_table
 from loaders.exports import table_csv_bytes
 from loaders.workspace import (
     NOT_CALIFORNIA_NOTE,
@@ -55,8 +56,6 @@ PREVIEW_COLUMNS = [
 ]  # fmt: skip
 CONTACT_PREVIEW = ["person_name", "email"]
 _MEMO_SIZE = 12
-_ROSTER_TABLE_TITLES = ("name", "sheet", "saved", "rows", "matched", "ambiguous",
-                        "unmatched", "rejected")  # fmt: skip
 _log = logging.getLogger("lmi_dashboard.data")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -184,15 +183,24 @@ def _upload_section(ws: Workspace, show_contacts: bool) -> None:
     first = _memo(
         ("inspect", sha, None, None), lambda: _inspect(data, name, None, None)
     )
-    c1, c2 = st.columns(2)
+    # Sheet and header row side by side for a workbook of several sheets; for a
+    # CSV (or a one-sheet workbook) the header row first, with what was found.
     sheet = None
     if len(first.sheets) > 1:
+        c1, c2 = st.columns(2)
         sheet = c1.selectbox(
             "Sheet",
             first.sheets,
             index=first.sheets.index(first.sheet) if first.sheet in first.sheets else 0,
             key=f"data_sheet_{fkey}",
             help="The sheet that looks most like a roster is chosen for you.",
+        )
+    else:
+        c2, note = st.columns([1, 2], vertical_alignment="bottom")
+        note.caption(
+            f"Column names found on row {first.header_row}"
+            + (f" of sheet {_md(first.sheet)}" if first.sheet else "")
+            + ". Give another row number if they are elsewhere."
         )
     header_in = c2.number_input(
         "Header row (0 = find it)",
@@ -306,29 +314,25 @@ def _preview(load, matched: pd.DataFrame, show_contacts: bool, mapping) -> None:
         if rej.empty:
             st.caption("No row was rejected.")
         else:
-            st.dataframe(rej, hide_index=True, width="stretch")
+            show_table(rej)
     else:
         view = matched if show == "all" else matched[matched["match_status"] == show]
-        st.dataframe(
-            _display(view, show_contacts, PREVIEW_COLUMNS),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "source_row": st.column_config.NumberColumn("File row", format="%d"),
-                "score": st.column_config.NumberColumn("Score", format="%.0f"),
-            },
-        )
+        show_table(_display(view, show_contacts, PREVIEW_COLUMNS))
     if len(load.issues):
         issues = load.issues
         if not show_contacts:
+            # the cell text of a name or email column is contact data; the
+            # loader's reasons never quote it
             private = set()
             for t in CONTACT_PREVIEW:
-                private.update(str(mapping.get(t) or "").split(" + "))
+                for m in (mapping, load.column_map):
+                    private.update(str(m.get(t) or "").split(" + "))
+            private.discard("")
             issues = issues.copy()
             hide = issues["column"].astype("string").isin(private).fillna(False)
             issues["value"] = issues["value"].astype("string").mask(hide, "(hidden)")
         with st.expander(f"Cells that could not be read ({len(issues):,})"):
-            st.dataframe(issues, hide_index=True, width="stretch")
+            show_table(issues)
 
 
 def _save_form(ws: Workspace, name: str, data: bytes, load, matched) -> None:
@@ -475,14 +479,16 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, candidates) -> None:
             f"{_md(county) + ' County' if county else 'county not given'} · "
             f"{g.n_rows} row{'s' if g.n_rows != 1 else ''} (file row {rows_text})"
         )
-        guess = g.runner_up if not pd.isna(g.runner_up) else g.matched_name
-        if not pd.isna(guess):
-            left.caption(f"{g.match_status.capitalize()}; closest: {_md(guess)}")
-        else:
-            left.caption(f"{g.match_status.capitalize()}; nothing close")
+        # One source for the hint and the list: the candidates of the roster
+        # name (the list below starts with them until the search is changed).
+        name = str(g.entity_name or "")
+        closest = _memo(
+            ("cand", name, county), lambda: candidates(name, county, ref, k=8)
+        )
+        left.caption(_closest_caption(g.match_status, closest))
         query = right.text_input(
             "Search districts and COEs",
-            value=str(g.entity_name or ""),
+            value=name,
             key=f"rq_q_{gkey}",
         )
         cands = _memo(
@@ -503,7 +509,7 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, candidates) -> None:
                 return "— choose —"
             if v == NOT_CA:
                 return f"✗ {NOT_CALIFORNIA_NOTE[0].upper()}{NOT_CALIFORNIA_NOTE[1:]}"
-            score = f" · match {scores[v]:.0f}" if v in scores else ""
+            score = f" · similarity {scores[v]:.0f}" if v in scores else ""
             return labels.get(v, v) + score
 
         widget = f"rq_pick_{gkey}"
@@ -518,6 +524,18 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, candidates) -> None:
             on_change=_on_pick,
             args=(rid, list(g.row_indexes), widget),
         )
+
+
+def _closest_caption(status: str, closest: pd.DataFrame, n: int = 3) -> str:
+    """Hint under a review item: the first ``n`` candidates, as the list shows them."""
+    if closest.empty:
+        return f"{status.capitalize()}: no district or COE name is close."
+    shown = "; ".join(
+        f"{_md(r.name)} ({_md(r.county)}) {r.score:.0f}"
+        for r in closest.head(n).itertuples(index=False)
+    )
+    more = "; …" if len(closest) > n else ""
+    return f"{status.capitalize()}. Closest names (similarity 0-100): {shown}{more}"
 
 
 # ----------------------------------------------------------------- saved rosters
@@ -550,16 +568,7 @@ def _rosters_section(ws: Workspace, show_contacts: bool) -> None:
             saved=listing["uploaded_at"].dt.strftime("%Y-%m-%d %H:%M UTC")
         )[["roster_id", "name", "filename", "sheet", "saved", "rows", "matched",
            "ambiguous", "unmatched", "rejected"]]  # fmt: skip
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "roster_id": st.column_config.NumberColumn("#", format="%d"),
-                "filename": "File",
-                **{c: c.capitalize() for c in _ROSTER_TABLE_TITLES},
-            },
-        )
+        show_table(table, column_config={"name": "Roster"})
         names = dict(zip(listing["roster_id"], listing["name"], strict=True))
         rid = st.selectbox(
             "Roster",
@@ -575,12 +584,16 @@ def _roster_actions(ws: Workspace, rid: int, name: str, show_contacts: bool) -> 
     ss = st.session_state
     rows, _rejected, meta = ws.load_roster(rid)
     c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        "Download the original file",
-        ws.original_file(rid),
-        file_name=meta.get("filename") or f"roster-{rid}",
-        key=f"data_dl_orig_{rid}",
-    )
+    if show_contacts:  # the original file holds names and e-mails
+        c1.download_button(
+            "Download the original file",
+            lambda: ws.original_file(rid),
+            file_name=meta.get("filename") or f"roster-{rid}",
+            key=f"data_dl_orig_{rid}",
+            on_click="ignore",
+        )
+    else:
+        c1.caption("The original file (with names and e-mails) is kept, not shown.")
     with_contacts = False
     if show_contacts:
         with_contacts = c2.checkbox(
@@ -670,7 +683,7 @@ def _aliases_section(ws: Workspace) -> None:
             ],
             updated=al["updated_at"].dt.strftime("%Y-%m-%d"),
         )[["alias", "county", "means", "geoid", "note", "updated"]]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        show_table(shown, column_config={"county": "Only in county"})
     _alias_editor(ws, al, ref, labels)
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -789,20 +802,34 @@ def _alias_editor(ws: Workspace, al: pd.DataFrame, ref: pd.DataFrame, labels) ->
 
 # ----------------------------------------------------------------- page
 def _operator_settings(ws: Workspace) -> bool:
-    allowed = _contact_allowed(ws)
+    """Whether contact details show; only the operator or a signed-in user decides."""
+    from dashboard import state
+
     with st.expander("Operator settings"):
-        value = st.toggle(
-            "Show contact details (names, emails) in the app",
-            value=allowed,
-            key="data_show_contacts",
-            help="Off by default. Leave it off on a shared deployment unless "
-            "sign-in is configured. Exports include contact details only when "
-            "explicitly asked.",
-        )
-        if value != allowed:
-            ws.set_setting(SETTING_SHOW_CONTACTS, bool(value))
-            allowed = bool(value)
-    return allowed
+        if state.signed_in():
+            allowed = _contact_allowed(ws)
+            value = st.toggle(
+                "Show contact details (names, emails) in the app",
+                value=allowed,
+                key="data_show_contacts",
+                help="Off by default. Exports include contact details only when "
+                "explicitly asked.",
+            )
+            if value != allowed:
+                ws.set_setting(SETTING_SHOW_CONTACTS, bool(value))
+        elif state.contacts_allowed():
+            st.caption(
+                f"Contact details are shown: the app was started with "
+                f"`{state.CONTACTS_ENV}=1`."
+            )
+        else:
+            st.caption(
+                "Contact details (names, emails) are hidden everywhere in the app. "
+                f"The operator can show them by starting the app with "
+                f"`{state.CONTACTS_ENV}=1`, or by configuring sign-in "
+                "(docs/DEPLOYMENT.md)."
+            )
+    return state.contacts_allowed()
 
 
 def render() -> None:

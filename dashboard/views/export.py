@@ -7,8 +7,7 @@ functions as ``lmi-dashboard export`` (:mod:`geodata.staticmap`,
 :mod:`loaders.exports`) from the selection on screen at the moment of the
 click: download buttons run no script (``on_click="ignore"``), so a download
 never resets the page or the selection. Map files never carry personal data;
-tables carry names, emails and phones only when "Include contact details" is
-ticked.
+tables carry names and emails only when "Include contact details" is ticked.
 
 Other pages can offer extra tables here (venue plans, invite lists) by putting
 a ``{sheet name: DataFrame}`` dict in ``st.session_state["export_extra_tables"]``.
@@ -23,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.tables import show_table
 from geodata import mapview, staticmap
 from loaders import exports
 
@@ -269,11 +269,22 @@ def render() -> None:
 
     # ---------------------------------------------------------------- tables
     st.subheader("Tables")
-    st.checkbox(
-        "Include contact details (names, emails, phone numbers)",
-        key="export_contacts",
-        help="Off by default. Only tables ever carry contact details, never maps.",
-    )
+    from dashboard import state as app_state
+
+    if app_state.contacts_allowed():
+        st.checkbox(
+            "Include contact details (names and emails from the rosters)",
+            key="export_contacts",
+            help="Off by default. Adds the Contacts table (an email that is "
+            "not an address is kept as typed and marked). Only tables ever "
+            "carry contact details, never maps.",
+        )
+    else:
+        st.session_state["export_contacts"] = False
+        st.caption(
+            "Tables carry no names or e-mails: the operator has not enabled "
+            "contact details (docs/DEPLOYMENT.md)."
+        )
     include_contacts = bool(st.session_state["export_contacts"])
     try:
         tables = exports.participation_tables(
@@ -304,11 +315,8 @@ def render() -> None:
         key="export_table",
     )
     shown = named[st.session_state["export_table"]]
-    st.dataframe(
-        exports.prepare_table(shown, include_contacts=include_contacts),
-        hide_index=True,
-        width="stretch",
-        height=280,
+    show_table(
+        exports.prepare_table(shown, include_contacts=include_contacts), height=280
     )
     table_name = st.session_state["export_table"]
     c1, c2 = st.columns(2)

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
+from dashboard.tables import show_table
 from geodata import gazetteer, siting
 
 REGIONS = list(range(1, 12))
@@ -36,22 +37,6 @@ EXACT_LIMIT = 120
 # past these sizes (teams × candidates) it can run for many minutes.
 EXACT_MAX_CELLS = 110_000
 EXACT_MAX_CELLS_CAPACITATED = 15_000
-_TABLE_FORMAT = {
-    "mean_miles": "{:.0f}",
-    "p90_miles": "{:.0f}",
-    "max_miles": "{:.0f}",
-    "mean_minutes": "{:.0f}",
-    "max_minutes": "{:.0f}",
-    "share_within_1h": "{:.0%}",
-    "share_within_2h": "{:.0%}",
-    "objective": "{:.1f}",
-}
-
-
-def _styled(frame: pd.DataFrame):
-    """Rounded figures and percentages for display (columns that exist)."""
-    fmt = {k: v for k, v in _TABLE_FORMAT.items() if k in frame.columns}
-    return frame.style.format(fmt, na_rep="")
 
 
 def _workspace():
@@ -332,17 +317,9 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
             args=(lat, lon),
         )
     st.markdown("**Venues**")
-    st.dataframe(
-        _styled(plan.venue_table()),
-        hide_index=True,
-        width="stretch",
-    )
+    show_table(plan.venue_table())
     st.markdown("**By CCSESA region**")
-    st.dataframe(
-        _styled(plan.region_table()),
-        hide_index=True,
-        width="stretch",
-    )
+    show_table(plan.region_table(), column_config={"venues": "Venues (teams)"})
     _invites(plan, matched)
 
 
@@ -352,7 +329,9 @@ def _invites(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
         "incomplete teams, then by distance)"
     )
     venue = st.selectbox("Venue", ["All venues", *plan.venues], key="plan_invite_venue")
-    contacts = st.checkbox(
+    from dashboard import state as app_state
+
+    contacts = app_state.contacts_allowed() and st.checkbox(
         "Include contact details (names and emails from the roster)",
         key="plan_contacts",
         help="Off by default: the list then holds no personal data.",
@@ -360,7 +339,7 @@ def _invites(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
     table = plan.invite_list(matched if contacts else None, include_contacts=contacts)
     if venue != "All venues":
         table = table.loc[table["venue"] == venue]
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table)
     stem = "invites" if venue == "All venues" else f"invites-{venue}"
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -400,12 +379,7 @@ def _compare(plan: siting.VenuePlan) -> None:
         plans = {
             k: siting.VenuePlan.from_dict(v) for k, v in ss["plan_compare"].items()
         }
-        table = siting.compare_plans(plans)
-        st.dataframe(
-            _styled(table),
-            hide_index=True,
-            width="stretch",
-        )
+        show_table(siting.compare_plans(plans))
 
 
 def _scenarios(plan: siting.VenuePlan) -> None:

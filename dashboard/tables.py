@@ -1,0 +1,184 @@
+"""How the pages show tables: human column titles with units, blank empty text.
+
+One place for the titles of the columns the Data, Plan and Export pages show
+(``mean_miles`` → "Mean distance (mi)"), so a column reads the same on every
+page. The files people download keep the machine names (:mod:`loaders.exports`);
+only the screen uses these titles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+# column → (title, kind, format, help). kind: "text", "number", "percent"
+# (a 0-1 share), "check" (True/False).
+_COLUMNS: dict[str, tuple[str, str, str | None, str | None]] = {
+    # roster and match
+    "source_row": ("File row", "number", "%d", "Row number as the file shows it"),
+    "row": ("File row", "number", "%d", "Row number as the file shows it"),
+    "file": ("File", "text", None, None),
+    "column": ("Column", "text", None, "Column of the file"),
+    "value": ("Cell text", "text", None, None),
+    "reason": ("Reason", "text", None, None),
+    "values": ("Row text", "text", None, "The row's cells, without names or emails"),
+    "entity_name": ("District or COE (as in the file)", "text", None, None),
+    "event_id": ("Event id", "text", None, None),
+    "event": ("Event", "text", None, None),
+    "date": ("Date", "text", None, None),
+    "role": ("Role", "text", None, None),
+    "status": ("Status", "text", None, None),
+    "person_name": ("Name", "text", None, None),
+    "email": ("Email", "text", None, None),
+    "email_valid": ("Email valid", "check", None, "Unticked: kept as typed"),
+    "match_status": ("Match", "text", None, "matched, ambiguous or unmatched"),
+    "matched_name": ("Matched to", "text", None, None),
+    "match_method": ("Matched by", "text", None, None),
+    "score": ("Match score (0-100)", "number", "%.0f", None),
+    "runner_up": ("Runner-up", "text", None, "The next closest names"),
+    "runner_up_score": ("Runner-up score", "number", "%.0f", None),
+    "match_note": ("Match note", "text", None, None),
+    "row_notes": ("Reading notes", "text", None, None),
+    "linked_geoids": ("Linked districts", "text", None, None),
+    # districts, counties, regions
+    "geoid": ("NCES id / county FIPS", "text", None, "GEOID of the district or COE"),
+    "cd_code": ("CD code", "text", None, "CDE county-district code"),
+    "cds_code": ("CDS code", "text", None, None),
+    "name": ("District or COE", "text", None, None),
+    "district": ("District or COE", "text", None, None),
+    "district_type": ("Type", "text", None, None),
+    "county": ("County", "text", None, None),
+    "ccsesa_region": ("CCSESA region", "number", "%d", None),
+    "entities": ("Districts and COEs", "number", "%d", None),
+    "teams": ("Teams", "number", "%d", None),
+    "events": ("Events", "number", "%d", "Events with a team from here"),
+    "events_attended": ("Events attended", "number", "%d", None),
+    "attended": ("Attended", "number", "%d", None),
+    "registered": ("Registered", "number", "%d", None),
+    "waitlisted": ("Waitlisted", "number", "%d", None),
+    "applied": ("Applied", "number", "%d", None),
+    "cancelled": ("Cancelled", "number", "%d", None),
+    "complete_teams": ("Complete teams (4 roles)", "number", "%d", None),
+    "coverage_pct": ("Attended (% of districts and COEs)", "number", "%.0f%%", None),
+    "people": ("People", "number", "%d", None),
+    "n_people": ("People", "number", "%d", None),
+    "team_status": ("Team status", "text", None, None),
+    "role_completeness": ("Roles present (of 4)", "number", "%d", None),
+    "role_superintendent": ("Superintendent", "check", None, None),
+    "role_board_member": ("Board member", "check", None, None),
+    "role_teachers_union_president": ("Teachers union president", "check", None, None),
+    "role_classified_union_president": (
+        "Classified union president",
+        "check",
+        None,
+        None,
+    ),
+    "missing_roles": ("Missing roles", "text", None, None),
+    # venue plans
+    "venue": ("Venue", "text", None, None),
+    "venues": ("Venues", "text", None, None),
+    "lat": ("Latitude", "number", "%.4f", None),
+    "lon": ("Longitude", "number", "%.4f", None),
+    "source": ("Source", "text", None, None),
+    "booked": ("Booked", "check", None, None),
+    "mean_miles": ("Mean distance (mi)", "number", "%.0f", "Great-circle miles"),
+    "p90_miles": ("90 % within (mi)", "number", "%.0f", "90th percentile distance"),
+    "max_miles": ("Longest distance (mi)", "number", "%.0f", None),
+    "mean_minutes": ("Mean drive (min)", "number", "%.0f", "Estimated drive time"),
+    "max_minutes": ("Longest drive (min)", "number", "%.0f", None),
+    "share_within_1h": ("Within 1 h drive", "percent", None, None),
+    "share_within_2h": ("Within 2 h drive", "percent", None, None),
+    "miles": ("Distance (mi)", "number", "%.0f", "Great-circle miles"),
+    "minutes": ("Drive (min)", "number", "%.0f", "Estimated drive time"),
+    "rank": ("Rank", "number", "%d", None),
+    "priority": ("Priority", "text", None, None),
+    "contacts": ("Contacts", "text", None, None),
+    "scenario": ("Scenario", "text", None, None),
+    "p": ("Meetings", "number", "%d", None),
+    "model": ("Model", "text", None, None),
+    "objective": ("Objective", "number", "%.1f", None),
+    "objective_units": ("Objective units", "text", None, None),
+    # saved rosters and aliases
+    "roster_id": ("#", "number", "%d", None),
+    "filename": ("File", "text", None, None),
+    "sheet": ("Sheet", "text", None, None),
+    "saved": ("Saved", "text", None, None),
+    "rows": ("Rows", "number", "%d", None),
+    "matched": ("Matched", "number", "%d", None),
+    "ambiguous": ("Ambiguous", "number", "%d", None),
+    "unmatched": ("Unmatched", "number", "%d", None),
+    "rejected": ("Rejected", "number", "%d", None),
+    "alias": ("Alias", "text", None, None),
+    "means": ("Means", "text", None, None),
+    "note": ("Note", "text", None, None),
+    "updated": ("Updated", "text", None, None),
+}
+
+
+def column_title(column: str) -> str:
+    """The title a column is shown with ("mean_miles" → "Mean distance (mi)")."""
+    spec = _COLUMNS.get(column)
+    if spec is not None:
+        return spec[0]
+    text = str(column).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def column_config(columns: Iterable[Any]) -> dict[str, Any]:
+    """``st.dataframe(column_config=...)`` for these columns: titles, units, formats.
+
+    Known columns get their title, number format and help; others a title made
+    from their name (``"avg_size"`` → "Avg size").
+    """
+    out: dict[str, Any] = {}
+    for col in columns:
+        name = str(col)
+        title, kind, fmt, help_ = _COLUMNS.get(
+            name, (column_title(name), "text", None, None)
+        )
+        if kind == "number":
+            out[name] = st.column_config.NumberColumn(title, format=fmt, help=help_)
+        elif kind == "percent":
+            out[name] = st.column_config.NumberColumn(
+                title, format="percent", help=help_
+            )
+        elif kind == "check":
+            out[name] = st.column_config.CheckboxColumn(title, help=help_)
+        else:
+            out[name] = st.column_config.TextColumn(title, help=help_)
+    return out
+
+
+def blank_empty_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with missing text shown as blank (not "None") in text columns.
+
+    Numbers, booleans and dates are left as they are; a column counts as text
+    when it has the ``string`` dtype or holds only ``str`` values.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.StringDtype):
+            out[col] = s.fillna("")
+        elif s.dtype == object:
+            present = s.dropna()
+            if present.map(lambda v: isinstance(v, str)).all():
+                out[col] = s.astype("string").fillna("")
+    return out
+
+
+def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """``st.dataframe`` with titles, units and blank empty text.
+
+    ``column_config`` entries passed in override the defaults; other keyword
+    arguments go to ``st.dataframe`` (``hide_index`` defaults to True and
+    ``width`` to ``"stretch"``).
+    """
+    config = column_config(frame.columns)
+    config.update(kwargs.pop("column_config", None) or {})
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(blank_empty_text(frame), column_config=config, **kwargs)
