@@ -1,30 +1,38 @@
 """Many people on the Map page at once: filter response under load, on loopback.
 
-Run: ``.venv/bin/python bench/bench_load.py`` (20 sessions, 120 s) or
+Run: ``.venv/bin/python bench/bench_load.py`` (20 websocket sessions, 120 s),
+``--client browser`` for Chromium pages, ``--think 3,7`` for slower people,
 ``--sessions 5 --seconds 20`` for a short run. Prints figures; never fails on a
-figure (``tests/test_load.py`` runs a short version and checks for errors only).
+figure (``tests/test_load.py`` runs a short browser version and checks for
+errors only).
 
 What it does
 ------------
 One ``streamlit run`` on 127.0.0.1 (empty workspace: the built-in demo roster)
-and one headless Chromium (Debian's, every non-loopback request blocked) with
-one browser context per session, driven concurrently by asyncio. Each session
-loops until the deadline: choose a CCSESA region (or all California) in the
-sidebar, then open a district of that region from the "District or COE" box;
-now and then change what the colour shows. First a single session runs alone
-(the reference, same server, warm caches), then N sessions together.
+and N concurrent sessions, each looping until the deadline: choose a CCSESA
+region (or all California), now and then change what the colour shows, then
+open a district of that region from the "District or COE" box, and pause
+(``--think``). First one session runs alone (the reference, same server, warm
+caches), then N together. Two kinds of client (``--client``):
+
+``ws`` (default)  the app's own websocket protocol (what the page sends on a
+                  widget change; every ForwardMsg read, the map payload
+                  included): the server's load alone
+``browser``       Chromium pages (one context each, Playwright, every
+                  non-loopback request blocked): what people see, but on 2
+                  cores the 20 pages drawing maps take most of the CPU
 
 Figures
 -------
-filter response  from the click on a filter option to the end of the script
-                 run it starts (the page's ``data-test-script-state`` back to
+filter response  from the change to the end of the script run it starts
+                 (ws: request sent to ``script_finished`` received; browser:
+                 click on the option to ``data-test-script-state`` back to
                  ``notRunning``, timed in the page): p50 / p95 / max
-open district    click on a district to its heading on the page
-errors           exception boxes, "Something went wrong", lost connections,
-                 actions that timed out
-CPU              seconds used by the app server and by Chromium (2 cores here:
-                 the browsers and the server share them, as they would not in
-                 real use; reported so the ratio can be read honestly)
+open district    the same for choosing a district
+errors           exception boxes or messages, failed runs, lost connections,
+                 actions that timed out (120 s)
+CPU              seconds used by the app server and by everything else on the
+                 machine (the clients, and any other work running)
 
 Target: p95 filter response with N sessions <= 3x the single-session p95.
 """
@@ -48,7 +56,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LMI_GEODATA_DIR", str(ROOT.parent / "shared" / "geodata"))
 os.environ.setdefault("LMI_CACHE_DIR", str(Path(tempfile.gettempdir()) / "lmi-bench"))
 
-ACTION_TIMEOUT = 120_000  # ms: an action slower than this counts as an error
+ACTION_TIMEOUT = 120_000
+#: Seconds a person pauses between rounds (uniform), set by --think.
+THINK = (0.2, 1.0)  # ms: an action slower than this counts as an error
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Page-side recorder: every change of the script state and every click, timed
@@ -290,11 +300,182 @@ async def session(
                     failed(again)
                     break
             await _check_page(page, figures, f"session {seed}")
+            await asyncio.sleep(rng.uniform(*THINK))
     finally:
         figures.actions_per_session.append(actions)
         figures.errors += [f"session {seed}: page error: {e}" for e in errors_seen]
         await context.close()
     return figures
+
+
+# ------------------------------------------------------- websocket clients
+class WsSession:
+    """A Streamlit client without a browser: the app's own websocket protocol.
+
+    Sends what the page sends on a widget change (a ``BackMsg`` asking for a
+    rerun with the widget states) and reads the ``ForwardMsg`` stream (every
+    delta, the map's payload included) until the script run has finished. The
+    map component's own value, which a browser sends once a new map is drawn,
+    is not sent: one run per change.
+    """
+
+    SENT_KINDS = ("selectbox", "radio", "multiselect")
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.page_hash = ""
+        self.widgets: dict[
+            str, tuple[str, str, object]
+        ] = {}  # label -> id, kind, value
+
+    async def rerun(
+        self, change: dict[str, object] | None = None
+    ) -> tuple[float, list]:
+        """Rerun with ``{label: new value}``; seconds to script end, problems."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = ""
+        state.page_script_hash = self.page_hash
+        values = {label: v for label, (_, _, v) in self.widgets.items()}
+        values.update(change or {})
+        for label, value in values.items():
+            if label not in self.widgets or value in (None, ""):
+                continue
+            wid, kind, _ = self.widgets[label]
+            widget = state.widget_states.widgets.add()
+            widget.id = wid
+            if kind == "multiselect":
+                widget.string_array_value.data.extend(value)
+            else:
+                widget.string_value = str(value)
+        started = time.monotonic()
+        await self.ws.send(msg.SerializeToString())
+        return await self._read(started)
+
+    async def _read(self, started: float) -> tuple[float, list]:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        problems: list[str] = []
+        while True:
+            raw = await self.ws.recv()
+            fmsg = ForwardMsg()
+            fmsg.ParseFromString(raw)
+            kind = fmsg.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = fmsg.new_session.page_script_hash
+            elif kind == "delta" and fmsg.delta.WhichOneof("type") == "new_element":
+                self._element(fmsg.delta.new_element, problems)
+            elif kind == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(fmsg.script_finished)
+                if status not in ("FINISHED_SUCCESSFULLY", "FINISHED_EARLY_FOR_RERUN"):
+                    problems.append(f"script finished: {status}")
+                return time.monotonic() - started, problems
+
+    def _element(self, element, problems: list[str]) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            problems.append(f"exception: {element.exception.message[:160]}")
+        elif kind == "alert" and re.search(
+            "Something went wrong|could not be shown", element.alert.body
+        ):
+            problems.append(f"error message: {element.alert.body[:160]}")
+        elif kind in self.SENT_KINDS:
+            widget = getattr(element, kind)
+            value = (
+                list(widget.raw_values) if kind == "multiselect" else widget.raw_value
+            )
+            self.widgets[widget.label] = (widget.id, kind, value)
+
+
+async def ws_session(
+    url: str,
+    deadline: float,
+    names: dict[int, list[str]],
+    seed: int,
+    start_delay: float = 0.0,
+) -> Figures:
+    """One person as a websocket client: region, measure, district."""
+    import websockets
+
+    from geodata.mapview import MEASURES
+
+    figures = Figures()
+    rng = random.Random(seed)
+    measures = list(MEASURES.values())
+    await asyncio.sleep(start_delay)
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
+    actions = 0
+
+    def record(kind: list[float], result: tuple[float, list]) -> None:
+        nonlocal actions
+        seconds, problems = result
+        kind.append(seconds)
+        figures.errors += [f"ws session {seed}: {p}" for p in problems]
+        actions += 1
+
+    try:
+        async with websockets.connect(
+            stream, subprotocols=["streamlit"], max_size=None, open_timeout=60
+        ) as ws:
+            client = WsSession(ws)
+            _, problems = await asyncio.wait_for(client.rerun(), ACTION_TIMEOUT / 1000)
+            figures.errors += [f"ws session {seed}: {p}" for p in problems]
+            while time.monotonic() < deadline:
+                region = rng.choice([None, *range(1, 12)])
+                label = "All California" if region is None else f"Region {region}"
+                if client.widgets.get("CCSESA region", (0, 0, ""))[2] == label:
+                    region, label = (
+                        (None, "All California") if region else (1, "Region 1")
+                    )
+                wait = ACTION_TIMEOUT / 1000
+                record(
+                    figures.filter_s,
+                    await asyncio.wait_for(
+                        client.rerun({"CCSESA region": label}), wait
+                    ),
+                )
+                if rng.random() < 0.25:
+                    record(
+                        figures.filter_s,
+                        await asyncio.wait_for(
+                            client.rerun({"Measure": rng.choice(measures)}), wait
+                        ),
+                    )
+                name = rng.choice(
+                    names[region] if region else names[rng.randint(1, 11)]
+                )
+                record(
+                    figures.district_s,
+                    await asyncio.wait_for(
+                        client.rerun({"District or COE": name}), wait
+                    ),
+                )
+                await asyncio.sleep(rng.uniform(*THINK))  # a person reads
+    except Exception as exc:  # noqa: BLE001 - counted
+        first = (str(exc).splitlines() or [""])[0][:160]
+        figures.errors.append(f"ws session {seed}: {type(exc).__name__}: {first}")
+    figures.actions_per_session.append(actions)
+    return figures
+
+
+async def run_ws_sessions(
+    url: str, n: int, seconds: float, names: dict[int, list[str]], seed0: int = 0
+) -> Figures:
+    """Run ``n`` concurrent websocket clients for ``seconds``."""
+    ramp = min(10.0, seconds / 6)
+    deadline = time.monotonic() + ramp + seconds
+    results = await asyncio.gather(
+        *(
+            ws_session(url, deadline, names, seed0 + i, ramp * i / max(n, 1))
+            for i in range(n)
+        )
+    )
+    total = Figures()
+    for figures in results:
+        total.merge(figures)
+    return total
 
 
 async def run_sessions(
@@ -341,7 +522,9 @@ def summary(name: str, figures: Figures, seconds: float) -> dict:
     }
 
 
-def measure(sessions: int, seconds: float, reference_seconds: float) -> dict:
+def measure(
+    sessions: int, seconds: float, reference_seconds: float, client: str = "ws"
+) -> dict:
     """Start the app, run the single-session reference, then the load."""
     from tests.browser_support import running_app
 
@@ -350,7 +533,8 @@ def measure(sessions: int, seconds: float, reference_seconds: float) -> dict:
     with running_app(workspace) as url:
         server_pid = _server_pid(workspace)
         # warm-up: the first session pays boundary and layer caches
-        warm = asyncio.run(run_sessions(url, 1, 8, names, seed0=1000))
+        run = run_ws_sessions if client == "ws" else run_sessions
+        warm = asyncio.run(run(url, 1, 8, names, seed0=1000))
         marks = []
 
         def mark() -> None:
@@ -358,9 +542,9 @@ def measure(sessions: int, seconds: float, reference_seconds: float) -> dict:
             marks.append((time.monotonic(), server, machine_cpu()))
 
         mark()
-        single = asyncio.run(run_sessions(url, 1, reference_seconds, names, seed0=0))
+        single = asyncio.run(run(url, 1, reference_seconds, names, seed0=0))
         mark()
-        load = asyncio.run(run_sessions(url, sessions, seconds, names, seed0=100))
+        load = asyncio.run(run(url, sessions, seconds, names, seed0=100))
         mark()
         log = (workspace / "streamlit.log").read_text(errors="replace")
     return {
@@ -404,10 +588,29 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--reference-seconds", type=float, default=40)
+    parser.add_argument(
+        "--think",
+        default="0.2,1.0",
+        help="pause between a person's rounds, 'min,max' seconds (default 0.2,1.0)",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["ws", "browser"],
+        default="ws",
+        help="websocket clients (the server's load alone) or Chromium pages "
+        "(what people see; the browsers share the machine's cores)",
+    )
     args = parser.parse_args()
     if not 1 <= args.sessions <= 40 or not 5 <= args.seconds <= 600:
         parser.error("bounded: 1-40 sessions, 5-600 seconds")
-    out = measure(args.sessions, args.seconds, args.reference_seconds)
+    global THINK
+    THINK = tuple(float(v) for v in args.think.split(","))
+    out = measure(args.sessions, args.seconds, args.reference_seconds, args.client)
+    print(
+        f"client: {args.client}; {args.sessions} sessions on loopback for "
+        f"{args.seconds:.0f} s, pause {THINK[0]:g}-{THINK[1]:g} s between rounds "
+        f"(region, sometimes the measure, a district); {os.cpu_count()} cores"
+    )
     s, m = out["single"], out["load"]
     print(
         f"{'run':<14}{'actions':>8}{'min/sess':>9}{'filter n':>9}{'p50 s':>8}"
@@ -431,7 +634,7 @@ def main() -> None:
         busy = phase["machine_cpu"] / (phase["wall"] * cores)
         print(
             f"{name}: wall {phase['wall']:.0f} s, CPU s: app server "
-            f"{phase['server_cpu']:.0f}, everything else (Chromium, Playwright) "
+            f"{phase['server_cpu']:.0f}, everything else (clients, other work) "
             f"{phase['machine_cpu'] - phase['server_cpu']:.0f}; machine busy "
             f"{busy:.0%} of {cores} cores"
         )
