@@ -27,7 +27,8 @@ run: setup ## start the app on http://localhost:$(PORT) (downloads boundaries on
 	$(BIN)/lmi-dashboard run --server.port $(PORT)
 
 test: setup ## the whole test suite, browser tests included (needs chromium)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
+	$(BIN)/python -m pytest -m browser  # one app and browser at a time
 
 test-fast: setup ## everything but the real-browser tests
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
