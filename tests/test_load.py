@@ -2,7 +2,8 @@
 
 The short version of ``bench/bench_load.py`` (which runs 20 sessions for two
 minutes and prints the response figures): 5 concurrent browser sessions on
-loopback change the region and the measure and open districts for 20 s. No
+loopback change the region and the measure and open districts for 20 s, then
+10 websocket clients for 10 s. No
 timing is asserted, only that every action completed, no page showed an
 exception, the connection held, and the server logged no traceback.
 """
@@ -38,15 +39,38 @@ def _bench():
     return module
 
 
-def test_concurrent_sessions_meet_no_error(tmp_path):
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("load-ws")
+    with running_app(workspace) as url:
+        yield url, workspace
+
+
+def test_concurrent_browser_sessions_meet_no_error(app):
+    url, workspace = app
     bench = _bench()
-    names = bench.districts_by_region()
-    with running_app(tmp_path) as url:
-        figures = asyncio.run(bench.run_sessions(url, SESSIONS, SECONDS, names))
-    log = (tmp_path / "streamlit.log").read_text(errors="replace")
+    figures = asyncio.run(
+        bench.run_sessions(url, SESSIONS, SECONDS, bench.districts_by_region())
+    )
     assert figures.errors == []
     assert len(figures.actions_per_session) == SESSIONS
     assert min(figures.actions_per_session) >= 2, figures.actions_per_session
     assert len(figures.district_s) >= SESSIONS  # every session opened a district
     assert all(s > 0 for s in figures.filter_s + figures.district_s)
+    log = (workspace / "streamlit.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
+
+
+def test_concurrent_websocket_clients_meet_no_error(app):
+    """The bench's protocol-level clients (20 of them for 2 minutes there)."""
+    url, workspace = app
+    bench = _bench()
+    figures = asyncio.run(
+        bench.run_ws_sessions(
+            url, 2 * SESSIONS, SECONDS / 2, bench.districts_by_region()
+        )
+    )
+    assert figures.errors == []
+    assert min(figures.actions_per_session) >= 2, figures.actions_per_session
+    log = (workspace / "streamlit.log").read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]
