@@ -195,14 +195,12 @@ def headline_figures(filtered_teams: pd.DataFrame) -> dict[str, int]:
     Returns
     -------
     dict
-        ``teams`` (distinct districts/COEs with any team), ``team_events``
-        (team × event rows), ``attended`` (distinct districts/COEs that attended
-        at least one event), ``complete_teams`` (team × event rows that attended
-        with all four roles), ``applied_not_attended`` (distinct districts/COEs
-        whose best status at some event was applied / waitlisted / registered /
-        cancelled and that attended none of the selected events), and one
-        ``role_<role>`` count per role (team × event rows where the role
-        attended).
+        Counts of distinct districts/COEs, so that each is at most ``teams``:
+        ``teams`` (with any team), ``attended`` (attended at least one selected
+        event), ``complete_teams`` (attended at least one with all four roles),
+        ``applied_not_attended`` (on the roster but attended none of the
+        selected events), ``role_<role>`` for each role (that role came to at
+        least one selected event); and ``team_events`` (team × event rows).
     """
     t = filtered_teams
     attended = t.loc[t["team_status"] == "attended"]
@@ -211,13 +209,17 @@ def headline_figures(filtered_teams: pd.DataFrame) -> dict[str, int]:
         "teams": int(t["geoid"].nunique()),
         "team_events": len(t),
         "attended": len(attended_ids),
-        "complete_teams": int((attended["role_completeness"] == 4).sum()),
+        "complete_teams": int(
+            attended.loc[attended["role_completeness"] == 4, "geoid"].nunique()
+        ),
         "applied_not_attended": int(
             t.loc[~t["geoid"].isin(attended_ids), "geoid"].nunique()
         ),
     }
     for role in ROLES:
-        figures[f"role_{role}"] = int(attended[f"role_{role}"].sum())
+        figures[f"role_{role}"] = int(
+            attended.loc[attended[f"role_{role}"], "geoid"].nunique()
+        )
     return figures
 
 

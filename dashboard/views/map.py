@@ -162,16 +162,21 @@ def render() -> None:
     cols = st.columns(5)
     cols[0].metric("District / COE teams", f"{figures['teams']:,}")
     cols[1].metric("Attended", f"{figures['attended']:,}")
-    cols[2].metric("Complete teams (4/4)", f"{figures['complete_teams']:,}")
+    cols[2].metric(
+        "Complete teams (4/4)",
+        f"{figures['complete_teams']:,}",
+        help="Districts and COEs that came with all four roles at least once.",
+    )
     cols[3].metric("Applied, did not attend", f"{figures['applied_not_attended']:,}")
     cols[4].metric("Team-event rows", f"{figures['team_events']:,}")
     role_cols = st.columns(4)
     for col, role in zip(role_cols, participation.ROLES):
         col.metric(
-            f"Teams whose {participation.ROLE_LABELS[role].lower()} came",
+            f"{participation.ROLE_LABELS[role]} came",
             f"{figures[f'role_{role}']:,}",
-            help="Counted per team and event: a team that stands for two "
-            "districts sharing governance counts for each district.",
+            help=f"Districts and COEs whose {participation.ROLE_LABELS[role].lower()} "
+            "came to at least one selected event (a team standing for two "
+            "districts that share governance counts for each).",
         )
 
     # ---------------------------------------------------------------- breadcrumb
