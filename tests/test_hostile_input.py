@@ -432,11 +432,6 @@ def test_a_million_trailing_empty_rows(tmp_path):
     assert out["outcome"] == "load" and out["rows"] == 1, out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loaders/roster.py _text_grid keeps every blank CSV line as a list: "
-    "a 25 MB upload of line breaks costs ~2.1 GB and ~14 s (here 8 MB: ~650 MB)",
-)
 def test_millions_of_empty_lines_within_the_upload_limit(tmp_path):
     data = b"District,Role\nAlameda Unified,Superintendent\n" + b"\n" * 8_000_000
     out = _peak_memory(tmp_path, data, "empty-lines.csv")
@@ -451,12 +446,6 @@ def test_many_empty_rows_between_header_and_data(tmp_path):
     assert out["outcome"] == "RosterFileError" or out["rows"] == 1, out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loaders/roster.py _Workbook.rows stops at MAX_ROWS + 31 sheet rows "
-    "and the trailing blank rows are trimmed: a row further down is dropped "
-    "without a note",
-)
 def test_xlsx_row_after_a_long_gap_is_not_dropped_silently():
     book = openpyxl.Workbook()
     sheet = book.active
@@ -475,12 +464,6 @@ def test_xlsx_row_after_a_long_gap_is_not_dropped_silently():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loaders/roster.py _Workbook.rows keeps each sheet row padded to its "
-    "last cell: one cell in column XFD per row makes a 40 KB upload cost "
-    "~700 MB (84 KB: 1.4 GB, 208 KB: 3.3 GB) before MAX_COLUMNS refuses it",
-)
 def test_sparse_wide_xlsx_is_refused_with_bounded_memory(tmp_path):
     data = _xlsx_raw(
         [
