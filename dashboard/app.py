@@ -57,6 +57,6 @@ except Exception as exc:  # last line of defence: no traceback in the UI
     logging.getLogger("lmi_dashboard").exception("page failed")
     st.error(
         "Something went wrong on this page and it could not be shown. "
-        f"What happened: {type(exc).__name__}: {exc}. Your saved data is "
-        "unchanged; try again, or go to another page."
+        f"What happened: {type(exc).__name__}: {str(exc).rstrip('.')}. Your saved "
+        "data is unchanged; try again, or go to another page."
     )
