@@ -45,6 +45,7 @@ with one message that says what to do instead.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import io
@@ -498,7 +499,9 @@ def propose_column_map(
     Examples
     --------
     >>> propose_column_map(["LEA", "CDS", "Position", "Registered?"])[0]
-    {'entity_name': 'LEA', 'cds_code': 'CDS', 'role': 'Position', 'status': 'Registered?'}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'entity_name': 'LEA', 'cds_code': 'CDS', 'role': 'Position',
+     'status': 'Registered?'}
     """
     best: dict[str, list[tuple[int, str]]] = {}
     for header in headers:
@@ -707,7 +710,14 @@ def _repair_mojibake(text: str) -> tuple[str, int]:
     return _MOJIBAKE.sub(fix, text), count
 
 
-def _text_grid(text: str, name: str, prefer_tab: bool) -> tuple[list[list[Any]], str]:
+def _text_rows(text: str, name: str, prefer_tab: bool, cap: int) -> tuple[_Rows, str]:
+    """The non-blank records of a text file, streamed, and the delimiter.
+
+    Blank records (empty lines, lines of separators or spaces) are skipped as
+    they are read, so memory follows the rows that hold something, not the line
+    breaks; the kept rows carry their record numbers. Reading stops after
+    ``cap`` non-blank rows (the caller refuses the file as too long).
+    """
     # csv breaks records only at \r / \n (splitlines also at \x1c-\x1e, \x85, \u2028)
     lines = re.split(r"\r\n?|\n", text, maxsplit=HEADER_SCAN_ROWS + 40)[
         : HEADER_SCAN_ROWS + 40
@@ -730,17 +740,23 @@ def _text_grid(text: str, name: str, prefer_tab: bool) -> tuple[list[list[Any]],
         if score > best_score:
             best, best_score = delim, score
     csv.field_size_limit(1024 * 1024)
+    read = _Rows()
+    number = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
     try:
-        grid: list[list[Any]] = list(
-            csv.reader(io.StringIO(text, newline=""), delimiter=best)
-        )
+        for number, row in enumerate(reader, start=1):
+            if row and _has_text(row):
+                read.rows.append(row)
+                read.numbers.append(number)
+                if len(read.rows) >= cap:
+                    break
     except csv.Error as exc:
         raise RosterFileError(
             name,
-            f"is not a well-formed CSV ({exc}).",
+            f"is not a well-formed CSV (row {number + 1}: {exc}).",
             "Open it in a spreadsheet program and save it again as CSV.",
         ) from None
-    return grid, best
+    return read, best
 
 
 def _check_zip(data: bytes, name: str) -> zipfile.ZipFile:
@@ -798,6 +814,83 @@ def _cell_text(value: Any) -> str:
     return clean_text(value)
 
 
+#: A row as read: a list of cell values, or ``{0-based column: value}`` for a
+#: sparse sheet row (a few cells far apart), so that one cell far to the right
+#: never costs a row padded out to that column.
+_Row = list[Any] | dict[int, Any]
+
+
+def _has_text(values: Iterable[Any]) -> bool:
+    """Whether any of the cell values shows text (``_cell_text`` not empty)."""
+    for value in values:
+        if value is None:
+            continue
+        if type(value) is str:
+            stripped = value.strip()
+            if stripped and (stripped.isascii() or clean_text(stripped)):
+                return True
+        elif _cell_text(value):
+            return True
+    return False
+
+
+def _items(row: _Row) -> Iterable[tuple[int, Any]]:
+    return row.items() if isinstance(row, dict) else enumerate(row)
+
+
+def _dense(row: _Row) -> list[Any]:
+    if isinstance(row, dict):
+        return [row.get(j) for j in range(max(row) + 1)] if row else []
+    return row
+
+
+def _pick(row: _Row, columns: list[int]) -> list[Any]:
+    if isinstance(row, dict):
+        return [row.get(j) for j in columns]
+    width = len(row)
+    return [row[j] if j < width else None for j in columns]
+
+
+@dataclass
+class _Rows:
+    """The non-blank rows of a file or sheet, in order, as read."""
+
+    rows: list[_Row] = field(default_factory=list)
+    #: 1-based row number of each row in the file or sheet (increasing)
+    numbers: list[int] = field(default_factory=list)
+
+    def index_of(self, number: int) -> int:
+        """Position of row ``number``; a skipped blank row is put back (empty)."""
+        pos = bisect.bisect_left(self.numbers, number)
+        if pos == len(self.numbers) or self.numbers[pos] != number:
+            self.rows.insert(pos, [])
+            self.numbers.insert(pos, number)
+        return pos
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHEET_DATA, _ROW_TAG, _CELL_TAG = (
+    _MAIN_NS + "sheetData",
+    _MAIN_NS + "row",
+    _MAIN_NS + "c",
+)
+#: Elements one XLSX cell may hold (value, formula, rich-text runs) before the
+#: sheet is taken for damaged.
+_CELL_PARTS = 10_000
+#: Excel's worksheet size: rows and columns (A to XFD).
+_XL_ROWS, _XL_COLUMNS = 1_048_576, 16_384
+_TOO_MANY_CELLS = f"holds more than {_XL_COLUMNS:,} cells (columns A to XFD)"
+_RESAVE = "Open it in Excel and save it again, or save the roster sheet as CSV."
+
+
+def _compact(cells: dict[int, Any]) -> _Row:
+    """A row as a list, or as a dict when its cells are few and far apart."""
+    top = max(cells)
+    if top < 2 * len(cells) + 16:
+        return [cells.get(j) for j in range(top + 1)]
+    return cells
+
+
 class _Workbook:
     """An XLSX opened read-only, with sheet listing and guarded row reading."""
 
@@ -825,16 +918,183 @@ class _Workbook:
             if getattr(ws, "sheet_state", "visible") != "visible"
         }
 
-    def rows(self, sheet: str, limit: int | None = None) -> list[list[Any]]:
+    def rows(
+        self, sheet: str, *, max_row: int | None = None, cap: int | None = None
+    ) -> _Rows:
+        """The non-blank rows of ``sheet``, streamed from the sheet's XML.
+
+        Rows are read as the XML is parsed (openpyxl's cell parser: shared
+        strings, dates, booleans as openpyxl reads them) and each part is freed
+        once read, so memory follows the cells that hold something: blank rows
+        and gaps between rows cost nothing, and a row holds its cells, not
+        ``None`` padding up to its last cell. Row numbers are those of the
+        sheet.
+
+        Parameters
+        ----------
+        sheet : str
+            Worksheet title.
+        max_row : int, optional
+            Stop after this sheet row (a look at the head of a sheet, to find
+            the header); values right of :data:`MAX_COLUMNS` are then ignored.
+        cap : int, optional
+            Stop after this many non-blank rows.
+
+        Raises
+        ------
+        RosterFileError
+            When reading the whole sheet (no ``max_row``) and a cell right of
+            column :data:`MAX_COLUMNS` holds a value (refused at that cell,
+            naming the sheet, row and column letter, before more is read); when
+            the sheet's XML is damaged (rows out of order, unreadable cells).
+        """
+        from openpyxl.worksheet._reader import WorkSheetParser
+        from openpyxl.xml.functions import iterparse
+
         ws = self.book[sheet]
-        ws.reset_dimensions()  # some writers store wrong dimensions
-        grid: list[list[Any]] = []
-        cap = MAX_ROWS + HEADER_SCAN_ROWS + 1 if limit is None else limit
-        for row in ws.iter_rows(values_only=True):
-            grid.append(list(row))
-            if len(grid) >= cap:
-                break
-        return grid
+        book = self.book
+        parser = WorkSheetParser(
+            None,
+            ws._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        read = _Rows()
+        head = max_row is not None
+        stack: list[Any] = []  # open elements: worksheet, sheetData, row, c, ...
+        push, pop = stack.append, stack.pop
+        cells: dict[int, Any] = {}
+        number = last = parts = count = 0
+        in_row = in_cell = False
+        try:
+            with ws._get_source() as src:
+                for event, element in iterparse(src, events=("start", "end")):
+                    if event == "start":
+                        push(element)
+                        if in_row:
+                            if not in_cell and len(stack) == 4:
+                                in_cell = element.tag == _CELL_TAG
+                                parts = 0
+                        elif (
+                            len(stack) == 3
+                            and element.tag == _ROW_TAG
+                            and stack[1].tag == _SHEET_DATA
+                        ):
+                            r = element.get("r")
+                            number = int(r) if r and r.isdecimal() else last + 1
+                            if (r and not r.isdecimal()) or not (
+                                last < number <= _XL_ROWS
+                            ):
+                                number = self._row_number(r, last, sheet)
+                            if head and number > max_row:
+                                break
+                            in_row, cells, count = True, {}, 0
+                            parser.row_counter, parser.col_counter = number, 0
+                        continue
+                    pop()
+                    depth = len(stack)  # of the element that ended: root is 0
+                    if in_cell:
+                        if depth == 3:  # the cell
+                            in_cell = False
+                            count += 1
+                            if count > _XL_COLUMNS:
+                                self._damaged(sheet, number, _TOO_MANY_CELLS)
+                            self._put(
+                                cells, parser.parse_cell(element), number, sheet, head
+                            )
+                        else:  # a part of the cell, parsed with it
+                            parts += 1
+                            if parts > _CELL_PARTS:
+                                self._damaged(
+                                    sheet,
+                                    number,
+                                    f"has a cell of more than {_CELL_PARTS:,} parts",
+                                )
+                            continue
+                    elif in_row:
+                        if depth == 2:  # the row
+                            in_row, last = False, number
+                            if cells and _has_text(cells.values()):
+                                read.rows.append(_compact(cells))
+                                read.numbers.append(number)
+                                if cap is not None and len(read.rows) >= cap:
+                                    break
+                        else:
+                            count += 1
+                            if count > _XL_COLUMNS:
+                                self._damaged(sheet, number, _TOO_MANY_CELLS)
+                    if stack:  # free what has been read (children only)
+                        del stack[-1][:]
+        except RosterFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - XML and cell parsing errors
+            raise RosterFileError(
+                self.name,
+                f"sheet {sheet!r} cannot be read (near row {number}: "
+                f"{type(exc).__name__}).",
+                _RESAVE,
+            ) from None
+        return read
+
+    def _row_number(self, r: str | None, last: int, sheet: str) -> int:
+        number = last + 1
+        if r:
+            try:
+                value = float(r)
+            except ValueError:
+                value = float("nan")
+            if not value.is_integer():
+                raise RosterFileError(
+                    self.name,
+                    f"sheet {sheet!r}: a row is numbered {r[:20]!r} (after row "
+                    f"{last}); the workbook is damaged.",
+                    _RESAVE,
+                )
+            number = int(value)
+        if number > _XL_ROWS:
+            raise RosterFileError(
+                self.name,
+                f"sheet {sheet!r}: row {number} is beyond Excel's last row "
+                f"({_XL_ROWS:,}); the workbook is damaged.",
+                _RESAVE,
+            )
+        if number <= last:
+            raise RosterFileError(
+                self.name,
+                f"sheet {sheet!r}: row {number} is stored after row {last}; the "
+                "workbook is damaged.",
+                _RESAVE,
+            )
+        return number
+
+    def _damaged(self, sheet: str, number: int, problem: str) -> None:
+        raise RosterFileError(
+            self.name,
+            f"sheet {sheet!r}, row {number} {problem}; the workbook is damaged.",
+            _RESAVE,
+        )
+
+    def _put(
+        self, cells: dict[int, Any], cell: dict, number: int, sheet: str, head: bool
+    ) -> None:
+        value = cell["value"]
+        if value is None or (type(value) is str and not value):
+            return
+        column = cell["column"]
+        if column > MAX_COLUMNS:
+            if head or not _has_text((value,)):
+                return
+            raise RosterFileError(
+                self.name,
+                f"sheet {sheet!r}, row {number}: column {_column_letter(column - 1)} "
+                f"holds a value, but a roster may have at most {MAX_COLUMNS} "
+                f"columns (A to {_column_letter(MAX_COLUMNS - 1)}).",
+                "Delete the columns right of the roster (select them, right-click "
+                "> Delete), save and upload again, or save the roster sheet as CSV.",
+            )
+        cells[column - 1] = value
 
     def close(self) -> None:
         self.book.close()
@@ -901,7 +1161,12 @@ def _name_headers(raw: list[str]) -> list[str]:
 @dataclass
 class _Parsed:
     layout: RosterLayout
+    #: the header row, then the non-blank data rows, each one cell per header
     grid: list[list[Any]]
+    #: 1-based file or sheet row number of each row of ``grid``
+    row_numbers: list[int]
+    #: blank rows skipped between the header row and the last data row
+    blank_rows: int = 0
 
 
 def _no_header_error(name: str, sheet: str | None, sheets: list[str]) -> None:
@@ -934,6 +1199,9 @@ def _parse(
     sheets: list[str] = []
     chosen: str | None = None
     encoding = delimiter = None
+    # Non-blank rows read at most: more means more than MAX_ROWS data rows
+    # below the header, which is in the first max(header_row, 30) rows.
+    cap = MAX_ROWS + max(header_row or 0, HEADER_SCAN_ROWS) + 1
     if kind == "xlsx":
         book = _Workbook(data, name)
         try:
@@ -954,7 +1222,7 @@ def _parse(
                     f"sheet {chosen!r} read (guessed among {len(sheets)} sheets: "
                     f"{', '.join(map(repr, sheets))})"
                 )
-            grid = book.rows(chosen)
+            read = book.rows(chosen, cap=cap)
         finally:
             book.close()
     else:
@@ -963,45 +1231,47 @@ def _parse(
         if sheet is not None:
             notes.append(f"sheet {sheet!r} ignored: a text file has no sheets")
         prefer_tab = name.lower().endswith((".tsv", ".tab", ".txt"))
-        grid, delimiter = _text_grid(text, name, prefer_tab)
+        read, delimiter = _text_rows(text, name, prefer_tab, cap)
         if delimiter != ",":
             shown = {"\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
             notes.append(f"fields separated by {shown}")
-    # Trim trailing empty rows and cells.
-    while grid and not any(_cell_text(v) for v in grid[-1]):
-        grid.pop()
-    if not grid:
+    # Blank rows were skipped while reading; the numbers are the file's.
+    if not read.rows:
         where = f"sheet {chosen!r}" if chosen else "the file"
         raise RosterFileError(
             name,
             f"{where} has no rows.",
             "Choose the sheet that holds the roster, or export it again.",
         )
+    last_row = read.numbers[-1]
     if header_row is not None:
-        if not 1 <= header_row <= len(grid):
+        if not 1 <= header_row <= last_row:
             raise RosterFileError(
                 name,
-                f"header row {header_row} is outside the {len(grid)} rows of "
+                f"header row {header_row} is outside the {last_row} rows of "
                 + (f"sheet {chosen!r}." if chosen else "the file."),
                 "Give the row number of the header as shown in the spreadsheet.",
             )
-        index = header_row - 1
+        index = read.index_of(header_row)
     else:
-        found, _ = _find_header(grid)
+        scan = bisect.bisect_right(read.numbers, HEADER_SCAN_ROWS)
+        found, _ = _find_header([_dense(r) for r in read.rows[:scan]])
         if found is None:
             if need_header_entity:
                 _no_header_error(name, chosen, sheets)
-            found = 0
-        index = found
-        if index > 0:
-            notes.append(f"header found on row {index + 1}")
-    raw_headers = _headers_of(grid[index])
+            index = read.index_of(1)
+        else:
+            index = found
+            if read.numbers[index] > 1:
+                notes.append(f"header found on row {read.numbers[index]}")
+    rows, numbers = read.rows, read.numbers
+    raw_headers = _headers_of(_dense(rows[index]))
     while raw_headers and not raw_headers[-1]:
         raw_headers.pop()
     # Columns that hold something: a header, or a value in some data row.
     used = {j for j, h in enumerate(raw_headers) if h}
-    for row in grid[index + 1 :]:
-        for j, value in enumerate(row):
+    for row in rows[index + 1 :]:
+        for j, value in _items(row):
             if j not in used and value is not None and value != "":
                 if isinstance(value, str) and not clean_text(value):
                     continue
@@ -1017,18 +1287,15 @@ def _parse(
     raw_headers += [""] * (width - len(raw_headers))
     # A blank header over an empty column is no column at all.
     headers = _name_headers([raw_headers[j] for j in keep])
-    data_rows = len(grid) - index - 1
+    data_rows = len(rows) - index - 1
     if data_rows > MAX_ROWS:
         raise RosterFileError(
             name,
             f"has more than {MAX_ROWS:,} data rows; the limit is {MAX_ROWS:,}.",
             "Split the roster into several files (for example one per event).",
         )
-    grid = [
-        grid[index],
-        *([r[j] if j < len(r) else None for j in keep] for r in grid[index + 1 :]),
-    ]
-    grid[0] = headers
+    grid = [headers, *(_pick(r, keep) for r in rows[index + 1 :])]
+    blank_rows = numbers[-1] - numbers[index] - data_rows
     mapping, ambiguous = propose_column_map(headers)
     layout = RosterLayout(
         filename=name,
@@ -1037,7 +1304,7 @@ def _parse(
         delimiter=delimiter,
         sheets=sheets,
         sheet=chosen,
-        header_row=index + 1,
+        header_row=numbers[index],
         headers=headers,
         column_map=mapping,
         ambiguous=ambiguous,
@@ -1045,7 +1312,7 @@ def _parse(
         layout_signature=layout_signature(headers),
         notes=notes,
     )
-    return _Parsed(layout, grid)
+    return _Parsed(layout, grid, numbers[index:], blank_rows)
 
 
 def _used_headers(mapping: Mapping[str, str]) -> set[str]:
@@ -1080,14 +1347,16 @@ _OTHER_SHEET_WORDS = re.compile(r"instruction|read ?me|lookup|list|note|summary|
 
 def _guess_sheet(book: _Workbook, header_row: int | None) -> str | None:
     best, best_score = None, 0.0
+    look = header_row if header_row is not None else HEADER_SCAN_ROWS
     for sheet in book.sheets:
-        head = book.rows(sheet, limit=HEADER_SCAN_ROWS + 1)
+        head = book.rows(sheet, max_row=look, cap=look)
         if header_row is not None:
-            if header_row > len(head):
-                continue
-            score, _ = _header_score(_headers_of(head[header_row - 1]))
+            if header_row not in head.numbers:
+                continue  # blank or beyond the sheet
+            row = head.rows[head.numbers.index(header_row)]
+            score, _ = _header_score(_headers_of(_dense(row)))
         else:
-            _, score = _find_header(head)
+            _, score = _find_header([_dense(r) for r in head.rows])
         if score <= 0:
             continue
         folded = fold(sheet)
@@ -1318,7 +1587,7 @@ def _build(
     headers = layout.headers
     col_of = {h: j for j, h in enumerate(headers)}
     body = parsed.grid[1:]
-    first_row = layout.header_row + 1  # 1-based row number of body[0]
+    body_numbers = parsed.row_numbers[1:]  # 1-based file row of each body row
     notes = list(layout.notes)
 
     # --- blank rows and the original text --------------------------------------
@@ -1336,12 +1605,12 @@ def _build(
 
     texts = [[cell(v) for v in r] for r in body]
     nonblank = [i for i, t in enumerate(texts) if any(t)]
-    blank = len(body) - len(nonblank)
+    blank = parsed.blank_rows + len(body) - len(nonblank)
     if blank:
-        notes.append(f"{blank} blank rows skipped")
+        notes.append(f"{blank:,} blank rows skipped")
     rows_raw = [body[i] for i in nonblank]
     kept_texts = [texts[i] for i in nonblank]
-    source_rows = np.array([first_row + i for i in nonblank], dtype=np.int64)
+    source_rows = np.array([body_numbers[i] for i in nonblank], dtype=np.int64)
     source = pd.DataFrame(kept_texts, columns=headers, dtype="string").set_axis(
         pd.Index(source_rows, name="source_row"), axis=0
     )
@@ -1468,7 +1737,7 @@ def _build(
             yes_means = status_yes_means(header)
             cache = {}
             column = []
-            for i, value in enumerate(_object_column(rows_raw, col_of[header])):
+            for value in _object_column(rows_raw, col_of[header]):
                 key = (type(value), value)
                 if key not in cache:
                     cache[key] = normalize_status(value, yes_means=yes_means)
