@@ -36,9 +36,14 @@ What is accepted
 
 Limits
 ------
-Files up to :data:`MAX_BYTES` (25 MB) and :data:`MAX_ROWS` (200,000) rows; an
-XLSX whose parts would unpack to more than :data:`MAX_XLSX_UNPACKED` bytes is
-refused before it is opened (zip-bomb guard). Old ``.xls``, ODS, password-
+Files up to :data:`MAX_BYTES` (25 MB), :data:`MAX_ROWS` (200,000) data rows and
+:data:`MAX_COLUMNS` (500) columns; an XLSX whose parts would unpack to more than
+:data:`MAX_XLSX_UNPACKED` bytes is refused before it is opened (zip-bomb guard).
+Rows are streamed: blank rows are skipped as they are read (counted in the
+notes; the rows after them keep their own row numbers), an XLSX sheet is read
+from its XML cell by cell (rows far below a gap are read; a value right of
+column :data:`MAX_COLUMNS` is refused at that cell), so memory follows the
+cells that hold something, not the size of the grid. Old ``.xls``, ODS, password-
 protected workbooks, PDFs and other files that are no spreadsheet are refused
 with one message that says what to do instead.
 """
@@ -745,7 +750,8 @@ def _text_rows(text: str, name: str, prefer_tab: bool, cap: int) -> tuple[_Rows,
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
     try:
         for number, row in enumerate(reader, start=1):
-            if row and _has_text(row):
+            # fast path: a first cell starting with a printable ASCII character
+            if row and (" " < row[0][:1] < "\x80" or _has_text(row)):
                 read.rows.append(row)
                 read.numbers.append(number)
                 if len(read.rows) >= cap:
@@ -891,18 +897,45 @@ def _compact(cells: dict[int, Any]) -> _Row:
     return cells
 
 
+def _open_workbook(data: bytes) -> Any:
+    """``openpyxl.load_workbook(read_only=True, data_only=True)``, sheets unsized.
+
+    openpyxl's read-only worksheet looks up its size when it is created; a sheet
+    without a ``<dimension>`` record is then parsed to its end, keeping an
+    element per row (8 million empty rows: a 70 KB upload, ~700 MB). Rows are
+    streamed by :meth:`_Workbook.rows`, which needs no size, so the sheets are
+    created without that lookup (openpyxl 3.1 reader internals; chartsheets are
+    left out, as they hold no rows).
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            pass
+
+    class Reader(ExcelReader):
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                    continue
+                ws = UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    reader = Reader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
 class _Workbook:
     """An XLSX opened read-only, with sheet listing and guarded row reading."""
 
     def __init__(self, data: bytes, name: str) -> None:
-        import openpyxl
-
         _check_zip(data, name)
         self.name = name
         try:
-            self.book = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True
-            )
+            self.book = _open_workbook(data)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types
             raise RosterFileError(
                 name,
@@ -1294,7 +1327,15 @@ def _parse(
             f"has more than {MAX_ROWS:,} data rows; the limit is {MAX_ROWS:,}.",
             "Split the roster into several files (for example one per event).",
         )
-    grid = [headers, *(_pick(r, keep) for r in rows[index + 1 :])]
+    grid: list[list[Any]] = [headers]
+    if keep == list(range(len(keep))):  # rows of the header's width kept as read
+        size = len(keep)
+        grid += [
+            r if type(r) is list and len(r) == size else _pick(r, keep)
+            for r in rows[index + 1 :]
+        ]
+    else:
+        grid += [_pick(r, keep) for r in rows[index + 1 :]]
     blank_rows = numbers[-1] - numbers[index] - data_rows
     mapping, ambiguous = propose_column_map(headers)
     layout = RosterLayout(
@@ -1451,9 +1492,11 @@ def read_roster(
         If the file cannot be read at all: missing, empty, larger than
         :data:`MAX_BYTES` or :data:`MAX_ROWS`, not a spreadsheet (PDF, HTML,
         .xls, .ods, binary), password-protected, an XLSX that would unpack
-        beyond :data:`MAX_XLSX_UNPACKED`, no sheet of that name, or no column
-        naming the district or COE. The message names the file, the problem
-        and the fix.
+        beyond :data:`MAX_XLSX_UNPACKED`, a value right of column
+        :data:`MAX_COLUMNS` (sheet, row and column letter named), a damaged
+        sheet (rows out of order or beyond Excel's 1,048,576), no sheet of that
+        name, or no column naming the district or COE. The message names the
+        file, the problem and the fix.
 
     Examples
     --------
