@@ -12,7 +12,7 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import state  # noqa: E402
+from dashboard import errors, state  # noqa: E402
 
 st.set_page_config(
     page_title="CA LMI network dashboard",
@@ -52,11 +52,16 @@ pages = [
 try:
     st.navigation(pages).run()
 except Exception as exc:  # last line of defence: no traceback in the UI
-    import logging
+    if errors.opening_failed(exc):
+        # the workspace database cannot be opened (unreachable server, folder
+        # that cannot be written...): say so, why and what to do, not "went wrong"
+        errors.show_workspace_error(exc)
+    else:
+        import logging
 
-    logging.getLogger("lmi_dashboard").exception("page failed")
-    st.error(
-        "Something went wrong on this page and it could not be shown. "
-        f"What happened: {type(exc).__name__}: {str(exc).rstrip('.')}. Your saved "
-        "data is unchanged; try again, or go to another page."
-    )
+        logging.getLogger("lmi_dashboard").exception("page failed")
+        st.error(
+            "Something went wrong on this page and it could not be shown. "
+            f"What happened: {type(exc).__name__}: {str(exc).rstrip('.')}. Your "
+            "saved data is unchanged; try again, or go to another page."
+        )

@@ -653,12 +653,15 @@ def plan(
 
     from geodata.boundaries import entity_reference
     from geodata.siting import export_table, plan_for_roster, plan_text
+    from loaders.events import load_events
     from loaders.exports import atomic_write_bytes
 
     try:
         kind = invites.suffix.lstrip(".").lower() if invites is not None else None
         if kind not in (None, "csv", "xlsx"):
             raise ValueError(f"--invites {invites}: write a .csv or .xlsx file.")
+        # an unknown --event is named with the valid ids before any roster is read
+        event_ids = _event_ids(event, load_events())
         reference = entity_reference()
         matched, source = None, "none needed"
         if serve != "all-districts":
@@ -671,7 +674,7 @@ def plan(
             matched,
             reference,
             serve=serve,
-            event_ids=list(event) if event else None,
+            event_ids=event_ids or None,
             p=venues,
             model=model,
             capacity=capacity,

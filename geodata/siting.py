@@ -2342,12 +2342,24 @@ def plan_for_roster(
 def plan_text(plan: VenuePlan) -> str:
     """A solved plan as a few lines of plain text (for the command line).
 
+    Parameters
+    ----------
+    plan : VenuePlan
+        A solved plan (:meth:`VenuePlan.solve`).
+
     Returns
     -------
     str
         Model, objective, then one line per venue: teams, people, mean / 90th
         percentile / max great-circle miles, mean estimated drive minutes and
-        the share of teams within 1 and 2 hours.
+        the share of teams within 1 and 2 hours. A venue no team is assigned to
+        (e.g. a booked venue far from every team) shows 0 teams, 0 people and
+        ``-`` for the distance figures, which do not exist for it.
+
+    Raises
+    ------
+    RuntimeError
+        If the plan has not been solved.
     """
     plan._require_solved()
     sol = plan.solution
@@ -2370,13 +2382,22 @@ def plan_text(plan: VenuePlan) -> str:
             f"{'p90 mi':>7s} {'max mi':>7s} {'~drive':>7s} {'<=1h':>5s} {'<=2h':>5s}"
         ),
     ]
+
+    def cell(value: float, spec: str, width: int, unit: str = "") -> str:
+        # a venue without teams has no distances: "-", never "nan"
+        if value is None or pd.isna(value):
+            return f"{'-':>{width}s}"
+        return f"{format(float(value), spec)}{unit}".rjust(width)
+
     for row in plan.venue_table().itertuples(index=False):
         name = str(row.venue) + (" (booked)" if row.booked else "")
         lines.append(
-            f"{name[:28]:28s} {row.teams:5d} {row.people:6d} {row.mean_miles:8.1f} "
-            f"{row.p90_miles:7.1f} {row.max_miles:7.1f} "
-            f"{row.mean_minutes:5.0f}min {row.share_within_1h:5.0%} "
-            f"{row.share_within_2h:5.0%}"
+            f"{name[:28]:28s} {int(row.teams):5d} {int(row.people):6d} "
+            f"{cell(row.mean_miles, '.1f', 8)} {cell(row.p90_miles, '.1f', 7)} "
+            f"{cell(row.max_miles, '.1f', 7)} "
+            f"{cell(row.mean_minutes, '.0f', 7, 'min')} "
+            f"{cell(row.share_within_1h, '.0%', 5)} "
+            f"{cell(row.share_within_2h, '.0%', 5)}"
         )
     return "\n".join(lines)
 

@@ -39,9 +39,7 @@ for tests and matching benchmarks.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -487,7 +485,9 @@ def write_demo_roster(out: Path | str, seed: int = DEMO_SEED) -> int:
         whose leading zero was lost are stored as numbers, as Excel does). The
         folder is created if needed. The file is written to a temporary file in
         the same folder and then renamed over ``out``, so a reader never sees a
-        half-written file.
+        half-written file. It gets the permissions of a normal user file (mode
+        0666 less the umask, e.g. 0644), as :func:`loaders.exports.atomic_output`
+        gives.
     seed : int
         Random seed (see :func:`demo_roster`).
 
@@ -510,23 +510,16 @@ def write_demo_roster(out: Path | str, seed: int = DEMO_SEED) -> int:
             f"{out.name}: the demo roster is written as .csv or .xlsx; "
             f"{suffix or 'no suffix'} is not supported."
         )
+    from loaders.exports import atomic_output
+
     frame = demo_roster(seed)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{out.name}.", suffix=".tmp", dir=out.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(out) as tmp:
         if suffix == ".csv":
             text = frame.fillna("").to_csv(index=False, lineterminator="\n")
             tmp.write_bytes(text.encode("utf-8"))
         else:
             _write_xlsx(frame, tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return len(frame)
 
 

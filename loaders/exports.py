@@ -26,8 +26,9 @@ import io
 import math
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -38,6 +39,7 @@ __all__ = [
     "CONTACT_COLUMNS",
     "FORMULA_PREFIXES",
     "TABLE_NAMES",
+    "atomic_output",
     "atomic_write_bytes",
     "contact_columns",
     "neutralise_frame",
@@ -330,6 +332,69 @@ def tables_xlsx_bytes(
 
 
 # --------------------------------------------------------------------- files
+def _output_folder(dest: Path) -> Path:
+    folder = dest.parent if str(dest.parent) else Path(".")
+    if not folder.is_dir():
+        raise OSError(f"Cannot write {dest}: the folder {folder} does not exist.")
+    return folder
+
+
+def _temp_beside(dest: Path) -> tuple[int, Path]:
+    """Create a new, empty temporary file next to ``dest``; return (fd, path).
+
+    Unlike :func:`tempfile.mkstemp` (always mode 0600), the file is created with
+    mode 0666 less the process umask, as ``open(path, "w")`` would create it, so
+    the file that replaces ``dest`` gets the permissions of any file the user
+    writes (0644 under the usual umask 022).
+    """
+    folder = _output_folder(dest)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = folder / f".{dest.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"Cannot write {dest}: no free temporary name in {folder}.")
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary file to write, which then replaces ``path`` in one step.
+
+    For writers that need a file name (e.g. openpyxl's ``Workbook.save``).
+    The temporary file lies in the folder of ``path`` and gets the permissions
+    of a normal user file (mode 0666 less the umask, e.g. 0644). When the block
+    raises, the temporary file is removed and ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : path-like
+        Destination. Its folder must exist.
+
+    Yields
+    ------
+    pathlib.Path
+        The (empty) temporary file to write.
+
+    Raises
+    ------
+    OSError
+        If the folder does not exist or is not writable (the message names the
+        path).
+    """
+    dest = Path(path)
+    fd, tmp = _temp_beside(dest)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write a file so that it is either complete or not there at all.
 
@@ -350,24 +415,22 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     OSError
         If the folder does not exist or is not writable (the message names the
         path); the destination is then left as it was.
+
+    Notes
+    -----
+    The file gets the permissions of a normal user file: mode 0666 less the
+    process umask (0644 under umask 022, 0600 under umask 077).
     """
     dest = Path(path)
-    folder = dest.parent if str(dest.parent) else Path(".")
-    if not folder.is_dir():
-        raise OSError(f"Cannot write {dest}: the folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _temp_beside(dest)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, dest)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
     return dest
 

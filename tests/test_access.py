@@ -435,6 +435,86 @@ def test_workspace_password_is_masked_in_messages(monkeypatch, tmp_path):
     assert not (tmp_path / "t.csv").exists()
 
 
+def _rendered(at) -> str:
+    """Every element an AppTest run drew (main area and sidebar), as text."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    walk(at.sidebar)
+    return "\n".join(parts)
+
+
+PAGES = ["views/map.py", "views/data.py", "views/plan.py", "views/export.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("where", ["unreachable-url", "unwritable-folder"])
+def test_workspace_that_cannot_be_opened_has_its_own_message(
+    monkeypatch, tmp_path, caplog, page, where
+):
+    """Every page says the workspace cannot be opened, why (password masked)
+    and what to do: no traceback, not the generic "something went wrong"."""
+    from streamlit.testing.v1 import AppTest
+
+    if where == "unreachable-url":
+        # port 1 on loopback: nothing listens, nothing leaves the machine
+        monkeypatch.setenv(
+            "LMI_WORKSPACE_URL", f"postgresql://lmi:{PASSWORD}@127.0.0.1:1/lmi"
+        )
+        monkeypatch.setenv("LMI_WORKSPACE_DIR", str(tmp_path))
+        reason = "lmi:***@127.0.0.1"
+    else:
+        # the SQLite file's folder would lie inside a file: no one can create it
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("a file", encoding="utf-8")
+        monkeypatch.delenv("LMI_WORKSPACE_URL", raising=False)
+        monkeypatch.setenv("LMI_WORKSPACE_DIR", str(blocker / "workspace"))
+        reason = "not-a-folder"
+    caplog.set_level("WARNING", logger="lmi_dashboard")
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=180)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    boxes = [e.value for e in at.error]
+    assert len(boxes) == 1, boxes
+    box = boxes[0]
+    assert "The workspace cannot be opened" in box
+    assert reason in box  # the reason, from the WorkspaceError
+    assert "LMI_WORKSPACE_URL" in box and "LMI_WORKSPACE_DIR" in box
+    assert "restart" in box
+    assert "Something went wrong" not in box and "Traceback" not in box
+    shown = _rendered(at)
+    assert PASSWORD not in shown
+    assert "Traceback" not in shown and "Something went wrong" not in shown
+    assert "cannot be opened" in caplog.text and PASSWORD not in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+def test_only_a_failed_opening_counts_as_workspace_cannot_be_opened(tmp_path):
+    from dashboard.errors import opening_failed
+    from loaders.workspace import WorkspaceError, open_workspace
+
+    with pytest.raises(WorkspaceError) as info:
+        open_workspace(f"postgresql://lmi:{PASSWORD}@127.0.0.1:1/lmi")
+    assert opening_failed(info.value)
+    ws = open_workspace(f"sqlite:///{tmp_path / 'workspace.sqlite'}")
+    try:
+        # a workspace that opened: a missing scenario is not "cannot be opened"
+        with pytest.raises(WorkspaceError) as info:
+            ws.load_scenario("no such scenario")
+        assert not opening_failed(info.value)
+    finally:
+        ws.close()
+    assert not opening_failed(ValueError("other"))
+
+
 @pytest.mark.browser
 @needs_chromium
 def test_secrets_never_in_pages_or_logs(secret_app):

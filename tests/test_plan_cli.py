@@ -164,6 +164,12 @@ def test_unknown_booked_city_and_event(runner, roster_file, tmp_path):
     )
     assert result.exit_code == 2 and "Did you mean Emeryville" in _error(result)
     result = _plan(runner, "--roster", roster_file, "--event", "NOPE", "--out", out)
+    assert result.exit_code == 2 and "not a CA LMI event id" in _error(result)
+    assert not out.exists()
+    # a real event the roster has no rows for is said as such
+    result = _plan(
+        runner, "--roster", roster_file, "--event", "CALMI-2024-SI", "--out", out
+    )
     assert result.exit_code == 2 and "no roster rows for event" in _error(result)
     assert not out.exists()
     result = _plan(
@@ -171,6 +177,34 @@ def test_unknown_booked_city_and_event(runner, roster_file, tmp_path):
     )
     assert result.exit_code == 2 and ".csv or .xlsx" in _error(result)
     assert not out.exists()
+
+
+def test_unknown_event_is_one_line_listing_the_valid_ids(
+    runner, tmp_path, workspace_dir
+):
+    from loaders.events import load_events
+
+    out = tmp_path / "plan.json"
+    result = _plan(runner, "--event", "NOPE", "--out", out)
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    # one line, checked before any roster is read (no demo-roster note)
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert line.startswith("error: --event NOPE: not a CA LMI event id")
+    ids = load_events()["event_id"].tolist()
+    assert len(ids) > 10
+    for event_id in ids:
+        assert event_id in line, event_id
+    assert "Traceback" not in _error(result) and not result.stdout
+    assert not out.exists()
+    # event ids are matched regardless of case
+    result = _plan(
+        runner, "--event", "calmi-2015-symp", "--serve", "all-network", "--out", out
+    )
+    assert result.exit_code == 0, _error(result)
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["selection"]["event_ids"] == ["CALMI-2015-SYMP"]
 
 
 def test_coverage_for_every_district_needs_no_roster(runner, tmp_path, workspace_dir):

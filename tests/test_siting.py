@@ -17,6 +17,7 @@ from geodata.siting import (
     VenuePlan,
     compare_plans,
     export_table,
+    plan_text,
     select_teams,
     solve_exact,
     solve_max_coverage,
@@ -429,6 +430,30 @@ def test_plan_errors_are_clear(southern, cities):
         )
     with pytest.raises(InfeasiblePlanError, match="No teams"):
         VenuePlan.from_teams(southern.iloc[:0], cities, p=1)
+
+
+def test_plan_text_shows_a_venue_without_teams_without_nan(reference, cities):
+    # Santa Rosa, booked, is hundreds of miles north of every team of region 9
+    # (San Diego, Orange, Imperial): no team is assigned to it, so it has no
+    # distance figures at all
+    teams = select_teams(None, reference, serve="all-districts", regions=[9])
+    for kwargs in ({}, {"model": "coverage", "radius": 60}):
+        plan = VenuePlan.from_teams(
+            teams, cities, p=3, booked=["Santa Rosa"], **kwargs
+        ).solve()
+        venues = plan.venue_table().set_index("venue")
+        assert venues.loc["Santa Rosa", "teams"] == 0
+        text = plan_text(plan)
+        assert "nan" not in text.lower(), text
+        (line,) = [ln for ln in text.splitlines() if ln.startswith("Santa Rosa")]
+        cells = line.removeprefix("Santa Rosa (booked)").split()
+        assert cells == ["0", "0", "-", "-", "-", "-", "-", "-"], line
+        # the venues with teams keep their figures, in the header's columns
+        header = next(ln for ln in text.splitlines() if ln.startswith("venue"))
+        for line in text.splitlines()[text.splitlines().index(header) + 1 :]:
+            assert len(line) == len(header), (line, header)
+            if not line.startswith("Santa Rosa"):
+                assert "min" in line and "%" in line, line
 
 
 def test_coverage_plan_in_drive_minutes(southern, cities):

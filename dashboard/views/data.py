@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import errors, state
 from dashboard.tables import show_table
 from loaders.exports import table_csv_bytes
 from loaders.workspace import (
@@ -838,7 +838,7 @@ def render() -> None:
     try:
         ws = open_workspace()
     except WorkspaceError as exc:
-        st.error(str(exc))
+        errors.show_workspace_error(exc)
         st.stop()
     st.caption(
         f"Workspace: `{ws.location()}` — set `LMI_WORKSPACE_DIR` (a folder) or "
