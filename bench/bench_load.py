@@ -26,8 +26,8 @@ Figures
 -------
 filter response  from the change to the end of the script run it starts
                  (ws: request sent to ``script_finished`` received; browser:
-                 click on the option to ``data-test-script-state`` back to
-                 ``notRunning``, timed in the page): p50 / p95 / max
+                 click on the option to the page receiving ``script_finished``
+                 for the rerun it sent, timed in the page): p50 / p95 / max
 open district    the same for choosing a district
 errors           exception boxes or messages, failed runs, lost connections,
                  actions that timed out (120 s)
@@ -56,55 +56,99 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LMI_GEODATA_DIR", str(ROOT.parent / "shared" / "geodata"))
 os.environ.setdefault("LMI_CACHE_DIR", str(Path(tempfile.gettempdir()) / "lmi-bench"))
 
+#: Milliseconds after which an action counts as an error (timed out).
 ACTION_TIMEOUT = 120_000
 #: Seconds a person pauses between rounds (uniform), set by --think.
-THINK = (0.2, 1.0)  # ms: an action slower than this counts as an error
+THINK = (3.0, 7.0)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
-# Page-side recorder: every change of the script state and every click, timed
-# with the page's own clock (performance.now()).
+# Page-side recorder, installed before the page's own scripts: the time of
+# every click, of every rerun request the page sends and of every "script
+# finished" message it receives, read from the app's websocket (protobuf field
+# numbers from Streamlit's own BackMsg / ForwardMsg), timed with the page's
+# clock (performance.now()). The DOM's script-state attribute is not enough: a
+# fast run's "running" and "finished" can reach the page in one batch and never
+# show.
 RECORDER = """
-() => {
-  window.__lmi = {states: [], clicks: []};
-  const log = () => {
-    const app = document.querySelector('[data-testid=stApp]');
-    if (!app) return;
-    const s = app.getAttribute('data-test-script-state');
-    const c = app.getAttribute('data-test-connection-state');
-    const last = window.__lmi.states[window.__lmi.states.length - 1];
-    if (!last || last[1] !== s || last[2] !== c)
-      window.__lmi.states.push([performance.now(), s, c]);
+(() => {
+  if (window.__lmi) return;
+  const FINISHED = %(finished)d, RERUN = %(rerun)d;
+  window.__lmi = {clicks: [], reruns: [], finished: []};
+  const fields = (bytes) => {  // top-level field numbers of a protobuf message
+    const out = []; let i = 0;
+    const varint = () => { let v = 0, m = 1, b;
+      do { b = bytes[i++]; v += (b & 127) * m; m *= 128; }
+      while (b & 128 && i < bytes.length); return v; };
+    while (i < bytes.length) {
+      const key = varint(), f = Math.floor(key / 8), w = key %% 8;
+      out.push(f);
+      if (w === 0) varint(); else if (w === 1) i += 8;
+      else if (w === 2) i += varint(); else if (w === 5) i += 4; else break;
+    }
+    return out;
   };
-  new MutationObserver(log).observe(document, {
-    subtree: true, attributes: true, childList: true,
-    attributeFilter: ['data-test-script-state', 'data-test-connection-state']});
+  const bytesOf = (d) => d instanceof ArrayBuffer ? new Uint8Array(d)
+    : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
+    : null;
+  const Original = window.WebSocket;
+  class Recorded extends Original {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (ev) => {
+        const t = performance.now(), b = bytesOf(ev.data);
+        const note = (bytes) => {
+          if (fields(bytes).includes(FINISHED)) window.__lmi.finished.push(t);
+        };
+        if (b) note(b);
+        else if (ev.data instanceof Blob)
+          ev.data.arrayBuffer().then((buf) => note(new Uint8Array(buf)));
+      });
+    }
+    send(data) {
+      const b = bytesOf(data);
+      if (b && fields(b).includes(RERUN)) window.__lmi.reruns.push(performance.now());
+      return super.send(data);
+    }
+  }
+  window.WebSocket = Recorded;
   document.addEventListener('click', () => window.__lmi.clicks.push(
     performance.now()), true);
-  log();
-}
+})();
 """
-# Seconds from the last click to the end of the first script run after it.
+
+
+def recorder_js() -> str:
+    """:data:`RECORDER` with the field numbers of this Streamlit's protocol."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    return RECORDER % {
+        "finished": ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number,
+        "rerun": BackMsg.DESCRIPTOR.fields_by_name["rerun_script"].number,
+    }
+
+
+# Seconds from the last click to the end of the first script run it requested.
 DONE_AFTER_CLICK = """
 () => {
   const r = window.__lmi; if (!r || !r.clicks.length) return null;
   const t0 = r.clicks[r.clicks.length - 1];
-  let started = false;
-  for (const [t, s] of r.states) {
-    if (t < t0) continue;
-    if (s !== 'notRunning') started = true;
-    else if (started) return (t - t0) / 1000;
-  }
-  return null;
+  const sent = r.reruns.find((t) => t >= t0);
+  if (sent === undefined) return null;
+  const done = r.finished.slice().sort((a, b) => a - b).find((t) => t >= sent);
+  return done === undefined ? null : (done - t0) / 1000;
 }
 """
 
-# The page has been idle (no script run) for 0.8 s: the map component's own
-# value (sent once the new map is drawn) may start one more run after the first.
+# Every rerun the page asked for has finished, and nothing happened for 0.8 s
+# (the map component's own value, sent once a new map is drawn, may start one
+# more run after the first).
 SETTLED = """
 () => {
-  const r = window.__lmi; if (!r || !r.states.length) return false;
-  const [t, s] = r.states[r.states.length - 1];
-  return s === 'notRunning' && performance.now() - t > 800;
+  const r = window.__lmi; if (!r || !r.finished.length) return false;
+  const last = (a) => a.length ? Math.max(...a) : -1;
+  const sent = last(r.reruns), done = last(r.finished);
+  return done >= sent && performance.now() - Math.max(sent, done) > 800;
 }
 """
 
@@ -276,6 +320,7 @@ async def session(
     rng = random.Random(seed)
     await asyncio.sleep(start_delay)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    await context.add_init_script(recorder_js())
     await context.route("**/*", _guard)
     page = await context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT)
@@ -286,10 +331,7 @@ async def session(
     async def start() -> None:
         await page.goto(url, wait_until="domcontentloaded")
         await page.wait_for_selector("[data-testid='stMetric']")
-        await page.evaluate(RECORDER)
-        await page.wait_for_selector(
-            "[data-testid='stApp'][data-test-script-state='notRunning']"
-        )
+        await page.wait_for_function(SETTLED, timeout=ACTION_TIMEOUT, polling=100)
 
     def failed(exc: Exception) -> None:
         first = (str(exc).splitlines() or [""])[0][:160]
@@ -546,17 +588,24 @@ def summary(name: str, figures: Figures, seconds: float) -> dict:
 
 
 def measure(
-    sessions: int, seconds: float, reference_seconds: float, client: str = "ws"
+    sessions: int,
+    seconds: float,
+    reference_seconds: float,
+    client: str = "ws",
+    thinks: tuple[tuple[float, float], ...] = ((3.0, 7.0),),
+    reference_think: tuple[float, float] = (0.2, 1.0),
 ) -> dict:
-    """Start the app, run the single-session reference, then the load."""
+    """Start the app, run the single-session reference, then one load per pause."""
     from tests.browser_support import running_app
 
+    global THINK
     names = districts_by_region()
     workspace = Path(tempfile.mkdtemp(prefix="lmi-load-"))
     with running_app(workspace) as url:
         server_pid = _server_pid(workspace)
         # warm-up: the first session pays boundary and layer caches
         run = run_ws_sessions if client == "ws" else run_sessions
+        THINK = reference_think
         warm = asyncio.run(run(url, 1, 8, names, seed0=1000))
         marks = []
 
@@ -567,26 +616,43 @@ def measure(
         mark()
         single = asyncio.run(run(url, 1, reference_seconds, names, seed0=0))
         mark()
-        load = asyncio.run(run(url, sessions, seconds, names, seed0=100))
-        mark()
+        loads = []
+        for k, think in enumerate(thinks):
+            THINK = think
+            loads.append(
+                asyncio.run(run(url, sessions, seconds, names, seed0=100 * (k + 1)))
+            )
+            mark()
+        peak_rss_mb = _peak_rss_mb(server_pid) if server_pid else float("nan")
         log = (workspace / "streamlit.log").read_text(errors="replace")
+    phases = [
+        {"wall": b[0] - a[0], "server_cpu": b[1] - a[1], "machine_cpu": b[2] - a[2]}
+        for a, b in zip(marks, marks[1:])
+    ]
     return {
         "single": summary("1 session", single, reference_seconds),
-        "load": summary(f"{sessions} sessions", load, seconds),
+        "loads": [summary(f"{sessions} sessions", load, seconds) for load in loads],
+        "thinks": list(thinks),
+        "reference_think": reference_think,
         "single_errors": warm.errors + single.errors,
-        "load_errors": load.errors,
-        "phases": [
-            {
-                "wall": b[0] - a[0],
-                "server_cpu": b[1] - a[1],
-                "machine_cpu": b[2] - a[2],
-            }
-            for a, b in zip(marks, marks[1:])
-        ],
+        "load_errors": [e for load in loads for e in load.errors],
+        "phases": phases,
+        "peak_rss_mb": peak_rss_mb,
         "server_log_errors": [
             line for line in log.splitlines() if re.search(r"Traceback|ERROR", line)
         ],
     }
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a process (VmHWM, Linux /proc), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def _server_pid(workspace: Path) -> int | None:
@@ -606,6 +672,13 @@ def _server_pid(workspace: Path) -> int | None:
     return None
 
 
+def _pause(text: str) -> tuple[float, float]:
+    low, high = (float(v) for v in text.split(","))
+    if not 0 <= low <= high <= 60:
+        raise argparse.ArgumentTypeError("a pause is 'min,max' seconds, 0-60")
+    return low, high
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
@@ -613,8 +686,19 @@ def main() -> None:
     parser.add_argument("--reference-seconds", type=float, default=40)
     parser.add_argument(
         "--think",
-        default="0.2,1.0",
-        help="pause between a person's rounds, 'min,max' seconds (default 0.2,1.0)",
+        type=_pause,
+        action="append",
+        help="pause between a person's rounds, 'min,max' seconds (default 3,7); "
+        "repeat for several load runs on the same server, e.g. --think 3,7 "
+        "--think 0.2,1 (the second: people clicking without reading, a "
+        "saturation test)",
+    )
+    parser.add_argument(
+        "--reference-think",
+        type=_pause,
+        default=(0.2, 1.0),
+        help="pause of the lone reference session (default 0.2,1: many actions, "
+        "so a steady p95; one person's response does not depend on pauses)",
     )
     parser.add_argument(
         "--client",
@@ -626,46 +710,67 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.sessions <= 40 or not 5 <= args.seconds <= 600:
         parser.error("bounded: 1-40 sessions, 5-600 seconds")
-    global THINK
-    THINK = tuple(float(v) for v in args.think.split(","))
-    out = measure(args.sessions, args.seconds, args.reference_seconds, args.client)
+    thinks = tuple(args.think or [(3.0, 7.0)])
+    out = measure(
+        args.sessions,
+        args.seconds,
+        args.reference_seconds,
+        args.client,
+        thinks,
+        args.reference_think,
+    )
+    ref_low, ref_high = out["reference_think"]
     print(
         f"client: {args.client}; {args.sessions} sessions on loopback for "
-        f"{args.seconds:.0f} s, pause {THINK[0]:g}-{THINK[1]:g} s between rounds "
-        f"(region, sometimes the measure, a district); {os.cpu_count()} cores"
+        f"{args.seconds:.0f} s each run (rounds: a region, sometimes the measure, "
+        f"a district; then a pause); {os.cpu_count()} cores. Reference: 1 "
+        f"session, pause {ref_low:g}-{ref_high:g} s"
     )
-    s, m = out["single"], out["load"]
+    s = out["single"]
     print(
-        f"{'run':<14}{'actions':>8}{'min/sess':>9}{'filter n':>9}{'p50 s':>8}"
-        f"{'p95 s':>8}{'max s':>8}{'district p50':>13}{'p95':>7}{'errors':>7}"
+        f"{'run':<14}{'pause s':>9}{'actions':>8}{'per s':>7}{'filter n':>9}"
+        f"{'p50 s':>7}{'p95 s':>7}{'max s':>7}{'district p50':>13}{'p95':>6}"
+        f"{'errors':>7}{'p95 ratio':>10}"
     )
-    for r in (s, m):
+    rows = [(s, out["reference_think"], out["phases"][0])] + [
+        (m, t, ph) for m, t, ph in zip(out["loads"], out["thinks"], out["phases"][1:])
+    ]
+    verdicts = []
+    for r, (low, high), phase in rows:
+        ratio = r["filter_p95"] / s["filter_p95"]
         print(
-            f"{r['run']:<14}{r['actions']:>8}{r['per_session_min']:>9}"
-            f"{r['filter_n']:>9}{r['filter_p50']:>8.2f}{r['filter_p95']:>8.2f}"
-            f"{r['filter_max']:>8.2f}{r['district_p50']:>13.2f}"
-            f"{r['district_p95']:>7.2f}{r['errors']:>7}"
+            f"{r['run']:<14}{f'{low:g}-{high:g}':>9}{r['actions']:>8}"
+            f"{r['actions'] / phase['wall']:>7.1f}{r['filter_n']:>9}"
+            f"{r['filter_p50']:>7.2f}{r['filter_p95']:>7.2f}{r['filter_max']:>7.2f}"
+            f"{r['district_p50']:>13.2f}{r['district_p95']:>6.2f}{r['errors']:>7}"
+            f"{ratio:>10.2f}"
         )
-    ratio = m["filter_p95"] / s["filter_p95"]
-    ok = ratio <= 3 and m["errors"] == 0 and s["errors"] == 0
-    print(
-        f"p95 filter response ratio {ratio:.2f} (target <= 3, errors 0): "
-        f"{'pass' if ok else 'FAIL'}"
-    )
+        if r is not s:
+            verdicts.append((low, high, ratio, r["errors"]))
+    for low, high, ratio, errors in verdicts:
+        ok = ratio <= 3 and errors == 0 and s["errors"] == 0
+        print(
+            f"pause {low:g}-{high:g} s: p95 filter response {ratio:.2f}x one "
+            f"person's (target <= 3, errors 0): {'pass' if ok else 'FAIL'}"
+        )
     if args.client == "browser":
         print(
-            f"option lists closed by a rerun before the click (reopened): "
-            f"{s['reopened']} alone, {m['reopened']} under load"
+            "option lists closed by a rerun before the click (reopened): "
+            f"{s['reopened']} alone, "
+            f"{', '.join(str(m['reopened']) for m in out['loads'])} under load"
         )
     cores = os.cpu_count() or 1
-    for name, phase in zip(("1 session", f"{args.sessions} sessions"), out["phases"]):
+    for r, _, phase in rows:
         busy = phase["machine_cpu"] / (phase["wall"] * cores)
+        per_action = 1000 * phase["server_cpu"] / max(r["actions"], 1)
         print(
-            f"{name}: wall {phase['wall']:.0f} s, CPU s: app server "
-            f"{phase['server_cpu']:.0f}, everything else (clients, other work) "
+            f"{r['run']}: wall {phase['wall']:.0f} s, CPU s: app server "
+            f"{phase['server_cpu']:.0f} ({per_action:.0f} ms per action), "
+            f"everything else (clients, other work) "
             f"{phase['machine_cpu'] - phase['server_cpu']:.0f}; machine busy "
             f"{busy:.0%} of {cores} cores"
         )
+    print(f"app server peak memory (VmHWM): {out['peak_rss_mb']:.0f} MB")
     for line in (out["single_errors"] + out["load_errors"])[:20]:
         print("error:", line)
     for line in out["server_log_errors"][:10]:

@@ -5,20 +5,28 @@ every script run (about 0.25 s for the statewide map), even when nothing on
 the map changed. Here the conversion runs once per distinct map (keyed by the
 caller's content key) and the cached strings go straight to the same
 streamlit-folium component, so a rerun that shows an already-seen map costs
-only the component call. The component, its frontend and its return values are
-streamlit-folium's own (pinned to the 0.27 series in ``pyproject.toml``).
+only the component call. What changes often on a map that stays the same (the
+outline of the selected district) goes in ``overlay_js``, which the component
+evaluates on the drawn map without redrawing it (its dynamic ``feature_group``).
+The component, its frontend and its return values are streamlit-folium's own
+(pinned to the 0.27 series in ``pyproject.toml``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 import folium
 import streamlit as st
 import streamlit_folium as sf
 
+#: Distinct maps kept (all sessions share them): 1 statewide, 11 regions and 58
+#: counties per measure and filter; the statewide map is ~350 kB, others less.
+MAX_MAPS = 128
 
-@st.cache_data(show_spinner=False, max_entries=48)
+
+@st.cache_data(show_spinner=False, max_entries=MAX_MAPS)
 def _component_args(cache_key: str, _build: Callable[[], folium.Map]) -> dict:
     fmap = _build()
     fmap.get_root().render()
@@ -46,6 +54,9 @@ def _component_args(cache_key: str, _build: Callable[[], folium.Map]) -> dict:
         "js_links": list(dict.fromkeys(js_links)),
         "bounds": bounds,
         "zoom": fmap.options.get("zoom"),
+        # the component's identity (streamlit-folium's own hash of the script),
+        # computed once: it scans the whole script
+        "script_hash": sf.generate_js_hash(script, None, False),
     }
 
 
@@ -57,6 +68,7 @@ def st_folium_cached(
     height: int = 600,
     returned_objects: Iterable[str] = ("last_active_drawing",),
     on_change: Callable[[], None] | None = None,
+    overlay_js: str | None = None,
 ) -> dict:
     """Show a folium map built by ``build()``; rebuild only for a new ``cache_key``.
 
@@ -71,6 +83,13 @@ def st_folium_cached(
     returned_objects : iterable of str
         What the browser sends back. Only these changing triggers a rerun, so
         panning and zooming never do.
+    on_change : callable, optional
+        Called (as a widget callback) when the browser sends a new value.
+    overlay_js : str, optional
+        Script run on the drawn map whenever it changes (streamlit-folium's
+        ``feature_group``): it must put the layers it adds in
+        ``window.feature_group`` so that the next overlay replaces them. The
+        map is not redrawn and the component keeps its identity.
 
     Returns
     -------
@@ -91,7 +110,7 @@ def st_folium_cached(
         "zoom": args["zoom"],
     }
     defaults = {k: v for k, v in defaults_all.items() if k in returned}
-    hash_key = sf.generate_js_hash(args["script"], key, False)
+    hash_key = hashlib.sha256(f"{args['script_hash']}|{key}".encode()).hexdigest()
 
     def _on_change() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
@@ -110,9 +129,9 @@ def st_folium_cached(
         default=defaults,
         zoom=None,
         center=None,
-        feature_group=None,
+        feature_group=overlay_js or None,
         return_on_hover=False,
-        layer_control=None,
+        layer_control="",
         pixelated=False,
         css_links=args["css_links"],
         js_links=args["js_links"],

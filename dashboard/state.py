@@ -18,6 +18,7 @@ Session-state keys shared between pages (the Export page reads the Map page's):
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -54,38 +55,86 @@ def events() -> pd.DataFrame:
     return events_mod.load_events()
 
 
-@st.cache_data(show_spinner="Matching the demo roster…")
-def _demo_matched() -> pd.DataFrame:
+@dataclass(frozen=True)
+class Roster:
+    """The matched roster the pages show, shared read-only by every session.
+
+    Attributes
+    ----------
+    rows : pandas.DataFrame
+        Matched roster rows (see :data:`loaders.matching.MATCH_COLUMNS`); never
+        modify it in place (copy first): it is cached for the whole process.
+    label : str
+        Where it came from ("Saved rosters" or :data:`DEMO_LABEL`).
+    key : str
+        SHA-256 of its values (:func:`content_key`): the cache key of
+        everything derived from it.
+    """
+
+    rows: pd.DataFrame
+    label: str
+    key: str
+
+
+@st.cache_resource(show_spinner="Matching the demo roster…")
+def _demo_roster() -> Roster:
     from loaders.demo import demo_roster
     from loaders.matching import match_roster
 
     rows = demo_roster()
     if "source_row" not in rows.columns:
         rows = rows.assign(source_row=range(2, len(rows) + 2))
-    return match_roster(rows, reference())
+    matched = match_roster(rows, reference())
+    return Roster(matched, DEMO_LABEL, content_key(matched))
 
 
-def _workspace_rows() -> pd.DataFrame | None:
-    try:
-        from loaders.workspace import open_workspace
-    except ImportError:
-        return None
-    rows = open_workspace().all_rows()
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _saved_roster(url: str, revision: int) -> Roster | None:
+    """Saved rosters at one workspace revision (re-read only after a save)."""
+    from loaders.workspace import open_workspace
+
+    rows = open_workspace(url).all_rows()
     if rows is None or rows.empty:
         return None
-    return rows
+    return Roster(rows, "Saved rosters", content_key(rows))
+
+
+#: Seconds a page may reuse the workspace's revision counter instead of asking
+#: the database on every rerun. Saves through this process are seen at once;
+#: saves by another process sharing the workspace within this many seconds.
+REVISION_MAX_AGE = 2.0
+
+
+def current_roster() -> Roster:
+    """The saved workspace rosters when there are any, else the demo roster.
+
+    Costs at most one small query per :data:`REVISION_MAX_AGE` (the
+    workspace's revision counter); the rows are read and hashed again only
+    after a save, by any session or process sharing the workspace.
+
+    Raises
+    ------
+    loaders.workspace.WorkspaceError
+        The workspace cannot be opened (see :func:`loaders.workspace.open_workspace`).
+    """
+    try:
+        from loaders.workspace import open_workspace
+    except ImportError:  # pragma: no cover - the workspace needs SQLAlchemy
+        return _demo_roster()
+    workspace = open_workspace()
+    saved = _saved_roster(workspace.url, workspace.revision(REVISION_MAX_AGE))
+    return saved if saved is not None else _demo_roster()
 
 
 def matched_roster() -> tuple[pd.DataFrame, str]:
     """The matched roster the app shows, and where it came from.
 
     Returns the saved workspace rosters when there are any, else the built-in
-    demo roster (clearly labelled).
+    demo roster (clearly labelled). See :func:`current_roster` (which also
+    gives the content key).
     """
-    rows = _workspace_rows()
-    if rows is not None:
-        return rows, "Saved rosters"
-    return _demo_matched(), DEMO_LABEL
+    roster = current_roster()
+    return roster.rows, roster.label
 
 
 def content_key(frame: pd.DataFrame) -> str:
@@ -94,14 +143,135 @@ def content_key(frame: pd.DataFrame) -> str:
     return hashlib.sha256(hashed).hexdigest()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _teams_for(key: str, _matched: pd.DataFrame) -> pd.DataFrame:
     return participation.teams_by_event(_matched)
 
 
 def teams(matched: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
-    """Teams per event, cached by the roster's content (``key``, if known)."""
+    """Teams per event, cached by the roster's content (``key``, if known).
+
+    The frame is shared by every session: do not modify it in place.
+    """
     return _teams_for(key or content_key(matched), matched)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _headline_for(
+    key: str,
+    event_ids: tuple[str, ...],
+    region: int | None,
+    county: str | None,
+    district_types: tuple[str, ...],
+    _teams: pd.DataFrame,
+) -> dict[str, int]:
+    filtered = participation.filter_teams(
+        _teams,
+        reference(),
+        event_ids=list(event_ids) or None,
+        regions=[region] if region is not None else None,
+        counties=[county] if county else None,
+        district_types=list(district_types),
+    )
+    return participation.headline_figures(filtered)
+
+
+def headline_figures(
+    roster: Roster,
+    *,
+    event_ids: list[str] | None,
+    region: int | None,
+    county: str | None,
+    district_types: list[str],
+) -> dict[str, int]:
+    """Headline counts for the Map page's filters.
+
+    :func:`loaders.participation.filter_teams` then
+    :func:`loaders.participation.headline_figures`, cached by the roster's
+    content key and the filters (every session shares the results).
+    """
+    return _headline_for(
+        roster.key,
+        tuple(event_ids or ()),
+        region,
+        county,
+        tuple(district_types),
+        teams(roster.rows, roster.key),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _team_details_for(
+    key: str, _matched: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
+    details = participation.team_details(_matched, events())
+    geoids = details["geoid"].to_numpy()
+    spans: dict[str, tuple[int, int]] = {}
+    for position, geoid in enumerate(geoids):  # rows are sorted by geoid
+        start, _ = spans.get(geoid, (position, position))
+        spans[geoid] = (start, position + 1)
+    return details[participation.DETAIL_COLUMNS], spans
+
+
+def team_detail(roster: Roster, geoid: str) -> pd.DataFrame:
+    """One team's events and roles (as :func:`loaders.participation.team_detail`).
+
+    Every team's details are computed once per roster
+    (:func:`loaders.participation.team_details`); opening a district slices
+    its rows.
+    """
+    details, spans = _team_details_for(roster.key, roster.rows)
+    start, stop = spans.get(str(geoid), (0, 0))
+    return details.iloc[start:stop].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _reference_by_geoid() -> pd.DataFrame:
+    return reference().set_index(reference()["geoid"].astype(str), drop=False)
+
+
+def entity(geoid: str) -> pd.Series | None:
+    """The reference row of one district or COE (by GEOID), or ``None``."""
+    by_geoid = _reference_by_geoid()
+    key = str(geoid)
+    return by_geoid.loc[key] if key in by_geoid.index else None
+
+
+@st.cache_resource(show_spinner=False)
+def entity_names() -> dict[str, str]:
+    """GEOID → name of every district and COE (shared, read-only)."""
+    ref = reference()
+    return dict(zip(ref["geoid"].astype(str), ref["name"].astype(str)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def entity_choices(region: int | None, county: str | None) -> list[str]:
+    """GEOIDs of the districts and COEs in a region / county, sorted by name."""
+    ref = reference()
+    if region is not None:
+        ref = ref.loc[ref["ccsesa_region"] == region]
+    if county:
+        ref = ref.loc[ref["county"] == county]
+    return [str(g) for g in ref.sort_values("name")["geoid"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def county_choices(region: int | None) -> list[str]:
+    """County names of a CCSESA region (all 58 for ``None``), sorted."""
+    ref = reference()
+    if region is not None:
+        ref = ref.loc[ref["ccsesa_region"] == region]
+    return sorted(str(c) for c in ref["county"].unique())
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def selection_overlay(level: str, geoid: str | None) -> str:
+    """The map's outline script for a selection (see
+    :func:`geodata.mapview.selection_overlay_js`), cached per level and GEOID."""
+    districts, counties = layers(level)
+    return mapview.selection_overlay_js(
+        districts, counties, geoid, precision=simplify.LEVELS[level].decimals
+    )
 
 
 # ------------------------------------------------------------- access control

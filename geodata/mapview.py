@@ -780,3 +780,82 @@ def detail_level(region: int | None, county: str | None) -> str:
 
 
 __all__ += ["detail_level", "drill_view"]
+
+
+#: Outline of the drilled-into district or COE (red, over every layer).
+SELECTED_STYLE = {"color": "#d62728", "weight": 3.5, "fill": False}
+
+
+def selection_overlay_js(
+    districts: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    geoid: str | None,
+    *,
+    precision: int = 4,
+) -> str:
+    """JavaScript that outlines one district or COE on an already drawn map.
+
+    For streamlit-folium's ``feature_group`` argument (its dynamic layer): the
+    component evaluates the script whenever it changes, after removing the
+    layers listed in ``window.feature_group``, without redrawing the map. So the
+    map itself (cached, several hundred kB) stays the same while people open
+    districts; only this script (a few kB) changes.
+
+    Parameters
+    ----------
+    districts, counties : geopandas.GeoDataFrame
+        The layers at the map's level of detail (EPSG:4326, ``geoid`` column);
+        the geometry of ``geoid`` is looked up in districts, then counties.
+    geoid : str or None
+        NCES LEA id of a district or county FIPS of a COE. ``None`` (or a
+        GEOID without a boundary) removes the outline and returns to the
+        map's first view.
+    precision : int, default 4
+        Coordinate decimals of the outline (as for the map's layers).
+
+    Returns
+    -------
+    str
+        A self-contained script using ``window.map`` (set by the component),
+        Leaflet's ``L`` and ``lmiDecode`` (defined by the map's own script).
+        The map view fits the outline (Leaflet's maximum zoom applies).
+    """
+    geometry = None
+    if geoid:
+        for frame in (districts, counties):
+            hit = frame.loc[frame["geoid"] == str(geoid)]
+            if not hit.empty and hit.geometry.iloc[0] is not None:
+                geometry = hit.geometry.iloc[0]
+                break
+    head = (
+        "(function(){var m=window.map;if(!m)return;window.feature_group=[];"
+        "window.lmiHome=window.lmiHome||[m.getCenter(),m.getZoom()];"
+    )
+    if geometry is None or geometry.is_empty:
+        home = "m.setView(window.lmiHome[0],window.lmiHome[1],{animate:false});"
+        return head + home + "})();\n"
+    data = {
+        "type": "FeatureCollection",
+        "precision": precision,
+        "features": [
+            {
+                "type": "Feature",
+                "id": str(geoid),
+                "properties": {},
+                "geometry": _encode_geometry(geometry, precision),
+            }
+        ],
+    }
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    style = json.dumps(SELECTED_STYLE, separators=(",", ":"))
+    return (
+        head
+        + _DECODER_JS
+        + f"var l=L.geoJSON(lmiDecode({payload}),"
+        + f"{{interactive:false,style:{style}}}).addTo(m);"
+        + "window.feature_group.push(l);"
+        + "m.fitBounds(l.getBounds(),{animate:false});})();\n"
+    )
+
+
+__all__ += ["SELECTED_STYLE", "selection_overlay_js"]

@@ -29,6 +29,7 @@ __all__ = [
     "participation_by_area",
     "participation_by_event",
     "team_detail",
+    "team_details",
     "teams_by_event",
     "unmatched_rows",
 ]
@@ -223,6 +224,67 @@ def headline_figures(filtered_teams: pd.DataFrame) -> dict[str, int]:
     return figures
 
 
+#: Columns of :func:`team_detail` (and of :func:`team_details` after ``geoid``).
+DETAIL_COLUMNS = [
+    "event",
+    "date",
+    "team_status",
+    *ROLE_LABELS.values(),
+    "role_completeness",
+]
+
+
+def team_details(matched: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Every team's events and roles at once (:func:`team_detail` for all GEOIDs).
+
+    Parameters
+    ----------
+    matched : pandas.DataFrame
+        Matched roster (see :func:`teams_by_event`).
+    events : pandas.DataFrame
+        :func:`loaders.events.load_events` (``event_id``, ``label``,
+        ``start_date``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``geoid`` (str) then :data:`DETAIL_COLUMNS`; one row per team per
+        event, sorted by ``geoid``, ``date``, ``event``, so that one team's rows
+        are contiguous (an app can slice them without filtering the roster).
+    """
+    teams = teams_by_event(matched)
+    if teams.empty:
+        return pd.DataFrame(columns=["geoid", *DETAIL_COLUMNS])
+    rows = _expand_linked(matched)
+    rows = rows.assign(_rank=rows["status"].map(_RANK).fillna(len(STATUS_ORDER)))
+    best = rows.groupby(["geoid", "event_id", "role"])["_rank"].min()
+    best = best.unstack("role").reindex(columns=list(ROLES))
+    rank_label = {float(i): STATUS_LABELS[s] for i, s in enumerate(STATUS_ORDER)}
+    by_role = pd.DataFrame(
+        {
+            ROLE_LABELS[role]: best[role].map(rank_label).fillna("").astype(object)
+            for role in ROLES
+        },
+        index=best.index,
+    )
+    ev = events.set_index("event_id")
+    out = teams[["geoid", "event_id", "team_status", "role_completeness"]].join(
+        by_role, on=["geoid", "event_id"]
+    )
+    labels = ev["label"] if "label" in ev else pd.Series(dtype=object)
+    dates = ev["start_date"] if "start_date" in ev else pd.Series(dtype=object)
+    out["event"] = out["event_id"].map(labels).fillna(out["event_id"]).astype(str)
+    out["date"] = out["event_id"].map(dates).fillna("").astype(str)
+    out["team_status"] = (
+        out["team_status"].map(STATUS_LABELS).fillna(out["team_status"]).astype(str)
+    )
+    out["role_completeness"] = out["role_completeness"].astype(int).astype(str) + "/4"
+    for label in ROLE_LABELS.values():
+        out[label] = out[label].fillna("").astype(str)
+    out = out[["geoid", *DETAIL_COLUMNS]].astype({"geoid": str})
+    return out.sort_values(["geoid", "date", "event"], ignore_index=True)
+
+
 def team_detail(
     matched: pd.DataFrame, geoid: str, events: pd.DataFrame
 ) -> pd.DataFrame:
@@ -244,44 +306,20 @@ def team_detail(
         One row per event the team appears at, ordered by date: ``event``
         (label), ``date``, ``team_status`` (label), then one column per role
         label holding that role's best status label (empty when absent), and
-        ``role_completeness`` ("n/4"). No names or contact details.
+        ``role_completeness`` ("n/4"). No names or contact details. Empty
+        (with these columns) when the roster has no team for ``geoid``.
+
+    See Also
+    --------
+    team_details : the same for every team at once (what the app caches).
     """
-    rows = _expand_linked(matched)
-    rows = rows.loc[rows["geoid"] == geoid]
-    teams = teams_by_event(rows.assign(linked_geoids=""))
-    if teams.empty:
-        return pd.DataFrame(
-            columns=[
-                "event",
-                "date",
-                "team_status",
-                *ROLE_LABELS.values(),
-                "role_completeness",
-            ]
-        )
-    rows = rows.assign(_rank=rows["status"].map(_RANK).fillna(len(STATUS_ORDER)))
-    best_by_role = rows.groupby(["event_id", "role"])["_rank"].min()
-    ev = events.set_index("event_id")
-    out = []
-    for _, team in teams.iterrows():
-        eid = team["event_id"]
-        record = {
-            "event": ev["label"].get(eid, eid) if "label" in ev else eid,
-            "date": ev["start_date"].get(eid, "") if "start_date" in ev else "",
-            "team_status": STATUS_LABELS.get(team["team_status"], team["team_status"]),
-        }
-        for role in ROLES:
-            rank = best_by_role.get((eid, role))
-            record[ROLE_LABELS[role]] = (
-                STATUS_LABELS[STATUS_ORDER[int(rank)]]
-                if rank is not None and rank < len(STATUS_ORDER)
-                else ""
-            )
-        record["role_completeness"] = f"{team['role_completeness']}/4"
-        out.append(record)
-    frame = pd.DataFrame(out)
-    frame["date"] = frame["date"].fillna("").astype(str)
-    return frame.sort_values(["date", "event"], ignore_index=True)
+    mine = matched["geoid"] == geoid
+    if "linked_geoids" in matched.columns:  # shared governance: linked teams too
+        linked = matched["linked_geoids"].fillna("").astype(str)
+        mine |= linked.str.contains(geoid, regex=False)
+    details = team_details(matched.loc[mine.fillna(False).astype(bool)], events)
+    details = details.loc[details["geoid"] == str(geoid), DETAIL_COLUMNS]
+    return details.reset_index(drop=True)
 
 
 def participation_by_event(teams: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

@@ -51,6 +51,7 @@ import math
 import os
 import re
 import threading
+import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -619,6 +620,8 @@ class Workspace:
         self._closed = False
         self._frames: OrderedDict[tuple[int, str], pd.DataFrame] = OrderedDict()
         self._frames_lock = threading.Lock()
+        self._local_writes = 0
+        self._revision_cache: tuple[float, int, int] | None = None
         try:
             self._url = make_url(url)
         except ArgumentError:
@@ -686,9 +689,12 @@ class Workspace:
     def _write(self) -> Iterator[Connection]:
         """One write transaction (committed on exit, rolled back on error)."""
         self._check_open()
-        with self._engine.execution_options(lmi_write=True).begin() as conn:
-            yield conn
-            self._bump(conn)
+        try:
+            with self._engine.execution_options(lmi_write=True).begin() as conn:
+                yield conn
+                self._bump(conn)
+        finally:
+            self._local_writes += 1  # a cached revision() is stale now
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -793,10 +799,35 @@ class Workspace:
                 conn.execute(select(func.max(schema_migrations.c.version))).scalar_one()
             )
 
-    def revision(self) -> int:
-        """A counter bumped by every save (cheap; use it as a cache key)."""
+    def revision(self, max_age: float = 0.0) -> int:
+        """A counter bumped by every save (cheap; use it as a cache key).
+
+        Parameters
+        ----------
+        max_age : float, default 0
+            Seconds a value read before may be reused instead of asking the
+            database again. A save through this object always makes the next
+            call ask; saves by other processes sharing the database are seen
+            at most ``max_age`` seconds late. ``0`` always asks.
+
+        Returns
+        -------
+        int
+        """
+        now = time.monotonic()
+        cached = self._revision_cache
+        if (
+            max_age > 0
+            and cached is not None
+            and cached[1] == self._local_writes
+            and now - cached[0] < max_age
+        ):
+            return cached[2]
+        writes = self._local_writes
         with self._read() as conn:
-            return int(conn.execute(select(changes.c.revision)).scalar_one())
+            value = int(conn.execute(select(changes.c.revision)).scalar_one())
+        self._revision_cache = (now, writes, value)
+        return value
 
     def integrity_check(self) -> str:
         """SQLite ``PRAGMA integrity_check`` result (``"ok"``); ``"ok"`` elsewhere."""

@@ -114,7 +114,60 @@ def test_click_selects_the_clicked_district(app_url):
         name = hit["name"].iloc[0]
         page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
         assert page.get_by_text(f"CD code {hit['cd_code'].iloc[0]}").count() >= 1
+        frame = _drawn_map(page)
+        frame.wait_for_function(OUTLINED, timeout=30_000)
         page.screenshot(path=str(_shots() / "district.png"), full_page=True)
+
+        # another district from the list: the outline moves, the map stays
+        frame.evaluate("() => { window.__first = window.feature_group[0]; }")
+        _choose_district(page, "Poway Unified")
+        page.get_by_role("heading", name="Poway Unified", exact=True).wait_for()
+        frame.wait_for_function(
+            "() => window.feature_group.length === 1 && "
+            "window.feature_group[0] !== window.__first && "
+            "window.map.getBounds().contains(window.feature_group[0].getBounds())"
+        )
+        assert frame.evaluate("() => !window.map.hasLayer(window.__first)")
+        assert frame.evaluate(OUTLINED)
+
+        # and a click on the first district again selects it again
+        frame.evaluate(
+            """([lat, lon]) => { window.map.stop();
+                 window.map.setView([lat, lon], 11, {animate: false}); }""",
+            [inside.y, inside.x],
+        )
+        page.locator("iframe[title*='st_folium']").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        size = frame.evaluate("() => window.map.getSize()")
+        frame.locator(".leaflet-container").click(
+            position={"x": size["x"] / 2, "y": size["y"] / 2}
+        )
+        page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
+
+
+#: A red outline (the selected district) is on the map (a canvas map: asked
+#: of Leaflet, not of the DOM).
+OUTLINED = """() => {
+  const fg = window.feature_group || [];
+  let red = 0;
+  fg.forEach(g => g.eachLayer && g.eachLayer(l => {
+    if (window.map.hasLayer(l) && l.options.color === '#d62728') red += 1;
+  }));
+  return red >= 1;
+}"""
+
+
+def _drawn_map(page):
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.map && window.map._loaded", timeout=30_000)
+    return frame
+
+
+def _choose_district(page, name):
+    box = page.get_by_role("combobox", name="District or COE").first
+    box.click()
+    box.fill(name)
+    page.get_by_role("option", name=name, exact=True).first.click()
 
 
 def _shots():

@@ -87,9 +87,33 @@ def test_map_component_returns_only_what_a_click_needs(app):
 
     (component,) = app.get("component_instance")
     args = json.loads(component.proto.json_args)
-    # pan and zoom change bounds/zoom, which are not returned: no rerun
-    assert args["returned_objects"] == ["last_active_drawing"]
+    # pan and zoom change bounds/zoom, which are not returned: no rerun; the
+    # clicked point is, so that clicking a district again selects it again
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
     assert all(u.startswith("/app/static/") for u in args["js_links"])
     assert all(u.startswith("/app/static/") for u in args["css_links"])
     # statewide payload sent to the browser, with an absolute ceiling
     assert len(args["script"]) + len(args["header"]) + len(args["html"]) < 600_000
+
+
+def test_opening_a_district_keeps_the_map_and_sends_only_its_outline(app):
+    import json
+
+    def component():
+        (c,) = app.get("component_instance")
+        return json.loads(c.proto.json_args)
+
+    _box(app, "CCSESA region").select(9).run()
+    before = component()
+    assert "L.geoJSON" not in (before["feature_group"] or "")
+    _box(app, "District or COE").select("0634320").run()  # San Diego Unified
+    assert not app.exception
+    after = component()
+    # the same cached map (and so the same component: the browser does not
+    # redraw it); the outline comes as the component's dynamic layer
+    assert after["script"] == before["script"]
+    overlay = after["feature_group"]
+    assert "L.geoJSON" in overlay and "#d62728" in overlay
+    assert "window.feature_group" in overlay and "fitBounds" in overlay
+    assert len(overlay) < 20_000
+    assert any("San Diego Unified" in h.value for h in app.subheader)

@@ -533,6 +533,19 @@ def test_settings_and_revision(ws):
     assert ws.revision() == r0 + 1
 
 
+def test_cached_revision_sees_own_saves_at_once_and_others_after_max_age(ws):
+    r0 = ws.revision(max_age=3600)
+    ws.set_setting("a", 1)  # a save through this object: seen at once
+    assert ws.revision(max_age=3600) == r0 + 1
+    other = W.Workspace(ws.url)  # another process sharing the database
+    try:
+        other.set_setting("b", 2)
+    finally:
+        other.close()
+    assert ws.revision(max_age=3600) == r0 + 1  # reused within max_age
+    assert ws.revision() == r0 + 2  # max_age 0 asks the database
+
+
 def test_concurrent_writers_from_threads(ws):
     errors = []
 

@@ -108,12 +108,6 @@ def _preview_png(key: str, _teams: pd.DataFrame, _events, request) -> bytes:
     )
 
 
-def _roster_key(matched: pd.DataFrame) -> str:
-    """Content hash of the roster (preview cache key)."""
-    hashed = pd.util.hash_pandas_object(matched, index=False).to_numpy()
-    return f"{len(matched)}-{int(hashed.sum()) & 0xFFFFFFFFFFFF:x}"
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
 
@@ -121,12 +115,13 @@ def _slug(text: str) -> str:
 def render() -> None:
     ref = state.reference()
     events = state.events()
-    matched, source_label = state.matched_roster()
-    teams = state.teams(matched)
-    content_key = _roster_key(matched)
+    roster = state.current_roster()
+    matched, source_label, content_key = roster.rows, roster.label, roster.key
+    teams = state.teams(matched, content_key)
     event_ids = list(events["event_id"])
     labels = dict(zip(events["event_id"], events["label"]))
-    with_data = [e for e in event_ids if e in set(teams["event_id"])]
+    seen = set(teams["event_id"])
+    with_data = [e for e in event_ids if e in seen]
     _defaults(event_ids, with_data)
 
     st.title("Export maps and tables")

@@ -36,11 +36,9 @@ def _on_map_click() -> None:
     geoid = feature.get("id") if isinstance(feature, dict) else None
     if not geoid:
         return
-    ref = state.reference()
-    row = ref.loc[ref["geoid"] == str(geoid)]
-    if row.empty:
+    row = state.entity(str(geoid))
+    if row is None:
         return
-    row = row.iloc[0]
     st.session_state["drill_geoid"] = row["geoid"]
     st.session_state["map_region"] = int(row["ccsesa_region"])
     st.session_state["map_county"] = row["county"]
@@ -65,13 +63,13 @@ def _go_up(level: str) -> None:
 
 
 def render() -> None:
-    ref = state.reference()
     events = state.events()
-    matched, source_label = state.matched_roster()
-    roster_key = state.content_key(matched)
+    roster = state.current_roster()
+    matched, source_label, roster_key = roster.rows, roster.label, roster.key
     teams = state.teams(matched, roster_key)
     event_labels = dict(zip(events["event_id"], events["label"]))
-    with_data = [e for e in events["event_id"] if e in set(teams["event_id"])]
+    seen = set(teams["event_id"])
+    with_data = [e for e in events["event_id"] if e in seen]
     _defaults(with_data or list(events["event_id"]))
 
     st.title("CA LMI participation map")
@@ -120,8 +118,7 @@ def render() -> None:
             on_change=_on_region_change,
         )
         region = st.session_state["map_region"]
-        in_region = ref if region == ALL else ref.loc[ref["ccsesa_region"] == region]
-        county_options = [ALL, *sorted(in_region["county"].unique())]
+        county_options = [ALL, *state.county_choices(None if region == ALL else region)]
         if st.session_state["map_county"] not in county_options:
             st.session_state["map_county"] = ALL
         st.selectbox(
@@ -150,15 +147,13 @@ def render() -> None:
     county_value = None if county == ALL else county
 
     # ------------------------------------------------------------ headline figures
-    filtered = participation.filter_teams(
-        teams,
-        ref,
+    figures = state.headline_figures(
+        roster,
         event_ids=event_ids or None,
-        regions=[region_value] if region_value else None,
-        counties=[county_value] if county_value else None,
+        region=region_value,
+        county=county_value,
         district_types=types,
     )
-    figures = participation.headline_figures(filtered)
     cols = st.columns(5)
     cols[0].metric("District / COE teams", f"{figures['teams']:,}")
     cols[1].metric("Attended", f"{figures['attended']:,}")
@@ -215,7 +210,6 @@ def render() -> None:
             counties,
             region=region_value,
             county=county_value,
-            geoid=selected,
             district_types=types,
         )
         _, outline = state.layers("state")
@@ -232,7 +226,6 @@ def render() -> None:
             counties,
             measure=measure,
             show_types=tuple(types),
-            selected_geoid=selected,
             bounds=bounds,
             tiles=tiles,
             outlines=outline,
@@ -250,19 +243,23 @@ def render() -> None:
                 region_value,
                 county_value,
                 types,
-                selected,
                 tiles,
                 mapview.DEFAULT_ASSET_BASE,
             ),
         )
     )
+    # The selected district is drawn over the cached map by a small script
+    # (streamlit-folium's dynamic layer): opening a district neither rebuilds
+    # the map on the server nor redraws it in the browser.
+    overlay = state.selection_overlay(level, selected)
     st_folium_cached(
         map_key,
         build,
         key="participation_map",
         height=620,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "last_object_clicked"],
         on_change=_on_map_click,
+        overlay_js=overlay,
     )
     st.caption(
         "Elementary and high school districts overlap the same land by design: "
@@ -272,15 +269,10 @@ def render() -> None:
 
     # -------------------------------------------------------------- team panel
     geoid = st.session_state["drill_geoid"]
-    in_view = ref
-    if region_value is not None:
-        in_view = in_view.loc[in_view["ccsesa_region"] == region_value]
-    if county_value:
-        in_view = in_view.loc[in_view["county"] == county_value]
-    options = list(in_view.sort_values("name")["geoid"])
-    names = dict(zip(ref["geoid"], ref["name"]))
+    options = state.entity_choices(region_value, county_value)
+    names = state.entity_names()
     if geoid and geoid not in options:
-        options.append(geoid)
+        options = [*options, geoid]
     st.selectbox(
         "District or COE",
         options,
@@ -289,11 +281,14 @@ def render() -> None:
         key="drill_geoid",
     )
     if geoid:
-        _team_panel(geoid, matched, ref, events)
+        _team_panel(geoid, roster)
 
 
-def _team_panel(geoid, matched, ref, events) -> None:
-    entity = ref.loc[ref["geoid"] == geoid].iloc[0]
+def _team_panel(geoid, roster) -> None:
+    entity = state.entity(geoid)
+    if entity is None:  # not a GEOID of the reference (e.g. an old link)
+        st.info("This district or COE is not in the 2021 reference list.")
+        return
     st.subheader(entity["name"])
     kind = mapview.TYPE_LABELS.get(entity["district_type"], entity["district_type"])
     enrollment = entity["enrollment"]
@@ -311,7 +306,7 @@ def _team_panel(geoid, matched, ref, events) -> None:
     st.caption(" · ".join(facts))
     if not bool(entity["has_boundary"]):
         st.warning("This district has no 2021 Census boundary, so it is not drawn.")
-    detail = participation.team_detail(matched, geoid, events)
+    detail = state.team_detail(roster, geoid)
     if detail.empty:
         st.info("No team from this district or COE appears in the roster.")
         return

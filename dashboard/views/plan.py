@@ -429,9 +429,11 @@ def _delete_saved(ws, name: str) -> None:
 def render() -> None:
     ref = state.reference()
     events = state.events()
-    matched, source_label = state.matched_roster()
-    teams_by_event = state.teams(matched)
-    with_data = [e for e in events["event_id"] if e in set(teams_by_event["event_id"])]
+    roster = state.current_roster()
+    matched, source_label = roster.rows, roster.label
+    teams_by_event = state.teams(matched, roster.key)
+    seen = set(teams_by_event["event_id"])
+    with_data = [e for e in events["event_id"] if e in seen]
     _defaults(with_data)
 
     st.title("Plan regional meetings")
