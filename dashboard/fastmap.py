@@ -99,10 +99,13 @@ def st_folium_cached(
     args = _component_args(cache_key, build)
     returned = list(returned_objects)
     (south, west), (north, east) = args["bounds"]
+    # In the frontend's own key order: it compares JSON strings, so another
+    # order would count as a change and send a value (one more rerun) as soon
+    # as each new map is drawn.
     defaults_all = {
-        "last_active_drawing": None,
         "last_object_clicked": None,
         "last_object_clicked_tooltip": None,
+        "last_active_drawing": None,
         "bounds": {
             "_southWest": {"lat": south, "lng": west},
             "_northEast": {"lat": north, "lng": east},

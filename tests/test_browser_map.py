@@ -67,6 +67,42 @@ def test_statewide_map_draws_offline_and_filters_change_figures(app_url):
     assert [u for u in blocked if "tile" not in u] == []
 
 
+def _recorder_js() -> str:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "bench_load.py"
+    spec = importlib.util.spec_from_file_location("bench_load", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_load", module)
+    spec.loader.exec_module(module)
+    return module.recorder_js()
+
+
+def test_one_script_run_per_change_none_when_a_map_is_drawn(app_url):
+    """A new map's first value must equal the default the page sent, or the
+    component would start one more run after every map it draws (twice the
+    server's work, and an open drop-down list closed under the user)."""
+    with offline_browser() as (page, _blocked):
+        page.context.add_init_script(_recorder_js())
+        page.goto(app_url, wait_until="domcontentloaded")
+        map_frame(page).wait_for_function("() => window.map && window.map._loaded")
+        page.wait_for_timeout(2500)
+        reruns = "() => window.__lmi.reruns.length"
+        assert page.evaluate(reruns) == 1  # the page's first run only
+        page.get_by_role("combobox", name="CCSESA region").click()
+        page.get_by_role("option", name="Region 4", exact=True).click()
+        page.wait_for_function("() => window.__lmi.finished.length >= 2")
+        map_frame(page).wait_for_function("() => window.map && window.map._loaded")
+        page.wait_for_timeout(2500)  # the new map is drawn: nothing more is sent
+        assert page.evaluate(reruns) == 2
+        _choose_district(page, "Oakland Unified")
+        page.get_by_role("heading", name="Oakland Unified", exact=True).wait_for()
+        page.wait_for_timeout(2500)
+        assert page.evaluate(reruns) == 3
+
+
 def test_leaflet_is_served_by_the_app_as_javascript(app_url):
     import urllib.request
 
