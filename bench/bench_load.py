@@ -179,15 +179,18 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def districts_by_region() -> dict[int, list[str]]:
-    """District names per CCSESA region that appear once in their region."""
-    from geodata.boundaries import entity_reference
+    """Names of the districts and COEs of each CCSESA region that no other
+    entity in California shares (so the name is also the "District or COE"
+    box's label and the heading the page shows)."""
+    from geodata.boundaries import entity_labels, entity_reference
 
     ref = entity_reference()
-    out: dict[int, list[str]] = {}
-    for region, names in ref.groupby("ccsesa_region")["name"]:
-        counts = names.value_counts()
-        out[int(region)] = sorted(n for n in names.unique() if counts[n] == 1)
-    return out
+    labels = entity_labels(ref)
+    unique = ref.loc[[labels[g] == n for g, n in zip(ref["geoid"], ref["name"])]]
+    return {
+        int(region): sorted(names.unique())
+        for region, names in unique.groupby("ccsesa_region")["name"]
+    }
 
 
 def cpu_seconds(pid: int) -> float:

@@ -139,9 +139,7 @@ def _prepare_boundaries() -> None:
         simplify.web_layers("state")
     except SourceError as exc:
         _fail(str(exc))
-    typer.echo(
-        f"Boundaries ready ({time.perf_counter() - started:.1f} s).", err=True
-    )
+    typer.echo(f"Boundaries ready ({time.perf_counter() - started:.1f} s).", err=True)
 
 
 @app.command("demo-roster")

@@ -238,10 +238,32 @@ def entity(geoid: str) -> pd.Series | None:
 
 
 @st.cache_resource(show_spinner=False)
-def entity_names() -> dict[str, str]:
-    """GEOID → name of every district and COE (shared, read-only)."""
-    ref = reference()
-    return dict(zip(ref["geoid"].astype(str), ref["name"].astype(str)))
+def entity_labels() -> dict[str, str]:
+    """GEOID → distinct label of every district and COE (shared, read-only).
+
+    See :func:`geodata.boundaries.entity_labels` (shared names get their county).
+    """
+    return boundaries.entity_labels(reference())
+
+
+@st.cache_resource(show_spinner=False)
+def _geoid_by_label() -> dict[str, str]:
+    return {label: geoid for geoid, label in entity_labels().items()}
+
+
+def as_geoid(value: object) -> str | None:
+    """A GEOID from a GEOID or a label of :func:`entity_labels`; else ``None``.
+
+    A select box can hand back the label it showed rather than the option
+    (when its options changed under a pending choice): this turns either into
+    the GEOID, and anything else into ``None``.
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if text in entity_labels():
+        return text
+    return _geoid_by_label().get(text)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

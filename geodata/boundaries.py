@@ -60,6 +60,7 @@ __all__ = [
     "PSEUDO_DISTRICT_GEOIDS",
     "county_boundaries",
     "district_boundaries",
+    "entity_labels",
     "entity_reference",
     "region_table",
 ]
@@ -415,3 +416,33 @@ def entity_reference() -> pd.DataFrame:
 def source_summary() -> str:
     """One line per source file: its name and where it was read from."""
     return json.dumps({k: str(fetch(k)) for k in SOURCES}, indent=1)
+
+
+def entity_labels(reference: pd.DataFrame) -> dict[str, str]:
+    """A distinct display label for every district and COE, by GEOID.
+
+    The name, and for a name several entities share (e.g. Washington Unified
+    in Yolo and in Fresno, Junction Elementary in Siskiyou and in Shasta) the
+    name followed by its county, so that a list of labels can tell them apart
+    and a label picked from it names one entity.
+
+    Parameters
+    ----------
+    reference : pandas.DataFrame
+        :func:`entity_reference` (``geoid``, ``name``, ``county``).
+
+    Returns
+    -------
+    dict of str to str
+        GEOID (NCES LEA id, or county FIPS for a COE) → label, one per row,
+        labels unique.
+    """
+    names = reference["name"].astype(str)
+    shared = names.duplicated(keep=False)
+    labels = names.where(
+        ~shared, names + " (" + reference["county"].astype(str) + " County)"
+    )
+    counts = labels.value_counts()
+    clash = labels.map(counts) > 1  # same name in one county: add the GEOID
+    labels = labels.where(~clash, labels + " · " + reference["geoid"].astype(str))
+    return dict(zip(reference["geoid"].astype(str), labels))

@@ -635,7 +635,11 @@ def build_map(
         maxy = max(f.total_bounds[3] for f in frames)
         bounds = (minx, miny, maxx, maxy)
     if bounds is not None:
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+        # not animated: the view is final when the map's script ends, so a
+        # script run after it (the selection overlay) sees and keeps it
+        fit = folium.map.FitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+        fit.options["animate"] = False
+        m.add_child(fit)
     return m
 
 

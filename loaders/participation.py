@@ -163,8 +163,10 @@ def filter_teams(
     reference : pandas.DataFrame
         :func:`geodata.boundaries.entity_reference` (``geoid``, ``ccsesa_region``,
         ``county``, ``district_type``...).
-    event_ids, regions, counties, district_types : list or None
+    event_ids, regions, counties : list or None
         ``None`` or empty keeps all.
+    district_types : list or None
+        ``None`` keeps all; an empty list keeps none (nothing ticked).
 
     Returns
     -------
@@ -180,8 +182,8 @@ def filter_teams(
         out = out.loc[out["ccsesa_region"].isin([int(r) for r in regions])]
     if counties:
         out = out.loc[out["county"].isin(counties)]
-    if district_types:
-        out = out.loc[out["district_type"].isin(district_types)]
+    if district_types is not None:
+        out = out.loc[out["district_type"].isin(list(district_types))]
     return out.reset_index(drop=True)
 
 

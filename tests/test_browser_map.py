@@ -152,6 +152,8 @@ def test_click_selects_the_clicked_district(app_url):
         assert page.get_by_text(f"CD code {hit['cd_code'].iloc[0]}").count() >= 1
         frame = _drawn_map(page)
         frame.wait_for_function(OUTLINED, timeout=30_000)
+        # the new (county) map fits the district, not the whole county
+        assert frame.evaluate(FITS_OUTLINE), frame.evaluate(VIEW)
         page.screenshot(path=str(_shots() / "district.png"), full_page=True)
 
         # another district from the list: the outline moves, the map stays
@@ -179,7 +181,22 @@ def test_click_selects_the_clicked_district(app_url):
             position={"x": size["x"] / 2, "y": size["y"] / 2}
         )
         page.get_by_role("heading", name=name, exact=True).wait_for(timeout=30_000)
+        frame.wait_for_function(OUTLINED)
+        district_zoom = frame.evaluate("() => window.map.getZoom()")
 
+        # up to the county: no outline, the county map's own view again
+        page.get_by_role("button", name="San Diego County").click()
+        frame.wait_for_function("() => window.feature_group.length === 0")
+        zoom = frame.evaluate("() => window.map.getZoom()")
+        assert 7 < zoom < district_zoom, (zoom, district_zoom)
+
+
+#: The view holds the outline and is zoomed in on it (not a county-wide view).
+FITS_OUTLINE = """() => {
+  const l = window.feature_group[0], b = l.getBounds(), v = window.map.getBounds();
+  return v.contains(b) && window.map.getZoom() >= window.map.getBoundsZoom(b) - 0.5;
+}"""
+VIEW = "() => [window.map.getZoom(), window.map.getCenter()]"
 
 #: A red outline (the selected district) is on the map (a canvas map: asked
 #: of Leaflet, not of the DOM).

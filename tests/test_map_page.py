@@ -117,3 +117,52 @@ def test_opening_a_district_keeps_the_map_and_sends_only_its_outline(app):
     assert "window.feature_group" in overlay and "fitBounds" in overlay
     assert len(overlay) < 20_000
     assert any("San Diego Unified" in h.value for h in app.subheader)
+
+
+def test_districts_sharing_a_name_are_told_apart_and_each_opens(app):
+    box = _box(app, "District or COE")
+    labels = list(box.options)
+    assert len(labels) == len(set(labels))  # statewide: every label distinct
+    assert "Washington Unified (Fresno County)" in labels
+    assert "Washington Unified (Yolo County)" in labels
+    box.select("0601415").run()  # Washington Unified, Fresno County
+    assert not app.exception
+    assert any(h.value == "Washington Unified" for h in app.subheader)
+    assert any("Fresno County" in c.value for c in app.caption)
+
+
+def test_a_label_handed_back_by_the_box_is_read_as_its_district(app):
+    # a select box whose options changed under a pending choice sends back the
+    # label it showed; the page must open that district, not fail
+    app.session_state["drill_geoid"] = "Washington Unified (Yolo County)"
+    app.run()
+    assert not app.exception
+    assert app.session_state["drill_geoid"] == "0641580"
+    assert any("Yolo County" in c.value for c in app.caption)
+
+
+def test_as_geoid_reads_geoids_and_labels_only():
+    from dashboard import state
+
+    assert state.as_geoid("0641580") == "0641580"
+    assert state.as_geoid("Washington Unified (Fresno County)") == "0601415"
+    assert state.as_geoid("San Diego Unified") == "0634320"
+    assert state.as_geoid("Nowhere Unified") is None
+    assert state.as_geoid(None) is None
+
+
+def test_a_district_opened_statewide_can_be_closed(app):
+    california = next(b for b in app.button if b.label == "California")
+    assert california.disabled  # nothing to go up from
+    _box(app, "District or COE").select("0634320").run()
+    california = next(b for b in app.button if b.label == "California")
+    assert not california.disabled
+    california.click().run()
+    assert app.session_state["drill_geoid"] is None
+    assert not app.subheader
+
+
+def test_no_district_type_ticked_counts_no_team(app):
+    next(w for w in app.multiselect if w.label == "District types").set_value([]).run()
+    assert _metric(app, "District / COE teams") == "0"
+    assert _metric(app, "Attended") == "0"

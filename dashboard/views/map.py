@@ -27,6 +27,8 @@ def _defaults(event_ids: list[str]) -> None:
     ss.setdefault("map_county", ALL)
     ss.setdefault("map_types", list(TYPE_OPTIONS))
     ss.setdefault("drill_geoid", None)
+    # never anything but a GEOID (or None) past this point
+    ss["drill_geoid"] = state.as_geoid(ss["drill_geoid"])
 
 
 def _on_map_click() -> None:
@@ -51,6 +53,22 @@ def _on_region_change() -> None:
 
 def _on_county_change() -> None:
     st.session_state["drill_geoid"] = None
+
+
+def _on_district_change() -> None:
+    """A district chosen in the box: keep the map's region and county around it."""
+    ss = st.session_state
+    geoid = state.as_geoid(ss.get("drill_geoid"))
+    ss["drill_geoid"] = geoid
+    row = state.entity(geoid) if geoid else None
+    if row is None:
+        return
+    region, county = int(row["ccsesa_region"]), row["county"]
+    if ss.get("map_region", ALL) not in (ALL, region):
+        ss["map_region"] = region
+        ss["map_county"] = ALL
+    if ss.get("map_county", ALL) not in (ALL, county):
+        ss["map_county"] = county
 
 
 def _go_up(level: str) -> None:
@@ -177,7 +195,10 @@ def render() -> None:
     # ---------------------------------------------------------------- breadcrumb
     crumbs = st.columns([1, 1, 1, 3])
     crumbs[0].button(
-        "California", on_click=_go_up, args=("state",), disabled=region == ALL
+        "California",
+        on_click=_go_up,
+        args=("state",),
+        disabled=region == ALL and not st.session_state["drill_geoid"],
     )
     if region != ALL:
         crumbs[1].button(
@@ -270,7 +291,7 @@ def render() -> None:
     # -------------------------------------------------------------- team panel
     geoid = st.session_state["drill_geoid"]
     options = state.entity_choices(region_value, county_value)
-    names = state.entity_names()
+    names = state.entity_labels()
     if geoid and geoid not in options:
         options = [*options, geoid]
     st.selectbox(
@@ -279,6 +300,7 @@ def render() -> None:
         format_func=lambda g: names.get(g, g),
         placeholder="Choose a district or COE (or click one on the map)",
         key="drill_geoid",
+        on_change=_on_district_change,
     )
     if geoid:
         _team_panel(geoid, roster)
