@@ -858,7 +858,7 @@ def selection_overlay_js(
         + f"var l=L.geoJSON(lmiDecode({payload}),"
         + f"{{interactive:false,style:{style}}}).addTo(m);"
         + "window.feature_group.push(l);"
-        + "m.fitBounds(l.getBounds(),{animate:false});})();\n"
+        + "m.fitBounds(l.getBounds(),{animate:false,padding:[12,12]});})();\n"
     )
 
 

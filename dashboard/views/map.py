@@ -332,7 +332,7 @@ def _team_panel(geoid, roster) -> None:
     if detail.empty:
         st.info("No team from this district or COE appears in the roster.")
         return
-    st.dataframe(detail, hide_index=True, use_container_width=True)
+    st.dataframe(detail, hide_index=True, width="stretch")
 
 
 render()
