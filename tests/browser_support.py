@@ -131,5 +131,13 @@ def map_frame(page, timeout=60_000):
     page.wait_for_selector("iframe[title*='st_folium']", timeout=timeout)
     frame = page.frame_locator("iframe[title*='st_folium']").first
     frame.locator(".leaflet-container").wait_for(timeout=timeout)
-    handle = page.query_selector("iframe[title*='st_folium']")
-    return handle.content_frame()
+    # a rerun may be replacing the iframe (a new map): ask until one is there
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        handle = page.query_selector("iframe[title*='st_folium']")
+        content = handle.content_frame() if handle is not None else None
+        if content is not None and not content.is_detached():
+            return content
+        if time.monotonic() > deadline:
+            raise TimeoutError("the map's iframe did not settle")
+        page.wait_for_timeout(200)
