@@ -141,3 +141,28 @@ def map_frame(page, timeout=60_000):
         if time.monotonic() > deadline:
             raise TimeoutError("the map's iframe did not settle")
         page.wait_for_timeout(200)
+
+
+def choose(page, label: str, option, *, typed: str | None = None, tries: int = 3):
+    """Pick ``option`` in the Streamlit select box ``label`` (typing ``typed``).
+
+    A script run that ends while the list is open can close it (slow CI
+    machines): then the list is opened again, up to ``tries`` times.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_role("combobox", name=label).first
+    for attempt in range(tries):
+        box.click()
+        if typed:
+            box.fill(typed)
+        try:
+            page.get_by_role("option", name=option).first.click(
+                timeout=15_000 if attempt < tries - 1 else 60_000
+            )
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(1000)

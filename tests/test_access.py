@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import chromium_path, free_port, offline_browser
+from tests.browser_support import choose, chromium_path, free_port, offline_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 90_000
@@ -276,10 +276,7 @@ def test_contact_details_hidden_on_every_page_by_default(contacts_app, tmp_path)
         # the demo roster (placeholder emails) on the Map, Plan and Export pages
         _open(page, url)
         page.wait_for_selector("[data-testid='stMetric']")
-        box = page.get_by_role("combobox", name="District or COE").first
-        box.click()
-        box.fill("San Diego Unified")
-        page.get_by_role("option", name="San Diego Unified").first.click()
+        choose(page, "District or COE", "San Diego Unified", typed="San Diego Unified")
         _idle(page)
         page.get_by_role("heading", name="San Diego Unified").wait_for()
         _open(page, url, "plan")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import chromium_path, offline_browser, running_app
+from tests.browser_support import choose, chromium_path, offline_browser, running_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,11 +98,7 @@ def _nav(page, name: str) -> None:
 
 def _pick(page, label: str, option: str | re.Pattern, *, typed: str | None = None):
     """Choose an option of a Streamlit selectbox (typing to filter long lists)."""
-    box = page.get_by_role("combobox", name=label).first
-    box.click()
-    if typed:
-        box.fill(typed)
-    page.get_by_role("option", name=option).first.click()
+    choose(page, label, option, typed=typed)
     _idle(page)
 
 
