@@ -126,17 +126,6 @@ def current_roster() -> Roster:
     return saved if saved is not None else _demo_roster()
 
 
-def matched_roster() -> tuple[pd.DataFrame, str]:
-    """The matched roster the app shows, and where it came from.
-
-    Returns the saved workspace rosters when there are any, else the built-in
-    demo roster (clearly labelled). See :func:`current_roster` (which also
-    gives the content key).
-    """
-    roster = current_roster()
-    return roster.rows, roster.label
-
-
 def content_key(frame: pd.DataFrame) -> str:
     """SHA-256 of a frame's values: the cache key of everything derived from it."""
     hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()

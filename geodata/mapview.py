@@ -509,15 +509,12 @@ def _style(fill: str, *, weight: float, opacity: float, color: str) -> dict:
     }
 
 
-def _add_geojson(group, frame, *, weight, opacity, color, selected, name, precision):
+def _add_geojson(group, frame, *, weight, opacity, color, name, precision):
     data = _feature_collection(frame, precision)
     fills = dict(zip(frame["geoid"].astype(str), frame["fill_color"].astype(str)))
 
     def style_function(feature):
-        gid = feature["id"]
-        if gid == selected:
-            return _style(fills[gid], weight=3.5, opacity=0.95, color="#d62728")
-        return _style(fills[gid], weight=weight, opacity=opacity, color=color)
+        return _style(fills[feature["id"]], weight=weight, opacity=opacity, color=color)
 
     CompactGeoJson(
         data,
@@ -538,7 +535,6 @@ def build_map(
     *,
     measure: str,
     show_types: tuple[str, ...] = ("unified", "elementary", "secondary", "coe"),
-    selected_geoid: str | None = None,
     bounds: tuple[float, float, float, float] | None = None,
     title: str = "",
     asset_base: str | None = None,
@@ -561,9 +557,8 @@ def build_map(
         Measure shown (for the legend title and classes).
     show_types : tuple of str
         District types whose layers start visible; the others are in the layer
-        control, unticked.
-    selected_geoid : str, optional
-        Outlined in red (the drilled-into district or COE).
+        control, unticked. (A selected district is outlined over the drawn map
+        by :func:`selection_overlay_js`.)
     bounds : (minx, miny, maxx, maxy), optional
         Degrees; the map fits them. Default: the data's extent.
     title : str
@@ -619,7 +614,6 @@ def build_map(
             weight=weight,
             opacity=opacity,
             color=color,
-            selected=selected_geoid,
             name=name,
             precision=precision,
         )
