@@ -26,7 +26,7 @@ setup: $(BIN)/lmi-dashboard ## create the venv and install the package with test
 run: setup ## start the app on http://localhost:$(PORT) (downloads boundaries on first use)
 	$(BIN)/lmi-dashboard run --server.port $(PORT)
 
-test: setup ## the whole test suite, browser tests included (needs chromium)
+test: setup lint ## lint, architecture contracts, the whole test suite with browser tests (needs chromium)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
 	$(BIN)/python -m pytest -m browser  # one app and browser at a time
 
@@ -36,8 +36,9 @@ test-fast: setup ## everything but the real-browser tests
 bench: setup ## speed and size figures (prints tables; never fails on a figure)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-lint: setup
+lint: setup ## ruff, then the import-linter contracts of pyproject.toml (layers, no cycles)
 	$(BIN)/ruff check dashboard geodata loaders tests bench
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

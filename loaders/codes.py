@@ -197,7 +197,8 @@ def _from_scientific(
         return (
             None,
             (
-                f"{text!r} is in scientific notation with only {significant} significant "
+                f"{text!r} is in scientific notation with only {significant} "
+                "significant "
                 f"digits: the last digits of the {label} were lost when the file was "
                 "saved. Format the column as Text in Excel and type the code again."
             ),

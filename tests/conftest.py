@@ -1,4 +1,4 @@
-"""Shared fixtures: the real public data in ../shared, a private cache per run."""
+"""Shared fixtures: the real public data (LMI_GEODATA_DIR), a private cache per run."""
 
 from __future__ import annotations
 
@@ -8,17 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_GEODATA = (ROOT.parent / "shared" / "geodata").resolve()
-
-# Tests read the real published files from ../shared (no internet here); set
-# before any project module resolves a source file.
-os.environ.setdefault("LMI_GEODATA_DIR", str(SHARED_GEODATA))
-# Derived layers are cached under a fingerprint of the source files and written
-# atomically, so parallel workers and later runs can share one cache folder.
-os.environ.setdefault(
-    "LMI_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "lmi-test-cache")
-)
-os.environ.setdefault("MPLBACKEND", "Agg")
+# The environment (LMI_GEODATA_DIR, LMI_CACHE_DIR, MPLBACKEND) is set by the
+# repository's root conftest.py, before any project module is imported.
+SHARED_GEODATA = Path(os.environ["LMI_GEODATA_DIR"])
 
 
 @pytest.fixture(scope="session")

@@ -159,7 +159,7 @@ def test_quoted_fields_with_commas_and_line_breaks(tmp_path):
     assert load.rows["source_row"].tolist() == [2, 3, 4]
 
 
-# --- XLSX -------------------------------------------------------------------------------
+# --- XLSX
 
 
 def test_xlsx_several_sheets_guesses_the_roster_and_lists_all(tmp_path):
@@ -359,7 +359,7 @@ def test_xlsx_header_only_and_empty_sheet(tmp_path):
         read_roster(path, sheet="Empty")
 
 
-# --- header spellings ------------------------------------------------------------------
+# --- header spellings
 
 
 @pytest.mark.parametrize(
@@ -652,7 +652,7 @@ def test_free_text_roles_and_statuses_in_a_file(tmp_path):
     assert "no-show: registered but did not attend" in rows["row_notes"].iat[2]
 
 
-# --- rejected rows ------------------------------------------------------------------------
+# --- rejected rows
 
 
 def test_rows_without_entity_are_rejected_never_lost(tmp_path):
@@ -691,7 +691,7 @@ def test_event_id_for_single_event_files(tmp_path):
     assert load.rows["event_id"].tolist() == ["CALMI-2019-NORCAL"]
 
 
-# --- files that cannot be read ----------------------------------------------------------
+# --- files that cannot be read
 
 
 def _encrypted_like() -> bytes:
@@ -781,7 +781,7 @@ def test_xlsx_zip_bomb_is_refused_before_opening(tmp_path, monkeypatch):
         read_roster(data, filename="bomb.xlsx")
 
 
-# --- vocabulary ---------------------------------------------------------------------------
+# --- vocabulary
 
 
 @pytest.mark.parametrize(
