@@ -41,6 +41,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 __all__ = [
+    "COMPASS_WORDS",
     "COUNTY_ABBREVIATIONS",
     "GENERIC_WORDS",
     "LEVEL_WORDS",
@@ -66,6 +67,10 @@ LEVEL_WORDS: dict[str, str] = {
 #: Words that come and go in the same district's name (weak evidence).
 MODIFIER_WORDS: frozenset[str] = frozenset(
     {"union", "joint", "city", "county", "community", "charter", "consolidated"}
+)
+#: Words that name a direction, not a place: never a place on their own.
+COMPASS_WORDS: frozenset[str] = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western"}
 )
 #: Words dropped before comparing: they cannot carry a match.
 GENERIC_WORDS: frozenset[str] = frozenset(
@@ -355,6 +360,9 @@ def parse_name(text: str) -> ParsedName:
     ('san diego city unified', 'san diego', 'unified', ['city'])
     >>> parse_name("Riverside County Office of Education").level
     'coe'
+    >>> p = parse_name("North County Joint Union Elementary")
+    >>> p.place, sorted(p.modifiers)
+    ('north county', ['joint', 'union'])
     """
     tokens = _replace_coe(_expand(fold_words(text)))
     tokens = [t for t in tokens if t not in GENERIC_WORDS]
@@ -363,8 +371,14 @@ def parse_name(text: str) -> ParsedName:
     rest = [t for t in tokens if t not in LEVEL_WORDS]
     mods: set[str] = set()
     # Trailing modifiers leave the place ("Junction City" keeps "junction" as
-    # place and "city" as modifier); the first word always stays.
-    while len(rest) > 1 and rest[-1] in MODIFIER_WORDS:
+    # place and "city" as modifier); the first word always stays, and a compass
+    # word never stays alone: "North County" is a place, and "North Elementary"
+    # must not equal North County Joint Union Elementary.
+    while (
+        len(rest) > 1
+        and rest[-1] in MODIFIER_WORDS
+        and not (len(rest) == 2 and rest[0] in COMPASS_WORDS)
+    ):
         mods.add(rest.pop())
     # Modifiers between place words and the level ("Kings River-Hardwick Union
     # Elementary") were handled above; a modifier that the COE phrase left

@@ -69,7 +69,41 @@ def combine(
     name: str,
     codes: dict[str, str],
     name_res: Result,
+    county: int = -1,
+    county_text: str = "",
 ) -> Result:
+    """Decide one row from its codes, its name's result and its county.
+
+    A code that exists decides only when nothing contradicts it. The row goes to
+    review (``ambiguous``, the code's entity first among the candidates, a note
+    saying what disagrees) when:
+
+    - two codes name different entities;
+    - the name was matched to another entity (``"South Pasadena Unified"`` with
+      Pasadena Unified's code, a district's name with its COE's code);
+    - the name resembles other entities only (scores ≥ :data:`REVIEW_SCORE`);
+    - there is no usable name and the roster's county is not the code's.
+
+    A name that agrees with the code but a county that does not is matched,
+    with a note. A name that resembles nothing (``"District Office"``) leaves
+    the code to decide, with a note.
+
+    Parameters
+    ----------
+    idx : Index
+    name : str
+        The roster's entity name (``""`` when missing).
+    codes : dict
+        ``{"cds": ..., "cd": ..., "nces": ...}`` as written (``""`` if missing).
+    name_res : Result
+        What name matching decided for ``name`` in ``county``.
+    county, county_text : int, str
+        The roster's county code (-1 if none or unknown) and text.
+
+    Returns
+    -------
+    Result
+    """
     notes: list[str] = []
     found: list[tuple[str, int, str]] = []
     for kind in ("cds", "cd", "nces"):
@@ -95,6 +129,7 @@ def combine(
             res.notes = ["no entity name and no code"]
         return res
     kind, e, code = found[0]
+    method = METHOD[kind]
     others = [f for f in found[1:] if f[1] not in idx.group_of(e)]
     if others:
         k2, e2, c2 = others[0]
@@ -103,11 +138,34 @@ def combine(
             f"{CODE_LABEL[k2]} {c2} is {idx.name[e2]}"
         )
         return Result(
-            "ambiguous", None, METHOD[kind], 100.0, [(e, 100.0), (e2, 100.0)], notes
+            "ambiguous", None, method, 100.0, [(e, 100.0), (e2, 100.0)], notes
         )
-    if not name:
-        return Result("matched", e, METHOD[kind], 100.0, notes=notes)
     group = idx.group_of(e)
+    label = f"{CODE_LABEL[kind]} {code} is {idx.label(e)}"
+    county_note = (
+        f"county differs: the roster says {county_text}, {label}"
+        if county >= 0 and all(idx.county_of[x] != county for x in group)
+        else None
+    )
+
+    def review(named: list[tuple[int, float]], why: str) -> Result:
+        cands = [(e, 100.0), *[c for c in named if c[0] not in group]]
+        return Result("ambiguous", None, method, 100.0, cands, [*notes, why])
+
+    if not name:
+        if county_note:
+            return review([], county_note)
+        return Result("matched", e, method, 100.0, notes=notes)
+    if (
+        name_res.status == "matched"
+        and name_res.entity is not None
+        and name_res.entity not in group
+    ):
+        other = name_res.entity
+        why = f"code and name disagree: {label}, the name is {idx.label(other)}"
+        if county >= 0 and idx.county_of[other] == county and county_note:
+            why += f"; the county ({county_text}) is the name's"
+        return review([(other, float(name_res.score or 0))], why)
     agrees = (
         name_res.entity in group
         or any(c[0] in group for c in name_res.candidates)
@@ -115,22 +173,15 @@ def combine(
     )
     if agrees:
         linked = name_res.linked if name_res.entity == e else ()
-        return Result("matched", e, METHOD[kind], 100.0, notes=notes, linked=linked)
-    label = f"{CODE_LABEL[kind]} {code} is {idx.name[e]} ({idx.county[e]})"
-    named = (
-        [(name_res.entity, float(name_res.score or 0))]
-        if name_res.status == "matched" and name_res.entity is not None
-        else [c for c in name_res.candidates if c[1] >= REVIEW_SCORE]
-    )
+        if county_note:
+            notes.append(county_note)
+        return Result("matched", e, method, 100.0, notes=notes, linked=linked)
+    named = [c for c in name_res.candidates if c[1] >= REVIEW_SCORE]
     if named:
-        what = (
-            f"the name is {idx.label(named[0][0])}"
-            if len(named) == 1
-            else "the name resembles " + ", ".join(idx.label(c[0]) for c in named)
-        )
-        notes.append(f"code and name disagree: {label}, {what}")
-        return Result(
-            "ambiguous", None, METHOD[kind], 100.0, [(e, 100.0), *named], notes
-        )
-    notes.append(f"code and name disagree: {label}; the name does not resemble it")
-    return Result("matched", e, METHOD[kind], 100.0, notes=notes)
+        what = "the name resembles " + ", ".join(idx.label(c[0]) for c in named)
+        return review(named, f"code and name disagree: {label}, {what}")
+    why = f"code and name disagree: {label}; the name does not resemble it"
+    if county_note:
+        return review([], f"{why}; {county_note}")
+    notes.append(why)
+    return Result("matched", e, method, 100.0, notes=notes)

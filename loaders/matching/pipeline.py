@@ -183,11 +183,14 @@ def match_roster(
         ck = (nk, cds[i], cd[i], nces[i], counties[i])
         j = combos.get(ck)
         if j is None:
+            _name, county, county_text = key_list[nk]
             res = combine(
                 idx,
                 names[i],
                 {"cds": cds[i], "cd": cd[i], "nces": nces[i]},
                 name_results[nk],
+                county,
+                county_text,
             )
             if counties[i] in county_note:
                 res.notes.insert(0, county_note[counties[i]])
