@@ -148,10 +148,11 @@ def demo_roster(
     seed: Annotated[int, typer.Option(help="Random seed (fixed by default).")] = 2015,
 ) -> None:
     """Write the built-in demo roster (placeholder people, real districts)."""
+    from geodata.boundaries import entity_reference
     from loaders.demo import write_demo_roster
 
     try:
-        n = write_demo_roster(out, seed=seed)
+        n = write_demo_roster(out, entity_reference(), seed=seed)
     except (OSError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(f"wrote {n} roster rows to {out}")
@@ -185,7 +186,7 @@ def match(
     contacts_alias: _ContactsAlias = False,
 ) -> None:
     """Match every roster row to a district or COE; write them with match columns."""
-    from loaders.matching import match_command
+    from dashboard.match_command import match_command
 
     contacts = contacts or contacts_alias
     try:
@@ -313,7 +314,7 @@ def _roster_rows(roster: Path | None, reference: pd.DataFrame):
         f"{DEMO_SOURCE}. Give --roster FILE to use yours.",
         err=True,
     )
-    return match_roster(demo_roster(), reference), DEMO_SOURCE
+    return match_roster(demo_roster(reference), reference), DEMO_SOURCE
 
 
 def _out_format(out: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:

@@ -81,7 +81,7 @@ def _demo_roster() -> Roster:
     from loaders.demo import demo_roster
     from loaders.matching import match_roster
 
-    rows = demo_roster()
+    rows = demo_roster(reference())
     if "source_row" not in rows.columns:
         rows = rows.assign(source_row=range(2, len(rows) + 2))
     matched = match_roster(rows, reference())

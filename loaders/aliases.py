@@ -37,12 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.normalize import (
-    MODIFIER_WORDS,
-    _raw_tokens,
-    is_missing,
-    normalize_name,
-)
+from loaders.normalize import MODIFIER_WORDS, fold_words, is_missing, normalize_name
 
 __all__ = [
     "ALIAS_COLUMNS",
@@ -111,7 +106,7 @@ def acronyms_of(name: str) -> list[tuple[str, int]]:
         optional), tier 2 without the modifier words (``Union``, ``Joint``,
         ``City``...). Only acronyms of at least 4 letters.
     """
-    words = [w for w in _raw_tokens(name) if w.isalpha()]
+    words = [w for w in fold_words(name) if w.isalpha()]
     out: dict[str, int] = {}
 
     def add(ws: list[str], tier: int) -> None:
@@ -155,7 +150,7 @@ def acronym_aliases(reference: pd.DataFrame) -> pd.DataFrame:
     ):
         found: dict[str, tuple[int, str]] = {}
         if dtype == "coe":
-            initials = "".join(w[0] for w in _raw_tokens(county) if w.isalpha())
+            initials = "".join(w[0] for w in fold_words(county) if w.isalpha())
             forms = [
                 (initials + s, 1, f"{county} County ({s.upper()})")
                 for s in _COE_SUFFIXES

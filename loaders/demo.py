@@ -2,7 +2,8 @@
 
 A realistic history of the CA LMI network, generated with a fixed seed from the
 real events (``loaders/data/events.csv``) and the real districts and county
-offices of education (:func:`geodata.boundaries.entity_reference`):
+offices of education (the reference table the caller passes in:
+``geodata.boundaries.entity_reference()``):
 
 - **2015 Symposium** (``CALMI-2015-SYMP``): about 100 teams apply; exactly 47
   district teams and 4 COE teams attend; the others stay ``applied`` (not
@@ -33,12 +34,13 @@ entity's real code (sometimes with its leading zero lost, as Excel does), and
 every county given is the entity's county. CDS codes are on about 30 % of rows,
 CD codes on about 15 %, NCES ids on about 5 %.
 
-``demo_roster(with_geoid=True)`` adds the hidden ``true_geoid`` of every row,
-for tests and matching benchmarks.
+``demo_roster(reference, with_geoid=True)`` adds the hidden ``true_geoid`` of
+every row, for tests and matching benchmarks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +48,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.roster import ROSTER_COLUMNS
-from loaders.vocab import ROLES, fold
+from loaders.columns import ROSTER_COLUMNS
+from loaders.exports import atomic_output
+from loaders.normalize import fold_text
+from loaders.vocab import ROLES
 
 __all__ = ["DEMO_SEED", "demo_roster", "write_demo_roster"]
 
@@ -129,11 +133,8 @@ _COHORTS = {
 
 
 class _Builder:
-    def __init__(self, seed: int) -> None:
-        from geodata.boundaries import entity_reference
-
+    def __init__(self, full: pd.DataFrame, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
-        full = entity_reference()
         ref = full.loc[full["has_boundary"]].sort_values("geoid").reset_index(drop=True)
         self.ref = {str(r["geoid"]): r for r in ref.astype(object).to_dict("records")}
         # Names that only the county tells apart ("Jefferson Elementary" x3,
@@ -303,7 +304,7 @@ _GENERIC = frozenset(
 
 
 def _name_key(name: str) -> str:
-    return " ".join(w for w in fold(name).split() if w not in _GENERIC)
+    return " ".join(w for w in fold_text(name).split() if w not in _GENERIC)
 
 
 def _name_variants(
@@ -351,8 +352,8 @@ def _name_variants(
     return list(seen.items())
 
 
-def _build(seed: int) -> pd.DataFrame:
-    b = _Builder(seed)
+def _build(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
+    b = _Builder(reference, seed)
     rng = b.rng
     forced = [b.name_to_geoid[n] for n in _FORCED_SYMPOSIUM]
     forced_districts = [g for g in forced if not b.is_coe[g]]
@@ -446,11 +447,19 @@ def _regular_event(b: _Builder, spec: _Event, forced: list[str]) -> None:
         b.add_team(spec.event_id, geoid, status)
 
 
-def demo_roster(seed: int = DEMO_SEED, *, with_geoid: bool = False) -> pd.DataFrame:
+def demo_roster(
+    reference: pd.DataFrame, seed: int = DEMO_SEED, *, with_geoid: bool = False
+) -> pd.DataFrame:
     """The demo roster: realistic CA LMI participation, placeholder people.
 
     Parameters
     ----------
+    reference : pandas.DataFrame
+        The districts and COEs teams come from: ``geodata.boundaries.
+        entity_reference()`` (1,002 rows; uses ``geoid``, ``name``,
+        ``census_name``, ``district_type``, ``county``, ``cds_code``,
+        ``cd_code``, ``enrollment``, ``ccsesa_region``, ``has_boundary``).
+        Only entities with a boundary send teams.
     seed : int
         Random seed; the same seed always gives the same roster.
     with_geoid : bool
@@ -461,21 +470,23 @@ def demo_roster(seed: int = DEMO_SEED, *, with_geoid: bool = False) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        About 2,000 rows with :data:`loaders.roster.ROSTER_COLUMNS` (``string``
+        About 2,000 rows with :data:`loaders.columns.ROSTER_COLUMNS` (``string``
         dtype; optional values empty as ``<NA>``), in event order.
 
     Raises
     ------
-    geodata.sources.SourceError
-        If the boundary and CDE source files cannot be obtained.
+    KeyError
+        If ``reference`` lacks one of the columns above.
     """
-    frame = _build(seed).replace("", pd.NA)
+    frame = _build(reference, seed).replace("", pd.NA)
     if not with_geoid:
         frame = frame.drop(columns="true_geoid")
     return frame
 
 
-def write_demo_roster(out: Path | str, seed: int = DEMO_SEED) -> int:
+def write_demo_roster(
+    out: Path | str, reference: pd.DataFrame, seed: int = DEMO_SEED
+) -> int:
     """Write the demo roster to a CSV or XLSX file, atomically.
 
     Parameters
@@ -488,6 +499,8 @@ def write_demo_roster(out: Path | str, seed: int = DEMO_SEED) -> int:
         half-written file. It gets the permissions of a normal user file (mode
         0666 less the umask, e.g. 0644), as :func:`loaders.exports.atomic_output`
         gives.
+    reference : pandas.DataFrame
+        ``geodata.boundaries.entity_reference()`` (see :func:`demo_roster`).
     seed : int
         Random seed (see :func:`demo_roster`).
 
@@ -510,9 +523,7 @@ def write_demo_roster(out: Path | str, seed: int = DEMO_SEED) -> int:
             f"{out.name}: the demo roster is written as .csv or .xlsx; "
             f"{suffix or 'no suffix'} is not supported."
         )
-    from loaders.exports import atomic_output
-
-    frame = demo_roster(seed)
+    frame = demo_roster(reference, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(out) as tmp:
         if suffix == ".csv":
@@ -524,8 +535,8 @@ def write_demo_roster(out: Path | str, seed: int = DEMO_SEED) -> int:
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    import datetime as dt
-
+    # Imported here: openpyxl costs 0.24 s to import (python -X importtime,
+    # measured) and only the XLSX demo file needs it, not the app's demo roster.
     from openpyxl import Workbook
 
     # A normal (not write-only) workbook stores text as shared strings, as Excel

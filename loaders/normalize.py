@@ -41,12 +41,15 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 __all__ = [
+    "COMPASS_WORDS",
     "COUNTY_ABBREVIATIONS",
     "GENERIC_WORDS",
     "LEVEL_WORDS",
     "MODIFIER_WORDS",
     "ParsedName",
     "compact",
+    "fold_text",
+    "fold_words",
     "is_missing",
     "normalize_county",
     "normalize_name",
@@ -64,6 +67,10 @@ LEVEL_WORDS: dict[str, str] = {
 #: Words that come and go in the same district's name (weak evidence).
 MODIFIER_WORDS: frozenset[str] = frozenset(
     {"union", "joint", "city", "county", "community", "charter", "consolidated"}
+)
+#: Words that name a direction, not a place: never a place on their own.
+COMPASS_WORDS: frozenset[str] = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western"}
 )
 #: Words dropped before comparing: they cannot carry a match.
 GENERIC_WORDS: frozenset[str] = frozenset(
@@ -188,6 +195,7 @@ COUNTY_ABBREVIATIONS: dict[str, str] = {
 }
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -224,18 +232,57 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _ascii_lower(text: str) -> str:
-    text = str(text)
+def fold_text(text: Any) -> str:
+    """Fold text for comparison: case, accents, apostrophes and punctuation.
+
+    The one text folding of the project: names of districts, counties, roles,
+    statuses and events are all compared in this form.
+
+    Parameters
+    ----------
+    text : str or None
+        Any text; missing values (None, NaN, ``<NA>``) give ``""``.
+
+    Returns
+    -------
+    str
+        Lower-case ASCII letters and digits in words separated by one space:
+        accents removed (``"Cañada"`` → ``"canada"``), case folded, zero-width
+        characters and soft hyphens removed, apostrophes removed (``"Sup't"`` →
+        ``"supt"``), ``&`` → ``and``, every other punctuation mark or run of
+        spaces → one space; no leading or trailing space.
+
+    Examples
+    --------
+    >>> fold_text("La Cañada  Unified")
+    'la canada unified'
+    >>> fold_text("O’Neill & Sons, Inc.")
+    'oneill and sons inc'
+    >>> fold_text(None)
+    ''
+    """
+    if is_missing(text):
+        return ""
+    text = _APOSTROPHES.sub("", str(text))
     if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.lower()
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).casefold())
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text.replace("&", " and ")).split())
 
 
-def _raw_tokens(text: str) -> list[str]:
-    text = _APOSTROPHES.sub("", _ascii_lower(text)).replace("&", " and ")
-    tokens = _NON_WORD.sub(" ", text).split()
+def fold_words(text: Any) -> list[str]:
+    """Words of :func:`fold_text`, a run of single letters merged into one word.
+
+    Examples
+    --------
+    >>> fold_words("L.A. Unified")
+    ['la', 'unified']
+    >>> fold_words("Kings River-Hardwick")
+    ['kings', 'river', 'hardwick']
+    """
+    tokens = fold_text(text).split()
     # "L.A.U.S.D." → "l a u s d" → "lausd": merge runs of single letters.
     merged: list[str] = []
     run: list[str] = []
@@ -313,16 +360,25 @@ def parse_name(text: str) -> ParsedName:
     ('san diego city unified', 'san diego', 'unified', ['city'])
     >>> parse_name("Riverside County Office of Education").level
     'coe'
+    >>> p = parse_name("North County Joint Union Elementary")
+    >>> p.place, sorted(p.modifiers)
+    ('north county', ['joint', 'union'])
     """
-    tokens = _replace_coe(_expand(_raw_tokens(text)))
+    tokens = _replace_coe(_expand(fold_words(text)))
     tokens = [t for t in tokens if t not in GENERIC_WORDS]
     levels = {LEVEL_WORDS[t] for t in tokens if t in LEVEL_WORDS}
     level = levels.pop() if len(levels) == 1 else None
     rest = [t for t in tokens if t not in LEVEL_WORDS]
     mods: set[str] = set()
     # Trailing modifiers leave the place ("Junction City" keeps "junction" as
-    # place and "city" as modifier); the first word always stays.
-    while len(rest) > 1 and rest[-1] in MODIFIER_WORDS:
+    # place and "city" as modifier); the first word always stays, and a compass
+    # word never stays alone: "North County" is a place, and "North Elementary"
+    # must not equal North County Joint Union Elementary.
+    while (
+        len(rest) > 1
+        and rest[-1] in MODIFIER_WORDS
+        and not (len(rest) == 2 and rest[0] in COMPASS_WORDS)
+    ):
         mods.add(rest.pop())
     # Modifiers between place words and the level ("Kings River-Hardwick Union
     # Elementary") were handled above; a modifier that the COE phrase left
@@ -365,10 +421,14 @@ def normalize_name(text: Any) -> str:
 
 
 def compact(text: Any) -> str:
-    """Letters and digits only, lower case (``"S.D.U.S.D."`` → ``"sdusd"``)."""
-    if is_missing(text):
-        return ""
-    return _NON_WORD.sub("", _ascii_lower(str(text)))
+    """Letters and digits only, lower case: :func:`fold_text` without spaces.
+
+    Examples
+    --------
+    >>> compact("S.D.U.S.D.")
+    'sdusd'
+    """
+    return fold_text(text).replace(" ", "")
 
 
 def normalize_county(text: Any) -> str:
@@ -386,10 +446,18 @@ def normalize_county(text: Any) -> str:
     str
         Lower-case words, or ``""`` when missing. Whether it names one of the 58
         counties is for the caller to check.
+
+    Examples
+    --------
+    >>> normalize_county("Los Angeles County")
+    'los angeles'
+    >>> normalize_county("SLO")
+    'san luis obispo'
     """
-    if is_missing(text):
-        return ""
-    tokens = _NON_WORD.sub(" ", _APOSTROPHES.sub("", _ascii_lower(str(text)))).split()
-    tokens = [t for t in tokens if t not in {"county", "co", "cnty", "of", "ca"}]
+    tokens = [
+        t
+        for t in fold_text(text).split()
+        if t not in {"county", "co", "cnty", "of", "ca"}
+    ]
     name = " ".join(tokens)
     return COUNTY_ABBREVIATIONS.get(name, name)

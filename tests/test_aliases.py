@@ -21,8 +21,8 @@ from loaders.aliases import (
 from loaders.normalize import (
     _TYPE_VOCAB,
     _correct_type_word,
-    _raw_tokens,
     compact,
+    fold_words,
     normalize_county,
     normalize_name,
     parse_name,
@@ -104,7 +104,7 @@ def test_typo_correction_never_touches_a_real_place_word(reference):
         w
         for col in ("name", "census_name")
         for text in reference[col].dropna()
-        for w in _raw_tokens(text)
+        for w in fold_words(text)
     }
     changed = {w: _correct_type_word(w) for w in words if _correct_type_word(w) != w}
     assert set(changed) <= set(_TYPE_VOCAB), changed

@@ -360,7 +360,7 @@ def test_csv_upload_lays_out_header_row_without_sheet(page):
     assert any("Column names found on row 1" in c.value for c in page.caption)
 
 
-def test_review_hint_and_list_show_the_same_candidates(page):
+def test_review_hint_and_list_show_the_same_candidates(page, reference):
     _upload(page, ROSTER.replace(b"Foo Bar Valley Schools", b"Springfield Elementary"))
     page.button(key="data_save").click().run()
     item_caption = next(c.value for c in page.caption if "Closest names" in c.value)
@@ -369,7 +369,7 @@ def test_review_hint_and_list_show_the_same_candidates(page):
     listed = pick.options[1:4]
     from loaders.matching import candidates
 
-    expected = candidates("Springfield Elementary", None, k=8).head(3)
+    expected = candidates("Springfield Elementary", None, reference, k=8).head(3)
     for option, r in zip(listed, expected.itertuples(index=False), strict=True):
         assert option.startswith(f"{r.name} — {r.county} County")
         assert option.endswith(f"similarity {r.score:.0f}")

@@ -16,8 +16,8 @@ SYMP = "CALMI-2015-SYMP"
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return demo_roster(with_geoid=True)
+def demo(reference):
+    return demo_roster(reference, with_geoid=True)
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,8 @@ def _teams(frame, event_id, status=None):
     return set(rows["true_geoid"])
 
 
-def test_columns_and_values(demo):
-    plain = demo_roster()
+def test_columns_and_values(demo, reference):
+    plain = demo_roster(reference)
     assert list(plain.columns) == ROSTER_COLUMNS
     assert all(str(t) == "string" for t in plain.dtypes)
     assert 1500 <= len(plain) <= 3000
@@ -43,12 +43,12 @@ def test_columns_and_values(demo):
     assert plain["person_name"].notna().all()
 
 
-def test_determinism_same_seed_same_bytes(tmp_path):
+def test_determinism_same_seed_same_bytes(tmp_path, reference):
     a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
-    n = write_demo_roster(a, seed=2015)
-    assert write_demo_roster(b, seed=2015) == n
+    n = write_demo_roster(a, reference, seed=2015)
+    assert write_demo_roster(b, reference, seed=2015) == n
     assert a.read_bytes() == b.read_bytes()
-    write_demo_roster(c, seed=7)
+    write_demo_roster(c, reference, seed=7)
     assert c.read_bytes() != a.read_bytes()
     assert not list(tmp_path.glob("*.tmp"))  # atomic write left nothing behind
 
@@ -163,9 +163,9 @@ def test_no_real_looking_personal_data(demo):
         assert len(numbers) == 1
 
 
-def test_csv_reads_back_through_the_roster_reader(tmp_path, demo):
+def test_csv_reads_back_through_the_roster_reader(tmp_path, demo, reference):
     path = tmp_path / "demo.csv"
-    n = write_demo_roster(path)
+    n = write_demo_roster(path, reference)
     load = read_roster(path)
     assert len(load.rows) == n == len(demo)
     assert load.rejected.empty
@@ -181,18 +181,18 @@ def test_csv_reads_back_through_the_roster_reader(tmp_path, demo):
     assert (rows["cd_code"].dropna().str.len() == 7).all()
 
 
-def test_xlsx_output(tmp_path):
+def test_xlsx_output(tmp_path, reference):
     path = tmp_path / "out" / "demo.xlsx"
-    n = write_demo_roster(path)
+    n = write_demo_roster(path, reference)
     load = read_roster(path)
     assert load.sheet == "Roster"
     assert len(load.rows) == n
     assert (load.rows["cds_code"].dropna().str.len() == 14).all()
 
 
-def test_bad_suffix(tmp_path):
+def test_bad_suffix(tmp_path, reference):
     with pytest.raises(ValueError, match=r"demo.json: the demo roster is written as"):
-        write_demo_roster(tmp_path / "demo.json")
+        write_demo_roster(tmp_path / "demo.json", reference)
 
 
 def test_no_cell_can_start_a_formula(demo):
@@ -201,7 +201,7 @@ def test_no_cell_can_start_a_formula(demo):
         assert not text[column].str.match(r"^[=+\-@\t\r]").any(), column
 
 
-def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
+def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch, reference):
     from loaders import demo as demo_mod
 
     path = tmp_path / "demo.xlsx"
@@ -213,6 +213,6 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(demo_mod, "_write_xlsx", broken)
     with pytest.raises(OSError, match="disk full"):
-        write_demo_roster(path)
+        write_demo_roster(path, reference)
     assert path.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["demo.xlsx"]

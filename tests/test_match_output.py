@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from loaders.matching import match_command
+from dashboard.match_command import match_command
 
 ROSTER = (
     "event_id,entity_name,role,status,person_name,Notes\n"

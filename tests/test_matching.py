@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.match_command import match_command
 from loaders.matching import (
     MATCH_COLUMNS,
     candidates,
-    match_command,
     match_roster,
 )
 
@@ -141,6 +141,138 @@ def test_code_and_name_disagree(reference):
     assert (row["match_status"], row["match_note"]) == ("matched", None) or pd.isna(
         row["match_note"]
     )
+
+
+SF_UNIFIED, SOUTH_SF = "0634410", "0637530"
+SD_COE = "06073"
+
+
+@pytest.mark.parametrize(
+    ("name", "county", "codes", "code_geoid", "name_geoid", "words"),
+    [
+        # A real name that contains another district's name, with that one's code.
+        (
+            "South Pasadena Unified",
+            "Los Angeles",
+            {"cd_code": "1964881"},
+            PASADENA,
+            SOUTH_PASADENA,
+            "CD code 1964881 is Pasadena Unified",
+        ),
+        (
+            "South Pasadena Unified",
+            None,
+            {"cds_code": "19648810000000"},
+            PASADENA,
+            SOUTH_PASADENA,
+            "CDS code 19648810000000 is Pasadena Unified",
+        ),
+        # The code of a district in another county than the name and the county.
+        (
+            "San Francisco Unified",
+            "San Francisco",
+            {"cd_code": "4169070"},
+            SOUTH_SF,
+            SF_UNIFIED,
+            "South San Francisco Unified (San Mateo)",
+        ),
+        # A district's name with its county office's code.
+        (
+            "San Diego Unified",
+            None,
+            {"cd_code": "3710371"},
+            SD_COE,
+            SAN_DIEGO,
+            "San Diego County Office of Education",
+        ),
+        (
+            "San Diego Unified",
+            "San Diego",
+            {"cds_code": "37103710000000"},
+            SD_COE,
+            SAN_DIEGO,
+            "San Diego County Office of Education",
+        ),
+        # ... and the other way round.
+        (
+            "San Diego County Office of Education",
+            None,
+            {"nces_id": "0634320"},
+            SAN_DIEGO,
+            SD_COE,
+            "NCES id 0634320 is San Diego Unified",
+        ),
+    ],
+)
+def test_code_that_disagrees_with_the_name_goes_to_review(
+    reference, name, county, codes, code_geoid, name_geoid, words
+):
+    """Issue 12 item 5: the code, the name and the county point to different
+    entities: never matched silently; both candidates, and the note says why."""
+    row = one(reference, name, county, **codes)
+    assert row["match_status"] == "ambiguous", row["matched_name"]
+    assert pd.isna(row["geoid"])
+    cands = row["candidate_geoids"].split(";")
+    assert cands[:2] == [code_geoid, name_geoid]
+    assert "code and name disagree" in row["match_note"]
+    assert words in row["match_note"]
+
+
+def test_county_that_disagrees_with_the_code_is_said(reference):
+    # The county names the name's district's county, not the code's.
+    row = one(reference, "San Francisco Unified", "San Francisco", cd_code="4169070")
+    assert "San Mateo" in row["match_note"] and "San Francisco" in row["match_note"]
+    # No name: the code and the county disagree, a person decides.
+    row = one(reference, None, "San Francisco", cd_code="4169070")
+    assert row["match_status"] == "ambiguous"
+    assert row["candidate_geoids"].split(";")[0] == SOUTH_SF
+    assert "county differs" in row["match_note"]
+    # Name and code agree, the county is another: matched, with a note.
+    row = one(
+        reference, "South San Francisco Unified", "San Francisco", cd_code="4169070"
+    )
+    assert (row["match_status"], row["geoid"]) == ("matched", SOUTH_SF)
+    assert "county differs" in row["match_note"]
+
+
+@pytest.mark.parametrize(
+    ("name", "codes", "geoid"),
+    [
+        # The same district spelt another way, with its code: still matched.
+        ("San Diego City Unified", {"cd_code": "3768338"}, SAN_DIEGO),
+        ("San Diego USD", {"cds_code": "37683380000000"}, SAN_DIEGO),
+        ("San Diego Unified School Dist.", {"nces_id": "634320"}, SAN_DIEGO),
+        ("Pasadena USD", {"cd_code": "1964881"}, PASADENA),
+        ("Pasadena Unifed", {"cd_code": "1964881"}, PASADENA),
+        ("So. Pasadena USD", {"cd_code": "1965029"}, SOUTH_PASADENA),
+        ("South Pasadena Unified", {"cd_code": "1965029"}, SOUTH_PASADENA),
+        ("Alameda USD", {"cd_code": "161119"}, ALAMEDA),
+        ("SFUSD", {"cd_code": "3868478"}, SF_UNIFIED),
+        ("San Diego COE", {"cd_code": "3710371"}, SD_COE),
+        ("Santa Rosa City Schools", {"cd_code": "4970920"}, None),
+    ],
+)
+def test_code_with_the_same_districts_name_still_matches(reference, name, codes, geoid):
+    row = one(reference, name, **codes)
+    assert row["match_status"] == "matched", row["match_note"]
+    if geoid is not None:
+        assert row["geoid"] == geoid
+    assert "disagree" not in str(row["match_note"])
+
+
+@pytest.mark.parametrize("county", [None, "San Benito"])
+def test_generic_name_sharing_only_words_is_not_matched(reference, county):
+    """ "North Elementary" is no district; North County Joint Union Elementary
+    only shares its words (issue 12 item 5)."""
+    row = one(reference, "North Elementary", county)
+    assert row["match_status"] != "matched"
+    assert str(row["geoid"]) != "0627480"
+    if row["match_status"] == "ambiguous":
+        assert "0627480" in row["candidate_geoids"].split(";")
+        assert "only" in row["match_note"]
+    # The real name, or enough of it, still matches.
+    for name in ("North County Joint Union Elementary", "North County Union ESD"):
+        assert one(reference, name, county)["geoid"] == "0627480", name
 
 
 # ------------------------------------------------------------------------ names
