@@ -249,7 +249,9 @@ class ScenarioStore:
                 ).order_by(c.created_at.desc(), c.scenario_id.desc())  # fmt: skip
             )
             frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        venues = [json.loads(v) if v else None for v in frame["venues"]]
+        venues = [
+            json.loads(v) if isinstance(v, str) else None for v in frame["venues"]
+        ]
         frame["scenario_id"] = frame["scenario_id"].astype("Int64")
         frame["name"] = frame["name"].astype("string")
         frame["model"] = frame["model"].astype("string")
