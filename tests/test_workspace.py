@@ -10,9 +10,12 @@ import threading
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import func, select
 
 from loaders import workspace as W
 from loaders.workspace import AliasImportError, WorkspaceError, open_workspace
+from loaders.workspace.config import mask_url
+from loaders.workspace.schema import files
 
 
 # ----------------------------------------------------------------- fixtures
@@ -127,8 +130,8 @@ def test_open_is_cached_per_url(ws):
 
 def test_password_never_shown():
     url = "postgresql+psycopg://lmi:s3cr3t-pw@127.0.0.1:1/lmi"
-    assert "s3cr3t-pw" not in W._mask(url)
-    assert "***" in W._mask(url)
+    assert "s3cr3t-pw" not in mask_url(url)
+    assert "***" in mask_url(url)
     with pytest.raises(WorkspaceError) as err:
         open_workspace(url)
     assert "s3cr3t-pw" not in str(err.value)
@@ -211,7 +214,7 @@ def test_same_file_twice_is_stored_once(ws):
     b = _save(ws, "b", original)
     assert a != b
     with ws._read() as conn:
-        n_files = conn.execute(W.select(W.func.count()).select_from(W.files)).scalar()
+        n_files = conn.execute(select(func.count()).select_from(files)).scalar()
     assert n_files == 1
     dup = ws.rosters_with_file(original)
     assert set(dup["roster_id"]) == {a, b}
@@ -237,16 +240,16 @@ def test_delete_restore_purge(ws):
     ws.delete_roster(b)
     ws.purge_deleted(roster_ids=[b])
     with ws._read() as conn:
-        assert conn.execute(W.select(W.func.count()).select_from(W.files)).scalar() == 0
+        assert conn.execute(select(func.count()).select_from(files)).scalar() == 0
     with pytest.raises(WorkspaceError):
         ws.restore_roster(b)
 
 
 def test_all_rows_concatenates_live_rosters(ws):
     assert ws.all_rows().empty
-    assert {"roster_id", "entity_name", "geoid", "match_status"} <= set(
-        ws.all_rows().columns
-    )
+    assert {"roster_id", "entity_name", "source_row"} <= set(ws.all_rows().columns)
+    empty = ws.all_rows(columns=["entity_name", "geoid", "match_status"])
+    assert list(empty.columns) == ["roster_id", "entity_name", "geoid", "match_status"]
     a = _save(ws, "a")
     b = _save(ws, "b", b"second")
     rows = ws.all_rows()
@@ -495,7 +498,9 @@ def test_alias_import_checks_known_geoids(ws, reference):
 
 
 def test_alias_import_size_limit(ws, monkeypatch):
-    monkeypatch.setattr(W, "MAX_ALIAS_CSV_BYTES", 10)
+    from loaders.workspace.stores import aliases
+
+    monkeypatch.setattr(aliases, "MAX_ALIAS_CSV_BYTES", 10)
     with pytest.raises(AliasImportError, match="limited"):
         ws.import_aliases_csv(b"alias,geoid\nX,0634320\n")
 
@@ -510,19 +515,77 @@ def test_column_maps(ws):
 
 def test_scenarios(ws):
     assert ws.list_scenarios().empty
-    ws.save_scenario("North", {"p": np.int64(4), "venues": np.array([1, 2]), "x": 1.5})
-    ws.save_scenario("South", {"p": 2})
-    ws.save_scenario("North", {"p": 5})
-    assert ws.load_scenario("North") == {"p": 5}
-    assert set(ws.list_scenarios()["name"]) == {"North", "South"}
-    assert list(ws.list_scenarios().columns) == ["name", "created_at", "updated_at"]
-    ws.delete_scenario("North")
-    with pytest.raises(WorkspaceError, match="no saved scenario"):
+    north = ws.save_scenario(
+        "North", {"p": np.int64(4), "venues": np.array([1, 2]), "x": 1.5}
+    )
+    south = ws.save_scenario("South", {"p": 2})
+    north2 = ws.save_scenario("North", {"p": 5})  # a second plan, not a replacement
+    assert len({north, south, north2}) == 3
+    assert ws.load_scenario(north2) == {"p": 5}
+    assert ws.load_scenario(north) == {"p": 4, "venues": [1, 2], "x": 1.5}
+    assert ws.load_scenario("North") == {"p": 5}  # a name means its newest plan
+    listing = ws.list_scenarios()
+    assert list(listing["scenario_id"]) == [north2, south, north]  # newest first
+    assert list(listing.columns) == [
+        "scenario_id", "name", "model", "venues", "n_venues", "created_at",
+        "updated_at",
+    ]  # fmt: skip
+    ws.delete_scenario(north2)
+    assert ws.load_scenario("North") == ws.load_scenario(north)
+    ws.delete_scenario(north)
+    ws.delete_scenario(north)  # already gone: no error
+    with pytest.raises(WorkspaceError, match="no saved scenario named 'North'"):
         ws.load_scenario("North")
+    with pytest.raises(WorkspaceError, match="no saved scenario number 999"):
+        ws.load_scenario(999)
     with pytest.raises(WorkspaceError, match="Cannot save scenario"):
         ws.save_scenario("bad", {"f": object()})
     with pytest.raises(WorkspaceError, match="name"):
         ws.save_scenario(" ", {})
+
+
+def _plan(model, capacity, venues=("Fresno", "Redding")):
+    """A payload in the plan.json layout (geodata.siting.VenuePlan.to_dict)."""
+    return {
+        "format": "lmi-venue-plan/1",
+        "model": model,
+        "p": len(venues),
+        "capacity": capacity,
+        "radius": None,
+        "radius_units": None,
+        "selection": {"events": ["lmi-2024"], "statuses": ["attended"]},
+        "booked": [],
+        "distance": {"objective": "great-circle miles", "circuity": None},
+        "objective": 123.4,
+        "venues": [{"name": v, "teams": 10} for v in venues],
+    }
+
+
+def test_a_plan_with_the_same_venues_is_kept_beside_the_earlier_one(ws):
+    """Issue 12 item 10: a capacitated plan after a p-median plan choosing the
+    same venues keeps both, and the store says what differs."""
+    first = ws.save_scenario("Two venues", _plan("p-median", None))
+    second = ws.save_scenario("Two venues", _plan("capacitated p-median", 40))
+    assert first != second
+    listing = ws.list_scenarios().set_index("scenario_id")
+    assert listing.loc[first, "venues"] == listing.loc[second, "venues"]
+    assert listing.loc[second, "venues"] == "Fresno + Redding"
+    assert listing.loc[second, "n_venues"] == 2
+    assert listing.loc[first, "model"] == "p-median"
+    assert listing.loc[second, "model"] == "capacitated p-median"
+    assert ws.load_scenario(first)["model"] == "p-median"
+    assert ws.scenario(second)["options"]["capacity"] == 40
+    diff = ws.compare_scenarios([first, second])
+    assert list(diff.index) == ["model", "capacity"]
+    assert list(diff.columns) == [f"#{first} Two venues", f"#{second} Two venues"]
+    assert diff.loc["capacity"].tolist() == ["", "40"]
+    assert diff.loc["model"].tolist() == ["p-median", "capacitated p-median"]
+    full = ws.compare_scenarios([first, second], all_fields=True)
+    assert {"venues", "p", "selection.events", "distance.objective"} <= set(full.index)
+    # explicit options win over the payload's
+    third = ws.save_scenario("Opts", {"model": "coverage"}, options={"radius": 60})
+    assert ws.scenario(third)["options"] == {"radius": 60}
+    assert ws.scenario(third)["venues"] is None
 
 
 def test_settings_and_revision(ws):
@@ -567,135 +630,6 @@ def test_concurrent_writers_from_threads(ws):
     assert ws.revision() == 120
 
 
-# ----------------------------------------------------------------- migrations
-_V1_SQL = """
-CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,
-    description TEXT NOT NULL, applied_at DATETIME NOT NULL);
-CREATE TABLE files (sha256 VARCHAR(64) NOT NULL PRIMARY KEY,
-    size_bytes INTEGER NOT NULL, content BLOB NOT NULL, stored_at DATETIME NOT NULL);
-CREATE TABLE rosters (roster_id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL,
-    filename TEXT, sheet TEXT, header_row INTEGER, column_map TEXT,
-    layout_signature TEXT,
-    file_sha256 VARCHAR(64) NOT NULL REFERENCES files (sha256),
-    uploaded_at DATETIME NOT NULL, n_rows INTEGER NOT NULL, n_matched INTEGER NOT NULL,
-    n_ambiguous INTEGER NOT NULL, n_unmatched INTEGER NOT NULL,
-    n_rejected INTEGER NOT NULL, meta TEXT);
-CREATE TABLE roster_blobs (roster_id INTEGER NOT NULL PRIMARY KEY
-    REFERENCES rosters (roster_id) ON DELETE CASCADE, rows_parquet BLOB NOT NULL,
-    rejected_parquet BLOB NOT NULL, rows_sha256 VARCHAR(64) NOT NULL);
-CREATE TABLE aliases (alias_id INTEGER NOT NULL PRIMARY KEY, alias TEXT NOT NULL,
-    alias_norm TEXT NOT NULL, county TEXT, county_norm TEXT NOT NULL, geoid VARCHAR(7),
-    not_california BOOLEAN NOT NULL, note TEXT, created_at DATETIME NOT NULL,
-    updated_at DATETIME NOT NULL,
-    CONSTRAINT uq_alias_county UNIQUE (alias_norm, county_norm));
-CREATE TABLE column_maps (layout_signature TEXT NOT NULL PRIMARY KEY,
-    column_map TEXT NOT NULL, updated_at DATETIME NOT NULL);
-CREATE TABLE scenarios (name TEXT NOT NULL PRIMARY KEY, payload TEXT NOT NULL,
-    created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL);
-CREATE TABLE settings (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL,
-    updated_at DATETIME NOT NULL);
-INSERT INTO schema_migrations
-    VALUES (1, 'initial layout', '2025-01-10 09:00:00.000000');
-"""
-
-
-def _write_v1(path):
-    """A workspace as version 1 of the app left it (written without our code)."""
-    rows = _matched_rows()
-    buf = io.BytesIO()
-    rows.to_parquet(buf, index=False)
-    blob = buf.getvalue()
-    rej = io.BytesIO()
-    _rejected().to_parquet(rej, index=False)
-    con = sqlite3.connect(path)
-    con.executescript(_V1_SQL)
-    ts = "2025-01-10 09:05:00.000000"
-    con.execute("INSERT INTO files VALUES ('abc', 3, ?, ?)", (b"old", ts))
-    con.execute(
-        "INSERT INTO rosters VALUES (1, 'Winter 2024', 'w.csv', NULL, 1, "
-        "'{\"District\": \"entity_name\"}', 'sig', 'abc', ?, 5, 1, 2, 2, 1, '{}')",
-        (ts,),
-    )
-    con.execute(
-        "INSERT INTO roster_blobs VALUES (1, ?, ?, 'x')", (blob, rej.getvalue())
-    )
-    con.execute(
-        "INSERT INTO aliases VALUES (1, 'SFUSD', 'sfusd', NULL, '', '0634410', 0, "
-        "NULL, ?, ?)",
-        (ts, ts),
-    )
-    con.execute(
-        "INSERT INTO column_maps VALUES ('sig', '{\"District\": \"entity_name\"}', ?)",
-        (ts,),
-    )
-    con.execute("INSERT INTO scenarios VALUES ('North', '{\"p\": 3}', ?, ?)", (ts, ts))
-    con.execute(
-        "INSERT INTO settings VALUES ('show_contact_details', 'true', ?)", (ts,)
-    )
-    con.commit()
-    con.close()
-
-
-def test_v1_workspace_opens_in_current_version(tmp_path):
-    path = tmp_path / "v1.sqlite"
-    _write_v1(path)
-    ws = open_workspace(f"sqlite:///{path}")
-    try:
-        assert ws.schema_version() == W.SCHEMA_VERSION == 2
-        listing = ws.list_rosters()
-        assert listing["name"].tolist() == ["Winter 2024"]
-        assert listing["deleted_at"].isna().all()
-        rows, _rejected_rows, meta = ws.load_roster(1)
-        pd.testing.assert_frame_equal(rows, _matched_rows())
-        assert meta["column_map"] == {"District": "entity_name"}
-        assert ws.original_file(1) == b"old"
-        assert ws.list_aliases()["alias"].tolist() == ["SFUSD"]
-        assert ws.get_column_map("sig") == {"District": "entity_name"}
-        assert ws.load_scenario("North") == {"p": 3}
-        assert ws.get_setting("show_contact_details") is True
-        # v2 features work on the upgraded file
-        ws.set_review_choice(1, [1], geoid="0634320")
-        assert ws.confirm_review() == 1
-        ws.delete_roster(1)
-        ws.restore_roster(1)
-        assert ws.revision() >= 3
-        assert ws.integrity_check() == "ok"
-    finally:
-        ws.close()
-    con = sqlite3.connect(path)
-    versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations")]
-    con.close()
-    assert versions == [1, 2]
-
-
-def test_each_migration_step_applies_in_order(tmp_path):
-    path = tmp_path / "fresh.sqlite"
-    ws = open_workspace(f"sqlite:///{path}")
-    ws.close()
-    con = sqlite3.connect(path)
-    got = con.execute("SELECT version, description FROM schema_migrations").fetchall()
-    con.close()
-    assert got == [(m.version, m.description) for m in W.MIGRATIONS]
-    assert [m.version for m in W.MIGRATIONS] == list(range(1, W.SCHEMA_VERSION + 1))
-
-
-def test_newer_workspace_is_refused_and_untouched(tmp_path):
-    path = tmp_path / "future.sqlite"
-    _write_v1(path)
-    con = sqlite3.connect(path)
-    con.execute("INSERT INTO schema_migrations VALUES (99, 'future', '2030-01-01')")
-    con.commit()
-    con.close()
-    before = path.read_bytes()
-    with pytest.raises(WorkspaceError, match="newer version"):
-        open_workspace(f"sqlite:///{path}")
-    con = sqlite3.connect(path)
-    cols = [r[1] for r in con.execute("PRAGMA table_info(rosters)")]
-    con.close()
-    assert "deleted_at" not in cols
-    assert path.read_bytes()[:100] == before[:100]
-
-
 # ----------------------------------------------------------------- PostgreSQL
 @pytest.fixture
 def pg_workspace():
@@ -735,8 +669,10 @@ def test_postgresql_workspace(pg_workspace):
     data = ws.export_aliases_csv()
     ws.delete_alias(int(ws.list_aliases()["alias_id"].iloc[0]))
     assert ws.import_aliases_csv(data)["added"] == 1
-    ws.save_scenario("North", {"p": 3})
-    assert ws.load_scenario("North") == {"p": 3}
+    sid = ws.save_scenario("North", _plan("p-median", None))
+    ws.save_scenario("North", _plan("capacitated p-median", 40))
+    assert ws.load_scenario(sid)["model"] == "p-median"
+    assert list(ws.compare_scenarios([sid, "North"]).index) == ["model", "capacity"]
     ws.set_setting("k", [1, 2])
     assert ws.get_setting("k") == [1, 2]
     ws.delete_roster(rid)

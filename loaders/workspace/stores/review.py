@@ -1,0 +1,256 @@
+"""Review decisions: choices made on the Data page for rows the matcher was unsure
+of, kept across restarts until confirmed.
+
+A choice is recorded per roster row (``review_decisions``, state ``pending``);
+:meth:`ReviewStore.confirm_review` writes every pending choice into the stored
+rows (:func:`loaders.review.apply_decisions`) and saves each name as an alias,
+in one transaction. Which rows wait for review and how they are grouped is
+:mod:`loaders.review`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, select, update
+
+from loaders.review import apply_decisions, review_groups
+from loaders.workspace.codec import isna, now
+from loaders.workspace.errors import WorkspaceError
+from loaders.workspace.schema import review_decisions
+from loaders.workspace.stores.aliases import check_choice, county_key, normalise_alias
+
+__all__ = ["ReviewStore"]
+
+
+def _text_or_none(rows: pd.DataFrame, i: int, col: str) -> str | None:
+    if col not in rows.columns:
+        return None
+    v = rows[col].iloc[i]
+    return None if isna(v) else str(v)
+
+
+class ReviewStore:
+    """Review decisions of a :class:`loaders.workspace.Workspace` (a mixin: needs
+    :class:`~loaders.workspace.stores.rosters.RosterStore` and
+    :class:`~loaders.workspace.stores.aliases.AliasStore`)."""
+
+    def set_review_choice(
+        self,
+        roster_id: int,
+        row_indexes: Sequence[int],
+        *,
+        geoid: str | None = None,
+        matched_name: str | None = None,
+        cd_code: str | None = None,
+        not_california: bool = False,
+    ) -> None:
+        """Record a (not yet confirmed) review choice for some rows of a roster.
+
+        Parameters
+        ----------
+        roster_id : int
+            Saved roster.
+        row_indexes : sequence of int
+            0-based positions of the rows in the saved roster (the rows that share
+            one entity name).
+        geoid : str, optional
+            Chosen district (NCES LEA id, 7 chars) or COE (county FIPS ``06xxx``).
+        matched_name, cd_code : str, optional
+            The chosen entity's CDE name and CD code (written into the rows).
+        not_california : bool, default False
+            Mark the rows "not a California district" instead.
+
+        Raises
+        ------
+        WorkspaceError
+            No such roster, a row index out of range, or neither/both of ``geoid``
+            and ``not_california``.
+        """
+        geoid = check_choice(geoid, not_california)
+        with self._write() as conn:
+            self._roster_row(conn, roster_id)
+            rows = self._rows_in_tx(conn, roster_id)
+            stamp = now()
+            for i in row_indexes:
+                i = int(i)
+                if not 0 <= i < len(rows):
+                    raise WorkspaceError(
+                        f"Row {i} is not in roster {roster_id} ({len(rows)} rows)."
+                    )
+                entity = _text_or_none(rows, i, "entity_name")
+                county = _text_or_none(rows, i, "county")
+                key = {"roster_id": int(roster_id), "row_index": i}
+                values = {
+                    "entity_name": entity,
+                    "county": county,
+                    "geoid": geoid,
+                    "matched_name": matched_name,
+                    "cd_code": cd_code,
+                    "not_california": bool(not_california),
+                    "state": "pending",
+                    "decided_at": stamp,
+                }
+                self._upsert(conn, review_decisions, key, values)
+
+    def clear_review_choice(self, roster_id: int, row_indexes: Sequence[int]) -> None:
+        """Forget pending (unconfirmed) choices for these rows."""
+        with self._write() as conn:
+            conn.execute(
+                delete(review_decisions).where(
+                    (review_decisions.c.roster_id == int(roster_id))
+                    & review_decisions.c.row_index.in_([int(i) for i in row_indexes])
+                    & (review_decisions.c.state == "pending")
+                )
+            )
+
+    def review_choices(self, roster_id: int | None = None) -> pd.DataFrame:
+        """Review decisions, pending and confirmed.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``roster_id``, ``row_index`` (Int64), ``entity_name``, ``county``,
+            ``geoid``, ``matched_name``, ``cd_code`` (string), ``not_california``
+            (bool), ``state`` (``pending`` / ``confirmed``), ``decided_at``.
+        """
+        query = select(review_decisions).order_by(
+            review_decisions.c.roster_id, review_decisions.c.row_index
+        )
+        if roster_id is not None:
+            query = query.where(review_decisions.c.roster_id == int(roster_id))
+        with self._read() as conn:
+            result = conn.execute(query)
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        for col in frame.columns:
+            if col in ("roster_id", "row_index"):
+                frame[col] = frame[col].astype("Int64")
+            elif col == "not_california":
+                frame[col] = frame[col].astype(bool)
+            elif col == "decided_at":
+                frame[col] = pd.to_datetime(frame[col]).dt.tz_localize("UTC")
+            else:
+                frame[col] = frame[col].astype("string")
+        return frame
+
+    def review_queue(self, roster_id: int | None = None) -> pd.DataFrame:
+        """Rows waiting for a person: ambiguous/unmatched rows of live rosters not
+        yet decided in review, grouped by (roster, entity name, county)
+        (:func:`loaders.review.review_groups`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per group: ``roster_id`` (Int64), ``roster_name`` (string),
+            then :data:`loaders.review.GROUP_COLUMNS`: ``entity_name``,
+            ``county`` (string), ``match_status`` (worst in the group:
+            ``ambiguous`` before ``unmatched``), ``n_rows`` (Int64),
+            ``row_indexes`` (list of int), ``source_rows`` (list),
+            ``matched_name`` / ``runner_up`` (the matcher's best guesses,
+            string), ``pending_geoid``, ``pending_name`` (string),
+            ``pending_not_california`` (bool). Newest roster first, then by
+            entity name.
+        """
+        listing = self.list_rosters()
+        if roster_id is not None:
+            listing = listing[listing["roster_id"] == int(roster_id)]
+        pending = self.review_choices(roster_id)
+        pend = pending[pending["state"] == "pending"]
+        by_roster: dict[int, dict[int, Any]] = {}
+        for r in pend.itertuples(index=False):
+            by_roster.setdefault(int(r.roster_id), {})[int(r.row_index)] = r
+        parts = []
+        for entry in listing.itertuples(index=False):
+            rid = int(entry.roster_id)
+            if not (entry.ambiguous or entry.unmatched):
+                continue
+            rows, _, _ = self.load_roster(rid)
+            groups = review_groups(rows, by_roster.get(rid))
+            if groups.empty:
+                continue
+            groups.insert(0, "roster_name", entry.name)
+            groups.insert(0, "roster_id", rid)
+            parts.append(groups)
+        if parts:
+            frame = pd.concat(parts, ignore_index=True)
+        else:
+            frame = review_groups(pd.DataFrame())
+            frame.insert(0, "roster_name", pd.Series(dtype="string"))
+            frame.insert(0, "roster_id", pd.Series(dtype="Int64"))
+        frame["roster_id"] = frame["roster_id"].astype("Int64")
+        frame["roster_name"] = frame["roster_name"].astype("string")
+        return frame
+
+    def confirm_review(
+        self, roster_id: int | None = None, *, save_aliases: bool = True
+    ) -> int:
+        """Apply pending review choices: update the stored rows and save aliases.
+
+        For each pending choice the stored matched row becomes
+        ``match_status="matched"``, ``match_method="review"``, ``score=100``,
+        ``geoid``/``matched_name``/``cd_code`` as chosen (or
+        ``match_status="unmatched"``, ``match_note="not a California district"``),
+        and the entity name as typed (with its county, when the row has one)
+        becomes an alias that applies to future uploads. All of it, for every
+        roster concerned, is one transaction.
+
+        Parameters
+        ----------
+        roster_id : int, optional
+            Only this roster's pending choices. Default: all rosters.
+        save_aliases : bool, default True
+            Also save the choices as aliases.
+
+        Returns
+        -------
+        int
+            Number of roster rows updated.
+        """
+        with self._write() as conn:
+            query = select(review_decisions).where(
+                review_decisions.c.state == "pending"
+            )
+            if roster_id is not None:
+                query = query.where(review_decisions.c.roster_id == int(roster_id))
+            pend = conn.execute(query).fetchall()
+            if not pend:
+                return 0
+            by_roster: dict[int, list] = {}
+            for d in pend:
+                by_roster.setdefault(int(d.roster_id), []).append(d)
+            n = 0
+            alias_done: set[tuple[str, str]] = set()
+            for rid, decisions in by_roster.items():
+                meta = self._roster_row(conn, rid)
+                rows = self._rows_in_tx(conn, rid)
+                rows = apply_decisions(rows, decisions)
+                n += len(decisions)
+                self._replace_rows(conn, rid, rows)
+                if save_aliases:
+                    for d in decisions:
+                        if not d.entity_name:
+                            continue
+                        key = (normalise_alias(d.entity_name), county_key(d.county))
+                        if key in alias_done or not key[0]:
+                            continue
+                        alias_done.add(key)
+                        self._save_alias_tx(
+                            conn,
+                            d.entity_name,
+                            geoid=d.geoid,
+                            county=d.county,
+                            not_california=bool(d.not_california),
+                            note=f"confirmed in review of roster '{meta.name}'",
+                        )
+            ids = [int(d.roster_id) for d in pend]
+            conn.execute(
+                update(review_decisions)
+                .where(
+                    (review_decisions.c.state == "pending")
+                    & review_decisions.c.roster_id.in_(ids)
+                )
+                .values(state="confirmed")
+            )
+        return n
