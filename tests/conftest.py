@@ -1,4 +1,4 @@
-"""Shared fixtures: the real public data in ../shared, a private cache per run."""
+"""Shared fixtures: the real public data (``LMI_GEODATA_DIR``), a private cache."""
 
 from __future__ import annotations
 
@@ -10,15 +10,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_GEODATA = (ROOT.parent / "shared" / "geodata").resolve()
 
-# Tests read the real published files from ../shared (no internet here); set
-# before any project module resolves a source file.
-os.environ.setdefault("LMI_GEODATA_DIR", str(SHARED_GEODATA))
+# Tests read the real published files from LMI_GEODATA_DIR, by default
+# ../shared/geodata (no internet here); set before any project module resolves a
+# source file, and remembered before a test changes the variable.
+GEODATA_DIR = Path(os.environ.setdefault("LMI_GEODATA_DIR", str(SHARED_GEODATA)))
 # Derived layers are cached under a fingerprint of the source files and written
 # atomically, so parallel workers and later runs can share one cache folder.
 os.environ.setdefault(
     "LMI_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "lmi-test-cache")
 )
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def source_files() -> dict[str, Path]:
+    """Every published source file the tests read, by its key in ``SOURCES``.
+
+    Found in ``LMI_GEODATA_DIR`` (by its published file name, in the folder or
+    a subfolder) as the product finds it, once per session, so a test that
+    unsets the variable still knows where the real files are.
+    """
+    from geodata import sources
+
+    return {key: sources.fetch(key, download=False) for key in sources.SOURCES}
 
 
 @pytest.fixture(scope="session")
