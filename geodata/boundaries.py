@@ -42,17 +42,18 @@ pandas string dtype, codes keep their leading zeros):
 
 from __future__ import annotations
 
-import hashlib
 import json
+import math
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
-from geodata.sources import SOURCES, SourceError, cache_dir, fetch
+from geodata.cache import cached_frames
+from geodata.sources import SOURCES, SourceError, fetch
 
 __all__ = [
     "DISTRICT_TYPES",
@@ -60,6 +61,7 @@ __all__ = [
     "PSEUDO_DISTRICT_GEOIDS",
     "county_boundaries",
     "district_boundaries",
+    "districts_at",
     "entity_labels",
     "entity_reference",
     "region_table",
@@ -78,8 +80,6 @@ PSEUDO_DISTRICT_GEOIDS = frozenset({"0699997"})
 
 _CDE_TYPES = {"Unified": "unified", "Elementary": "elementary", "High": "secondary"}
 _WEB_CRS = "EPSG:4326"
-#: Bumped whenever the derived layers change shape, to invalidate the cache.
-_DERIVED_VERSION = "2"
 
 
 def region_table() -> pd.DataFrame:
@@ -171,47 +171,13 @@ def _read_census_layer(key: str) -> gpd.GeoDataFrame:
     return layer
 
 
-def _source_fingerprint() -> str:
-    """Hash of everything the derived layers depend on (files and code version)."""
-    digest = hashlib.sha256(_DERIVED_VERSION.encode())
-    for key in SOURCES:
-        path = fetch(key)
-        stat = path.stat()
-        digest.update(f"{key}:{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
-
-
-def _derived_path(name: str) -> Path:
-    folder = cache_dir() / "derived" / _source_fingerprint()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
-
-
-def _write_atomic_parquet(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
-
-
 @lru_cache(maxsize=1)
 def _build_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
     """Districts (942 polygons), counties (58) and the entity reference table."""
-    dist_path = _derived_path("districts.parquet")
-    county_path = _derived_path("counties.parquet")
-    ref_path = _derived_path("entities.parquet")
-    if dist_path.exists() and county_path.exists() and ref_path.exists():
-        try:
-            return (
-                gpd.read_parquet(dist_path),
-                gpd.read_parquet(county_path),
-                pd.read_parquet(ref_path),
-            )
-        except Exception:  # a damaged cache is rebuilt, never trusted
-            pass
-    districts, counties, reference = _build_layers_from_sources()
-    _write_atomic_parquet(districts, dist_path)
-    _write_atomic_parquet(counties, county_path)
-    _write_atomic_parquet(reference, ref_path)
+    districts, counties, reference = cached_frames(
+        ("districts.parquet", "counties.parquet", "entities.parquet"),
+        _build_layers_from_sources,
+    )
     return districts, counties, reference
 
 
@@ -411,6 +377,66 @@ def entity_reference() -> pd.DataFrame:
         the two CDE districts that have no 2021 polygon (``has_boundary`` False).
     """
     return _build_layers()[2].copy()
+
+
+def districts_at(lon: float, lat: float) -> pd.DataFrame:
+    """Every district and COE whose polygon holds a point (a click on the map).
+
+    Elementary and high-school districts overlap by design, so a point in the
+    territory of an elementary district usually lies in a high-school district
+    too; both are returned (a click there offers both), with the county office
+    of education of the county the point lies in.
+
+    Parameters
+    ----------
+    lon, lat : float
+        WGS84 longitude and latitude in decimal degrees (EPSG:4326).
+
+    Returns
+    -------
+    pandas.DataFrame
+        0-4 rows, columns of :func:`entity_reference` (``geoid``, ``name``,
+        ``district_type``, ``county``...), ordered by ``district_type`` as in
+        :data:`ENTITY_TYPES` (unified, elementary, secondary, coe), then
+        ``geoid``; the index runs 0..n-1. Tested against the full-resolution
+        Census polygons; a point on a shared border belongs to both
+        neighbours. Empty (same columns) for a point outside California.
+
+    Raises
+    ------
+    ValueError
+        If ``lon`` or ``lat`` is not a finite number within -180..180 /
+        -90..90.
+
+    Examples
+    --------
+    Downtown Santa Rosa lies in an elementary and a high-school district:
+
+    >>> districts_at(-122.7141, 38.4405)["name"].tolist()
+    ['Santa Rosa Elementary', 'Santa Rosa High', 'Sonoma County Office of Education']
+    """
+    if not (
+        math.isfinite(lon)
+        and math.isfinite(lat)
+        and -180 <= lon <= 180
+        and -90 <= lat <= 90
+    ):
+        raise ValueError(
+            f"({lon!r}, {lat!r}) is not a longitude, latitude pair in degrees "
+            "(EPSG:4326)."
+        )
+    districts, counties, reference = _build_layers()
+    point = shapely.Point(lon, lat)
+    hits = [
+        frame["geoid"].iloc[frame.sindex.query(point, predicate="intersects")]
+        for frame in (districts, counties)
+    ]
+    geoids = set(pd.concat(hits).astype(str))
+    found = reference.loc[reference["geoid"].isin(geoids)].copy()
+    order = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    found["_order"] = found["district_type"].map(order)
+    found = found.sort_values(["_order", "geoid"]).drop(columns="_order")
+    return found.reset_index(drop=True)
 
 
 def source_summary() -> str:

@@ -18,11 +18,13 @@ Files are obtained in this order:
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import platformdirs
+import pooch
 
 __all__ = [
     "SOURCES",
@@ -150,19 +152,9 @@ def cache_dir() -> Path:
     if value:
         path = Path(value).expanduser()
     else:
-        import platformdirs
-
         path = Path(platformdirs.user_cache_dir("lmi-dashboard", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @cache
@@ -223,7 +215,7 @@ def fetch(key: str, *, download: bool = True) -> Path:
 def _verify(path: Path, source: Source) -> None:
     if source.sha256 is None:
         return
-    actual = _sha256(path)
+    actual = pooch.file_hash(str(path), alg="sha256")
     if actual != source.sha256:
         raise SourceError(
             f"{path} does not match the published {source.filename}: SHA-256 is "
@@ -233,8 +225,6 @@ def _verify(path: Path, source: Source) -> None:
 
 
 def _download(source: Source, target: Path) -> Path:
-    import pooch
-
     target.parent.mkdir(parents=True, exist_ok=True)
     known_hash = f"sha256:{source.sha256}" if source.sha256 else None
     try:

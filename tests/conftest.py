@@ -1,4 +1,4 @@
-"""Shared fixtures: the real public data (LMI_GEODATA_DIR), a private cache per run."""
+"""Shared fixtures: the real public data (``LMI_GEODATA_DIR``), a private cache."""
 
 from __future__ import annotations
 
@@ -10,7 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # The environment (LMI_GEODATA_DIR, LMI_CACHE_DIR, MPLBACKEND) is set by the
 # repository's root conftest.py, before any project module is imported.
-SHARED_GEODATA = Path(os.environ["LMI_GEODATA_DIR"])
+
+
+@pytest.fixture(scope="session")
+def source_files() -> dict[str, Path]:
+    """Every published source file the tests read, by its key in ``SOURCES``.
+
+    Found in ``LMI_GEODATA_DIR`` (by its published file name, in the folder or
+    a subfolder) as the product finds it, once per session, so a test that
+    unsets the variable still knows where the real files are.
+    """
+    from geodata import sources
+
+    return {key: sources.fetch(key, download=False) for key in sources.SOURCES}
 
 
 @pytest.fixture(scope="session")

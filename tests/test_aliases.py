@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from importlib import resources
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -27,8 +25,6 @@ from loaders.normalize import (
     normalize_name,
     parse_name,
 )
-
-DIRECTORY = Path(os.environ["LMI_GEODATA_DIR"]) / "cde" / "pubdistricts.txt"
 
 
 # ------------------------------------------------------------------ normalising
@@ -183,10 +179,10 @@ def test_shipped_rules_point_at_real_entities(reference):
     assert len(path.read_bytes()) < 1_000_000
 
 
-def test_shared_governance_pairs_come_from_cde_directory(reference):
+def test_shared_governance_pairs_come_from_cde_directory(reference, source_files):
     """The shipped pairs are exactly the elementary + high districts CDE lists
     at one office address."""
-    found = find_shared_governance(DIRECTORY)
+    found = find_shared_governance(source_files["cde_directory"])
     assert set(found["elementary_name"]) == {
         "Arena Union Elementary",
         "Modesto City Elementary",

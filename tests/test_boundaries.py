@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from geodata import sources
-from geodata.boundaries import PSEUDO_DISTRICT_GEOIDS
+from geodata.boundaries import PSEUDO_DISTRICT_GEOIDS, districts_at
 
 
 def test_942_districts_by_type(districts):
@@ -82,3 +82,49 @@ def test_missing_override_folder_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("LMI_GEODATA_DIR", str(tmp_path / "nope"))
     with pytest.raises(sources.SourceError, match="not a folder"):
         sources.fetch("unsd")
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "names"),
+    [
+        # downtown Santa Rosa (Sonoma): elementary + high school district + COE
+        (
+            -122.7141,
+            38.4405,
+            [
+                "Santa Rosa Elementary",
+                "Santa Rosa High",
+                "Sonoma County Office of Education",
+            ],
+        ),
+        # Campbell (Santa Clara)
+        (
+            -121.9499,
+            37.2872,
+            [
+                "Campbell Union",
+                "Campbell Union High",
+                "Santa Clara County Office of Education",
+            ],
+        ),
+        # San Diego: one unified district + COE
+        (
+            -117.1611,
+            32.7157,
+            ["San Diego Unified", "San Diego County Office of Education"],
+        ),
+    ],
+)
+def test_districts_at_offers_every_district_holding_the_point(lon, lat, names):
+    found = districts_at(lon, lat)
+    assert found["name"].tolist() == names
+    assert list(found.index) == list(range(len(names)))
+    assert {"geoid", "district_type", "county", "cd_code"} <= set(found.columns)
+
+
+def test_districts_at_outside_california_and_bad_input():
+    assert districts_at(-100.0, 40.0).empty
+    with pytest.raises(ValueError, match="longitude"):
+        districts_at(float("nan"), 38.0)
+    with pytest.raises(ValueError, match="longitude"):
+        districts_at(38.4405, -122.7141)  # lat, lon swapped

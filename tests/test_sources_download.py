@@ -32,6 +32,7 @@ def census_server(tmp_path):
 
 @pytest.fixture
 def no_override(tmp_path, monkeypatch):
+    """No LMI_GEODATA_DIR, an empty cache: the file must come from the server."""
     monkeypatch.delenv("LMI_GEODATA_DIR", raising=False)
     cache = tmp_path / "cache"
     monkeypatch.setenv("LMI_CACHE_DIR", str(cache))
@@ -45,15 +46,15 @@ def _point_source_at(monkeypatch, key, url):
 
 
 def test_download_verifies_pinned_hash_and_caches(
-    census_server, no_override, monkeypatch
+    source_files, census_server, no_override, monkeypatch
 ):
     folder, base = census_server
     real = sources.SOURCES["scsd"]
-    shutil.copy(_shared(real.filename), folder)
+    shutil.copy(source_files["scsd"], folder / real.filename)
     _point_source_at(monkeypatch, "scsd", f"{base}/{real.filename}")
     path = sources.fetch("scsd")
     assert path.parent == no_override / "sources"
-    assert path.read_bytes() == _shared(real.filename).read_bytes()
+    assert path.read_bytes() == source_files["scsd"].read_bytes()
     # second call: served from the cache, the server is not needed
     (folder / real.filename).unlink()
     assert sources.fetch("scsd") == path
@@ -80,9 +81,3 @@ def test_unreachable_publisher_says_what_to_do(no_override, monkeypatch):
 def test_download_off_is_a_clear_error(no_override):
     with pytest.raises(sources.SourceError, match="downloading is off"):
         sources.fetch("scsd", download=False)
-
-
-def _shared(filename):
-    from tests.conftest import SHARED_GEODATA
-
-    return SHARED_GEODATA / "census" / filename
