@@ -31,6 +31,18 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype="object")
 
 
+def _texts(values: pd.Series) -> np.ndarray:
+    """Cells as Python ``str`` (missing → ``""``), without pandas' slow iterator."""
+    return values.astype(object).where(values.notna(), "").astype(str).to_numpy()
+
+
+def _each_distinct(values: pd.Series, function) -> list[str]:
+    """``function`` of each cell, computed once per distinct text."""
+    texts = _texts(values)
+    done = {text: (function(text) if text else "") for text in set(texts)}
+    return [done[text] for text in texts]
+
+
 def person_keys(rows: pd.DataFrame) -> pd.Series:
     """The key that says which roster rows are one person (one per row).
 
@@ -61,13 +73,11 @@ def person_keys(rows: pd.DataFrame) -> pd.Series:
     ['email:sup@example.org', 'email:sup@example.org',
      'name:jose perez|superintendent|0612345', 'row:3']
     """
-    emails = [normalize_email(e) or "" for e in _column(rows, "email")]
-    names = [
-        "" if n is None or (not isinstance(n, str) and pd.isna(n)) else fold(n)
-        for n in _column(rows, "person_name")
-    ]
-    roles = _column(rows, "role").fillna("").astype(str)
-    teams = _column(rows, "geoid").fillna("").astype(str)
+    # each distinct cell is normalised once (a roster repeats its people)
+    emails = _each_distinct(_column(rows, "email"), lambda e: normalize_email(e) or "")
+    names = _each_distinct(_column(rows, "person_name"), fold)
+    roles = _texts(_column(rows, "role"))
+    teams = _texts(_column(rows, "geoid"))
     keys = [
         f"email:{email}"
         if email

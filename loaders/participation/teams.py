@@ -137,13 +137,25 @@ def _roles_with(rows: pd.DataFrame, mask: pd.Series, index: pd.Index) -> pd.Data
     return present
 
 
-def _join_ids(values: pd.Series) -> str:
-    return " ".join(sorted(set(values)))
+def _joined_ids(rows: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """Space-joined sorted distinct person ids per team and event ("" if none)."""
+    ids = rows[["geoid", "event_id", "_pid"]].drop_duplicates()
+    ids = ids.sort_values(["geoid", "event_id", "_pid"])
+    joined = ids.groupby(["geoid", "event_id"], sort=False)["_pid"].agg(" ".join)
+    return joined.reindex(index).fillna("")
 
 
-def _linked_set(values: pd.Series, own: str) -> str:
-    found = {g.strip() for v in values for g in v.split(";")} - {"", own}
-    return ";".join(sorted(found))
+def _linked_sets(rows: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """``;``-joined other districts each team stands for ("" for most teams)."""
+    linked = rows.loc[rows["_linked"] != "", ["geoid", "event_id", "_linked"]]
+    if linked.empty:
+        return pd.Series("", index=index)
+    linked = linked.assign(_g=linked["_linked"].str.split(";")).explode("_g")
+    linked["_g"] = linked["_g"].str.strip()
+    linked = linked.loc[(linked["_g"] != "") & (linked["_g"] != linked["geoid"])]
+    linked = linked.drop_duplicates(["geoid", "event_id", "_g"]).sort_values("_g")
+    joined = linked.groupby(["geoid", "event_id"], sort=False)["_g"].agg(";".join)
+    return joined.reindex(index).fillna("")
 
 
 def _team_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -153,14 +165,11 @@ def _team_rows(rows: pd.DataFrame) -> pd.DataFrame:
     teams = grouped["_rank"].min().rename("_best").to_frame()
     index = teams.index
     teams["n_people"] = grouped["_pid"].nunique()
-    teams["person_ids"] = grouped["_pid"].agg(_join_ids)
-    came_rows = rows.loc[rows["status"] == "attended"]
-    teams["person_ids_came"] = (
-        came_rows.groupby(keys)["_pid"].agg(_join_ids).reindex(index).fillna("")
+    teams["person_ids"] = _joined_ids(rows, index)
+    teams["person_ids_came"] = _joined_ids(
+        rows.loc[rows["status"] == "attended"], index
     )
-    teams["linked_geoids"] = [
-        _linked_set(values, geoid) for (geoid, _), values in grouped["_linked"]
-    ]
+    teams["linked_geoids"] = _linked_sets(rows, index)
     came = _roles_with(rows, rows["status"] == "attended", index)
     applied = _roles_with(rows, rows["status"].isin(APPLIED_STATUSES), index)
     attended = (teams["_best"] == _RANK["attended"]).to_numpy()
@@ -258,7 +267,7 @@ def own_rows(teams: pd.DataFrame) -> pd.DataFrame:
     """
     if "team_geoid" not in teams.columns:
         return teams
-    return teams.loc[teams["geoid"].astype(str) == teams["team_geoid"].astype(str)]
+    return teams.loc[(teams["geoid"] == teams["team_geoid"]).to_numpy(dtype=bool)]
 
 
 def completeness_label(completeness: int, basis: str) -> str:
