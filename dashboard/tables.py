@@ -3,16 +3,20 @@
 One place for the titles of the columns the Data, Plan and Export pages show
 (``mean_miles`` → "Mean distance (mi)"), so a column reads the same on every
 page. The files people download keep the machine names (:mod:`loaders.exports`);
-only the screen uses these titles.
+only the screen uses these titles. A participation figure's help text is its
+definition in the data dictionary (:data:`loaders.participation.DATA_DICTIONARY`),
+the same text the exports' "Data dictionary" sheet carries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+
+from loaders.participation import DATA_DICTIONARY
 
 # column → (title, kind, format, help). kind: "text", "number", "percent"
 # (a 0-1 share), "check" (True/False).
@@ -52,21 +56,31 @@ _COLUMNS: dict[str, tuple[str, str, str | None, str | None]] = {
     "district_type": ("Type", "text", None, None),
     "county": ("County", "text", None, None),
     "ccsesa_region": ("CCSESA region", "number", "%d", None),
+    "area": ("Area", "text", None, None),
     "entities": ("Districts and COEs", "number", "%d", None),
+    "reached": ("Districts and COEs reached", "number", "%d", None),
     "teams": ("Teams", "number", "%d", None),
-    "events": ("Events", "number", "%d", "Events with a team from here"),
+    "events": ("Events", "number", "%d", None),
     "events_attended": ("Events attended", "number", "%d", None),
-    "attended": ("Attended", "number", "%d", None),
+    "complete_events": ("Events with all 4 roles", "number", "%d", None),
+    "attended": ("Teams attended", "number", "%d", None),
+    "applied_not_attended": ("Applied, did not attend", "number", "%d", None),
     "registered": ("Registered", "number", "%d", None),
     "waitlisted": ("Waitlisted", "number", "%d", None),
     "applied": ("Applied", "number", "%d", None),
     "cancelled": ("Cancelled", "number", "%d", None),
-    "complete_teams": ("Complete teams (4 roles)", "number", "%d", None),
-    "coverage_pct": ("Attended (% of districts and COEs)", "number", "%.0f%%", None),
+    "complete_teams": ("Complete teams (all 4 roles came)", "number", "%d", None),
+    "coverage_pct": ("Attended (% of districts and COEs)", "number", "%.1f%%", None),
     "people": ("People", "number", "%d", None),
+    "people_attended": ("People who came", "number", "%d", None),
+    "team_events": ("Team-event rows", "number", "%d", None),
     "n_people": ("People", "number", "%d", None),
     "team_status": ("Team status", "text", None, None),
-    "role_completeness": ("Roles present (of 4)", "number", "%d", None),
+    "team_geoid": ("Team (GEOID)", "text", None, None),
+    "team_of": ("Team of (shared governance)", "text", None, None),
+    "role_completeness": ("Roles counted (of 4)", "number", "%d", None),
+    "completeness_basis": ("Roles counted: came or applied", "text", None, None),
+    "roles_came": ("Roles that came (of 4)", "number", "%d", None),
     "role_superintendent": ("Superintendent", "check", None, None),
     "role_board_member": ("Board member", "check", None, None),
     "role_teachers_union_president": ("Teachers union president", "check", None, None),
@@ -77,6 +91,8 @@ _COLUMNS: dict[str, tuple[str, str, str | None, str | None]] = {
         None,
     ),
     "missing_roles": ("Missing roles", "text", None, None),
+    "table": ("Table", "text", None, None),
+    "definition": ("Definition", "text", None, None),
     # venue plans
     "venue": ("Venue", "text", None, None),
     "venues": ("Venues", "text", None, None),
@@ -127,11 +143,27 @@ def column_title(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def column_config(columns: Iterable[Any]) -> dict[str, Any]:
+def column_config(
+    columns: Iterable[Any], dtypes: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """``st.dataframe(column_config=...)`` for these columns: titles, units, formats.
 
-    Known columns get their title, number format and help; others a title made
-    from their name (``"avg_size"`` → "Avg size").
+    Parameters
+    ----------
+    columns : iterable
+        Column names.
+    dtypes : mapping, optional
+        Column → dtype (``frame.dtypes``). A column the titles call a check
+        box but that holds numbers (``role_superintendent`` in a figures table:
+        teams whose superintendent came) is then shown as a number.
+
+    Returns
+    -------
+    dict
+        Column → Streamlit column config. Known columns get their title,
+        number format and help (a participation figure's help is its
+        definition in :data:`loaders.participation.DATA_DICTIONARY`); others a
+        title made from their name (``"avg_size"`` → "Avg size").
     """
     out: dict[str, Any] = {}
     for col in columns:
@@ -139,6 +171,14 @@ def column_config(columns: Iterable[Any]) -> dict[str, Any]:
         title, kind, fmt, help_ = _COLUMNS.get(
             name, (column_title(name), "text", None, None)
         )
+        help_ = help_ or DATA_DICTIONARY.get(name)
+        dtype = (dtypes or {}).get(name)
+        if (
+            kind == "check"
+            and dtype is not None
+            and not pd.api.types.is_bool_dtype(dtype)
+        ):
+            kind, fmt, title = "number", "%d", f"{title} came (teams)"
         if kind == "number":
             out[name] = st.column_config.NumberColumn(title, format=fmt, help=help_)
         elif kind == "percent":
@@ -177,7 +217,7 @@ def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
     arguments go to ``st.dataframe`` (``hide_index`` defaults to True and
     ``width`` to ``"stretch"``).
     """
-    config = column_config(frame.columns)
+    config = column_config(frame.columns, dict(frame.dtypes))
     config.update(kwargs.pop("column_config", None) or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")

@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from loaders import participation as part
+
 __all__ = [
     "CONTACT_COLUMNS",
     "FORMULA_PREFIXES",
@@ -62,6 +64,7 @@ TABLE_NAMES: dict[str, str] = {
     "region": "By region",
     "event": "By event",
     "completeness": "Team completeness",
+    "dictionary": "Data dictionary",
     "contacts": "Contacts",
 }
 
@@ -492,10 +495,15 @@ def participation_tables(
     event_ids: list[str] | None = None,
     regions: list[int] | None = None,
     counties: list[str] | None = None,
+    district_types: list[str] | None = None,
     matched: pd.DataFrame | None = None,
     include_contacts: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """The participation tables for a selection, keyed by :data:`TABLE_NAMES`.
+
+    Every figure comes from :func:`loaders.participation.area_figures`, the
+    function the Map page headline uses, so the same selection gives the same
+    numbers on the page and in the files.
 
     Parameters
     ----------
@@ -507,6 +515,8 @@ def participation_tables(
         :func:`loaders.events.load_events`.
     event_ids, regions, counties : list, optional
         The selection (as on the Map page); ``None`` or empty keeps all.
+    district_types : list, optional
+        District types to keep (as the Map page's filter); ``None`` keeps all.
     matched : pandas.DataFrame, optional
         The matched roster; needed only for the ``"contacts"`` table.
     include_contacts : bool, default False
@@ -523,14 +533,15 @@ def participation_tables(
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``"district"`` (districts/COEs with a team), ``"county"`` (58 rows),
-        ``"region"`` (11 rows), ``"event"`` (selected events), ``"completeness"``
-        (one row per team per event: status, roles present, missing roles) and,
-        on request, ``"contacts"``. No table but ``"contacts"`` carries
+        ``"district"`` (districts/COEs reached), ``"county"`` (58 rows),
+        ``"region"`` (11 rows), ``"event"`` (selected events),
+        ``"completeness"`` (one row per team per event: status, roles counted
+        and their basis, missing roles; a shared-governance team once),
+        ``"dictionary"`` (``table``, ``column``, ``definition`` for every
+        column above, from :data:`loaders.participation.DATA_DICTIONARY`)
+        and, on request, ``"contacts"``. No table but ``"contacts"`` carries
         personal data.
     """
-    from loaders import participation as part
-
     known_regions = {int(r) for r in reference["ccsesa_region"].unique()}
     for r in regions or []:
         if int(r) not in known_regions:
@@ -546,29 +557,31 @@ def participation_tables(
                 "name without 'County', e.g. 'Alameda')."
             )
     filtered = part.filter_teams(
-        teams, reference, event_ids=event_ids, regions=regions, counties=counties
+        teams,
+        reference,
+        event_ids=event_ids,
+        regions=regions,
+        counties=counties,
+        district_types=district_types,
     )
-    ref = reference
-    if regions:
-        ref = ref.loc[ref["ccsesa_region"].isin([int(r) for r in regions])]
-    if counties:
-        ref = ref.loc[ref["county"].isin(counties)]
+    ref = part.filter_reference(
+        reference, regions=regions, counties=counties, district_types=district_types
+    )
     out: dict[str, pd.DataFrame] = {}
     for level in ("district", "county", "region"):
-        out[level] = part.participation_by_area(filtered, ref, level)
+        out[level] = part.area_figures(filtered, ref, level)
     ev = events
     if event_ids:
         ev = events.loc[events["event_id"].isin(event_ids)]
     out["event"] = part.participation_by_event(filtered, ev)
     labels = dict(zip(events["event_id"], events["label"]))
     dates = dict(zip(events["event_id"], events["start_date"]))
-    comp = filtered.assign(
-        event=filtered["event_id"].map(labels),
-        date=filtered["event_id"].map(dates),
-        cd_code=filtered["geoid"].map(
-            dict(zip(reference["geoid"], reference["cd_code"]))
-        ),
-        team_status=filtered["team_status"].map(part.STATUS_LABELS),
+    own = part.own_rows(filtered)
+    comp = own.assign(
+        event=own["event_id"].map(labels),
+        date=own["event_id"].map(dates),
+        cd_code=own["geoid"].map(dict(zip(reference["geoid"], reference["cd_code"]))),
+        team_status=own["team_status"].map(part.STATUS_LABELS),
     )
     cols = [
         "event_id",
@@ -580,15 +593,19 @@ def participation_tables(
         "district_type",
         "county",
         "ccsesa_region",
+        "linked_geoids",
         "team_status",
         "n_people",
         "role_completeness",
+        "completeness_basis",
+        "roles_came",
         *[f"role_{r}" for r in part.ROLES],
         "missing_roles",
     ]
-    out["completeness"] = comp[cols].sort_values(
+    out["completeness"] = comp[[c for c in cols if c in comp.columns]].sort_values(
         ["date", "event_id", "ccsesa_region", "county", "name"], ignore_index=True
     )
+    out["dictionary"] = _dictionary(out)
     if include_contacts and matched is not None:
         people = matched.loc[matched["match_status"] == "matched"]
         if event_ids:
@@ -615,3 +632,14 @@ def participation_tables(
             [c for c in base if c in people] + contact
         ].reset_index(drop=True)
     return out
+
+
+def _dictionary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """``table``, ``column``, ``definition`` for every column of ``tables``."""
+    where: dict[str, list[str]] = {}
+    for key, frame in tables.items():
+        for column in frame.columns:
+            where.setdefault(str(column), []).append(TABLE_NAMES[key])
+    found = part.data_dictionary(list(where))
+    found.insert(0, "table", ["; ".join(where[c]) for c in found["column"]])
+    return found.astype("string")

@@ -287,7 +287,9 @@ def test_xlsx_sheets_rows_styles(tables):
     assert "'" + FORMULA_NAME in values and SCRIPT_NAME in values
     county = wb["By county"]
     assert county["B2"].number_format == "#,##0"
-    assert county.cell(2, 6).number_format == "0.0"  # coverage_pct
+    header = [c.value for c in county[1]]
+    coverage = header.index("coverage_pct") + 1
+    assert county.cell(2, coverage).number_format == "0.0"
 
 
 def test_xlsx_without_contacts_by_default(tables):

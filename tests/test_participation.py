@@ -35,8 +35,10 @@ def test_team_status_is_the_best_and_completeness_counts_roles_at_it():
         "Teachers union president; Classified union president"
     )
     assert teams.loc["B", "team_status"] == "waitlisted"
-    assert teams.loc["B", "role_completeness"] == 1
-    assert bool(teams.loc["B", f"role_{CLASS}"])
+    # B did not attend: its roles that applied (applied or waitlisted) count
+    assert teams.loc["B", "role_completeness"] == 2
+    assert teams.loc["B", "completeness_basis"] == "applied"
+    assert bool(teams.loc["B", f"role_{CLASS}"]) and bool(teams.loc["B", f"role_{SUP}"])
 
 
 def test_unmatched_rows_form_no_team_but_are_kept():
@@ -98,5 +100,6 @@ def test_team_detail_lists_each_event_with_role_status_and_no_names():
     ]
     la = detail.iloc[1]
     assert la["Superintendent"] == "Attended" and la["Board member"] == ""
-    assert la["role_completeness"] == "2/4"
+    assert la["role_completeness"] == "2/4 came"
+    assert detail.iloc[0]["role_completeness"] == "1/4 applied"
     assert "Superintendent 001" not in detail.to_string()

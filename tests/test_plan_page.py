@@ -60,7 +60,7 @@ def test_tables_show_titles_with_units(app):
     assert venues["share_within_1h"] == "Within 1 h drive"
     assert regions["ccsesa_region"] == "CCSESA region"
     assert invites["team_status"] == "Team status"
-    assert invites["role_completeness"] == "Roles present (of 4)"
+    assert invites["role_completeness"] == "Roles counted (of 4)"
     assert not app.dataframe[2].value["missing_roles"].isna().any()  # blank
 
 

@@ -1,0 +1,78 @@
+"""Teams, people and the participation figures, from a matched roster.
+
+One concept per module:
+
+* :mod:`loaders.participation.people` — who is one person (the person key) and
+  which roster rows it merges;
+* :mod:`loaders.participation.teams` — teams per event (the reach view for
+  maps, the team view for counts) and role completeness with its basis;
+* :mod:`loaders.participation.figures` — every figure (entities, reached,
+  teams, attended, complete teams, people) defined once, per area and per
+  event, with the data dictionary :data:`DATA_DICTIONARY`.
+
+Every public name is importable from ``loaders.participation``.
+"""
+
+from loaders.participation.figures import (
+    AREA_LEVELS,
+    DATA_DICTIONARY,
+    FIGURE_COLUMNS,
+    area_figures,
+    check_figures,
+    data_dictionary,
+    figures_by_area,
+    filter_reference,
+    filter_teams,
+    headline_figures,
+    participation_by_area,
+    participation_by_event,
+)
+from loaders.participation.people import duplicate_people, person_ids, person_keys
+from loaders.participation.teams import (
+    APPLIED_STATUSES,
+    COMPLETENESS_BASES,
+    DETAIL_COLUMNS,
+    ROLE_LABELS,
+    ROLES,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    TEAM_COLUMNS,
+    completeness_label,
+    own_rows,
+    team_detail,
+    team_details,
+    teams_by_event,
+    unmatched_rows,
+)
+
+__all__ = [
+    "APPLIED_STATUSES",
+    "AREA_LEVELS",
+    "COMPLETENESS_BASES",
+    "DETAIL_COLUMNS",
+    "DATA_DICTIONARY",
+    "FIGURE_COLUMNS",
+    "ROLES",
+    "ROLE_LABELS",
+    "STATUS_LABELS",
+    "STATUS_ORDER",
+    "TEAM_COLUMNS",
+    "area_figures",
+    "check_figures",
+    "completeness_label",
+    "data_dictionary",
+    "duplicate_people",
+    "figures_by_area",
+    "filter_reference",
+    "filter_teams",
+    "headline_figures",
+    "own_rows",
+    "participation_by_area",
+    "participation_by_event",
+    "person_ids",
+    "person_keys",
+    "team_detail",
+    "team_details",
+    "teams_by_event",
+    "unmatched_rows",
+]
