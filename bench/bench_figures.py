@@ -23,7 +23,7 @@ from loaders.matching import match_roster
 def main() -> None:
     pd.set_option("display.width", 200)
     reference = entity_reference()
-    rows = demo_roster()
+    rows = demo_roster(reference)
     rows = rows.assign(source_row=range(2, len(rows) + 2))
     matched = match_roster(rows, reference)
     start = time.perf_counter()

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from loaders import participation as p
+from loaders.demo import demo_roster
 from loaders.events import load_events
 from loaders.exports import TABLE_NAMES, participation_tables
 from loaders.matching import match_roster
@@ -21,9 +22,7 @@ SANTA_ROSA = {"0635810", "0635830"}  # Santa Rosa Elementary and High
 
 @pytest.fixture(scope="module")
 def demo_matched(reference):
-    from loaders.demo import demo_roster
-
-    rows = demo_roster()
+    rows = demo_roster(reference)
     rows = rows.assign(source_row=range(2, len(rows) + 2))
     return match_roster(rows, reference)
 
