@@ -130,6 +130,17 @@ def completeness(teams: pd.DataFrame) -> pd.DataFrame:
     return _per_geoid(k, k.astype(int).clip(lower=1, upper=4) - 1)
 
 
+def people(teams: pd.DataFrame) -> pd.DataFrame:
+    """People the team brought, summed over the selected events (0/1-2/3-4/5+).
+
+    A team's people at one event are ``n_people`` of
+    :func:`loaders.participation.teams_by_event`; a person at two events counts
+    at each.
+    """
+    n = teams.groupby("geoid")["n_people"].sum()
+    return _per_geoid(n, _count_class(n, (1, 3, 5)))
+
+
 #: Every map measure, in the order pages and legends list them.
 REGISTRY: dict[str, Measure] = {
     m.key: m
@@ -172,6 +183,19 @@ REGISTRY: dict[str, Measure] = {
             ),
             compute=completeness,
             title="Role completeness of district teams",
+        ),
+        Measure(
+            key="people",
+            label="People at the selected events",
+            one_event=False,
+            classes=(
+                MeasureClass("Team, 0 people", "#fdae61"),
+                MeasureClass("1-2 people", "#c7e9b4"),
+                MeasureClass("3-4 people", "#7fcdbb"),
+                MeasureClass("5+ people", "#253494"),
+            ),
+            compute=people,
+            title="People district teams brought to CA LMI events",
         ),
     )
 }

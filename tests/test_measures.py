@@ -104,3 +104,20 @@ def test_unknown_measure_names_the_choices(teams):
         measure_spec("bogus")
     with pytest.raises(KeyError):
         measure_layer(pd.DataFrame({"geoid": ["0601770"]}), teams, measure="bogus")
+
+
+def test_people_sums_each_teams_people_over_the_events():
+    layer = pd.DataFrame({"geoid": ["0634320", "0622710", "0601770"]})
+    teams = pd.DataFrame(
+        {
+            "geoid": ["0634320", "0634320", "0622710"],
+            "event_id": ["A", "B", "A"],
+            "team_status": ["attended", "attended", "applied"],
+            "n_people": [4, 2, 1],
+        }
+    )
+    out = measure_layer(layer, teams, measure="people").set_index("geoid")
+    assert out["measure_value"].tolist()[:2] == [6.0, 1.0]
+    assert out["measure_label"].tolist() == ["5+ people", "1-2 people", NO_TEAM]
+    one = measure_layer(layer, teams, measure="people", event_ids=["B"])
+    assert one["measure_label"].tolist() == ["1-2 people", NO_TEAM, NO_TEAM]
