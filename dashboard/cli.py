@@ -12,66 +12,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from typer.core import TyperGroup
+
+from dashboard.cligroup import OneLineErrorGroup
+from geodata.boundaries import entity_reference
+from geodata.formats import REGISTRY as FORMATS
+from geodata.formats import (
+    format_for_path,
+    formats_of,
+    participation_map_bytes,
+    tables_bytes,
+)
+from geodata.maprequest import ALL_TYPES, MapRequest
+from geodata.measures import REGISTRY as MEASURES
+from loaders.events import load_events
+from loaders.exports import TABLE_NAMES, atomic_write_bytes, participation_tables
+from loaders.participation import teams_by_event
 
 if TYPE_CHECKING:
     import pandas as pd
-
-try:  # typer >= 0.22 carries its own copy of click
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-except ImportError:  # pragma: no cover - older typer on click
-    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-
-
-def _quiet_flags(params: list) -> list:
-    """Give flags an empty metavar: typer's help printed ``<bool>`` beside them."""
-    for param in params:
-        if getattr(param, "is_flag", False) and param.metavar is None:
-            param.metavar = ""
-    return params
-
-
-class _Group(TyperGroup):
-    """A command group whose usage errors are one line: ``error: ...``, exit 2.
-
-    typer prints a bad option value or a missing argument as a usage line, a hint
-    and a boxed message; here it is one line naming the option, like every other
-    error of this command line. Help shows no value type beside flags (``--help``,
-    ``--exact``), which take no value.
-    """
-
-    def get_params(self, ctx: typer.Context) -> list:
-        return _quiet_flags(super().get_params(ctx))
-
-    def resolve_command(self, ctx: typer.Context, args: list[str]):
-        name, cmd, rest = super().resolve_command(ctx, args)
-        if cmd is not None:
-            _quiet_flags(cmd.get_params(ctx))
-        return name, cmd, rest
-
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
-        if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
-        except NoArgsIsHelpError as exc:  # rich help is printed as it is built
-            if exc.format_message().strip():
-                exc.show()
-            sys.exit(exc.exit_code)
-        except UsageError as exc:
-            message = exc.format_message().replace("Value error, ", "")
-            where = exc.ctx.command_path if exc.ctx is not None else self.name
-            message += f" (see '{where} --help')"
-            typer.echo(f"error: {message}", err=True)
-            sys.exit(2)
-        except ClickException as exc:
-            typer.echo(f"error: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except typer.Abort:
-            typer.echo("Aborted.", err=True)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
-
 
 app = typer.Typer(
     name="lmi-dashboard",
@@ -79,7 +37,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    cls=_Group,
+    cls=OneLineErrorGroup,
 )
 
 APP_SCRIPT = Path(__file__).with_name("app.py")
@@ -200,19 +158,38 @@ def match(
 
 # --------------------------------------------------------------------- export
 export_app = typer.Typer(
-    help="Export maps (PNG/SVG/PDF/HTML) and tables (CSV/XLSX) for newsletters.",
+    help="Export maps ("
+    + "/".join(k.upper() for k in formats_of("map"))
+    + ") and tables ("
+    + "/".join(k.upper() for k in formats_of("table"))
+    + ") for newsletters.",
     no_args_is_help=True,
-    cls=_Group,
+    cls=OneLineErrorGroup,
 )
 app.add_typer(export_app, name="export")
 
 #: Where the rows come from when the workspace is empty (the plan JSON says so).
 DEMO_SOURCE = "built-in demo roster (placeholder people)"
+
+
+def _or_list(words) -> str:
+    """``"a, b or c"``."""
+    words = list(words)
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
 _MEASURE_HELP = (
-    "What colours the districts: events_attended (number of events each team "
-    "attended), event_status (status at one --event) or completeness (roles "
-    "present at one --event)."
+    "What colours the districts: "
+    + _or_list(
+        f"{key} ({m.label.lower()}{', give --event' if m.one_event else ''})"
+        for key, m in MEASURES.items()
+    )
+    + "."
 )
+#: ``--measure`` choices and ``--format`` choices per command, from the registries.
+_Measure = Literal[tuple(MEASURES)]  # type: ignore[valid-type]
+_MapFormat = Literal[tuple(formats_of("map"))]  # type: ignore[valid-type]
+_TableFormat = Literal[tuple(formats_of("table"))]  # type: ignore[valid-type]
 
 
 def _region_number(value: str) -> int:
@@ -317,14 +294,17 @@ def _roster_rows(roster: Path | None, reference: pd.DataFrame):
     return match_roster(demo_roster(reference), reference), DEMO_SOURCE
 
 
-def _out_format(out: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
+def _out_format(out: Path, fmt: str | None, kind: str) -> str:
     """The format ``--out`` is written in: ``--format``, else the file's suffix.
 
-    Raises ValueError when the two disagree, when neither says, or when the
-    folder of ``--out`` does not exist.
+    Formats and their suffixes are those of :data:`geodata.formats.REGISTRY`
+    of the command's ``kind`` (``"map"`` or ``"table"``). Raises ValueError
+    when the two disagree, when neither says, or when the folder of ``--out``
+    does not exist.
     """
-    suffix = out.suffix.lstrip(".").lower()
-    suffix = {"htm": "html"}.get(suffix, suffix)
+    allowed = tuple(formats_of(kind))
+    by_suffix = format_for_path(out)
+    suffix = by_suffix.key if by_suffix else out.suffix.lstrip(".").lower()
     if fmt is not None:
         fmt = fmt.lower()
         if suffix and suffix != fmt:
@@ -342,7 +322,7 @@ def _out_format(out: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
     else:
         raise ValueError(
             f"cannot tell the format of --out {out}: end it in "
-            f"{', '.join('.' + a for a in allowed)}, or use --format "
+            f"{', '.join(FORMATS[a].suffix for a in allowed)}, or use --format "
             f"{'/'.join(allowed)}."
         )
     folder = out.parent if str(out.parent) else Path(".")
@@ -409,13 +389,18 @@ def _county_name(
 @export_app.command("map")
 def export_map(
     out: Annotated[
-        Path, typer.Option("--out", help="File to write (.png, .svg, .pdf, .html).")
+        Path,
+        typer.Option(
+            "--out",
+            help="File to write ("
+            + ", ".join(f.suffix for f in formats_of("map").values())
+            + ").",
+        ),
     ],
     roster: _RosterOpt = None,
     event: _EventOpt = None,
     measure: Annotated[
-        Literal["events_attended", "event_status", "completeness"],
-        typer.Option(metavar="MEASURE", help=_MEASURE_HELP),
+        _Measure, typer.Option(metavar="MEASURE", help=_MEASURE_HELP)
     ] = "events_attended",
     region: _RegionOpt = None,
     county: _CountyOpt = None,
@@ -428,11 +413,11 @@ def export_map(
         ),
     ] = None,
     fmt: Annotated[
-        Literal["png", "svg", "pdf", "html"] | None,
+        _MapFormat | None,
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help="png, svg, pdf or html (default: from the --out suffix).",
+            help=f"{_or_list(formats_of('map'))} (default: from the --out suffix).",
         ),
     ] = None,
     width_px: Annotated[int, typer.Option("--width-px", min=600)] = 2400,
@@ -440,15 +425,9 @@ def export_map(
     venues: Annotated[bool, typer.Option(help="Mark event venues.")] = True,
 ) -> None:
     """Write the participation map (no names or contact details, ever)."""
-    from geodata.boundaries import entity_reference
-    from geodata.staticmap import ALL_TYPES, MapRequest, participation_map_bytes
-    from loaders.events import load_events
-    from loaders.exports import atomic_write_bytes
-    from loaders.participation import teams_by_event
-
     try:
         # every argument is checked before any roster is read
-        kind = _out_format(out, fmt, ("png", "svg", "pdf", "html"))
+        kind = _out_format(out, fmt, "map")
         events = load_events()
         reference = entity_reference()
         request = MapRequest(
@@ -471,7 +450,15 @@ def export_map(
 
 @export_app.command("table")
 def export_table(
-    out: Annotated[Path, typer.Option("--out", help="File to write (.csv, .xlsx).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="File to write ("
+            + ", ".join(f.suffix for f in formats_of("table").values())
+            + ").",
+        ),
+    ],
     roster: _RosterOpt = None,
     event: _EventOpt = None,
     region: _RegionOpt = None,
@@ -487,11 +474,11 @@ def export_table(
         ),
     ] = None,
     fmt: Annotated[
-        Literal["csv", "xlsx"] | None,
+        _TableFormat | None,
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help="csv or xlsx (default: from the --out suffix).",
+            help=f"{_or_list(formats_of('table'))} (default: from the --out suffix).",
         ),
     ] = None,
     include_contacts: Annotated[
@@ -505,15 +492,10 @@ def export_table(
     contacts_alias: _ContactsAlias = False,
 ) -> None:
     """Write participation tables (contact details only with --contacts)."""
-    from geodata.boundaries import entity_reference
-    from loaders.events import load_events
-    from loaders.exports import TABLE_NAMES, participation_tables, write_table
-    from loaders.participation import teams_by_event
-
     include_contacts = include_contacts or contacts_alias
     try:
         # every argument is checked before any roster is read
-        kind = _out_format(out, fmt, ("csv", "xlsx"))
+        kind = _out_format(out, fmt, "table")
         wanted = list(dict.fromkeys(t.strip().lower() for t in table or []))
         unknown = [t for t in wanted if t not in TABLE_NAMES]
         if unknown:
@@ -524,9 +506,9 @@ def export_table(
             raise ValueError(
                 "--table contacts needs --contacts (also spelt --include-contacts)."
             )
-        if kind == "csv" and len(wanted) > 1:
+        if not FORMATS[kind].many_tables and len(wanted) > 1:
             raise ValueError(
-                f"a CSV file holds one table, not {len(wanted)} "
+                f"a {kind.upper()} file holds one table, not {len(wanted)} "
                 f"({', '.join(wanted)}): give one --table, or write .xlsx."
             )
         events = load_events()
@@ -545,14 +527,15 @@ def export_table(
             include_contacts=include_contacts,
         )
         if not wanted:
-            wanted = ["district"] if kind == "csv" else list(TABLE_NAMES)
+            wanted = list(TABLE_NAMES) if FORMATS[kind].many_tables else ["district"]
         keys = [k for k in wanted if k in tables]
         chosen = {TABLE_NAMES[k]: tables[k] for k in keys}
-        write_table(out, chosen, fmt=kind, include_contacts=include_contacts)
+        data = tables_bytes(chosen, kind, include_contacts=include_contacts)
+        atomic_write_bytes(out, data)
     except (OSError, ValueError, LookupError) as exc:
         _fail(str(exc))
     rows = sum(len(t) for t in chosen.values())
-    if kind == "csv":
+    if not FORMATS[kind].many_tables:
         others = ", ".join(k for k in TABLE_NAMES if k not in keys)
         typer.echo(
             f"wrote the {keys[0]} table ({TABLE_NAMES[keys[0]]}, {rows:,} rows) to "

@@ -8,8 +8,13 @@ streamlit-folium component, so a rerun that shows an already-seen map costs
 only the component call. What changes often on a map that stays the same (the
 outline of the selected district) goes in ``overlay_js``, which the component
 evaluates on the drawn map without redrawing it (its dynamic ``feature_group``).
-The component, its frontend and its return values are streamlit-folium's own
-(pinned to the 0.27 series in ``pyproject.toml``).
+The component, its frontend and its return values are streamlit-folium's own.
+
+Private API, kept in this module only: streamlit-folium's ``_get_html``,
+``_get_header``, ``_get_map_string``, ``get_full_id``, ``generate_js_hash``
+and ``_component_func`` (called with the keywords ``st_folium`` passes it).
+streamlit-folium is pinned to the 0.27 series in ``pyproject.toml`` and
+``tests/test_private_apis.py`` fails loudly when it changes any of these.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from collections.abc import Callable, Iterable
 import folium
 import streamlit as st
 import streamlit_folium as sf
+
+from geodata.compactgeojson import asset_links
 
 #: Distinct maps kept (all sessions share them): 1 statewide, 11 regions and 58
 #: counties per measure and filter; the statewide map is ~350 kB, others less.
@@ -34,24 +41,15 @@ def _component_args(cache_key: str, _build: Callable[[], folium.Map]) -> dict:
     html = sf._get_html(fmap)
     header = sf._get_header(fmap)
     script = sf._get_map_string(fmap)
-    css_links: list[str] = []
-    js_links: list[str] = []
-
-    def walk(element):
-        css_links.extend(href for _, href in getattr(element, "default_css", []))
-        js_links.extend(src for _, src in getattr(element, "default_js", []))
-        for child in getattr(element, "_children", {}).values():
-            walk(child)
-
-    walk(fmap)
+    css_links, js_links = asset_links(fmap)
     bounds = fmap.get_bounds()
     return {
         "script": script,
         "header": header,
         "html": html,
         "id": sf.get_full_id(fmap),
-        "css_links": list(dict.fromkeys(css_links)),
-        "js_links": list(dict.fromkeys(js_links)),
+        "css_links": css_links,
+        "js_links": js_links,
         "bounds": bounds,
         "zoom": fmap.options.get("zoom"),
         # the component's identity (streamlit-folium's own hash of the script),

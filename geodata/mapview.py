@@ -1,44 +1,29 @@
-"""The participation map: measures, classes, colours, legend and the folium map.
+"""The participation map drawn with folium, for the app and the HTML export.
 
-One rendering path serves the Streamlit app, the interactive HTML export and
-(through :func:`measure_layer` and :func:`legend`) the static export, so what is
-exported is what is on screen.
+:func:`build_map` draws districts and counties that carry a measure (see
+:func:`geodata.layers.participation_layers`): one toggleable layer per district
+type and one for county offices of education, county outlines, a legend and
+tooltips; :func:`participation_map` does so for a request's layers. The same
+map serves the Streamlit app (through :mod:`dashboard.fastmap`) and the
+self-contained HTML export (:mod:`geodata.htmlmap`), so what is exported is
+what is on screen. :func:`selection_overlay_js` outlines the selected district
+on a drawn map without redrawing it.
 
-Offline by design: folium's default page loads Leaflet, jQuery, Bootstrap and
-fonts from public CDNs. :func:`offline_map` keeps Leaflet only, served from the
-app itself (files of the ``xstatic-leaflet`` package copied into the app's
-static folder by :func:`install_static_assets`), and :func:`map_html_standalone`
-inlines it for a single self-contained HTML file. No base-map tiles by default:
-county outlines on a plain background carry the geography.
+Offline by design: :func:`offline_map` loads Leaflet only, from the app or
+inlined (:mod:`geodata.leafletassets`); no base-map tiles by default: county
+outlines on a plain background carry the geography. Rings travel as encoded
+polylines (:mod:`geodata.compactgeojson`).
 
-Measures (``measure`` argument):
-
-``events_attended``
-    Number of the selected events a district's or COE's team attended.
-``event_status``
-    The team's status at one event: attended / registered / applied but did not
-    attend (applied, waitlisted or cancelled) / no team.
-``completeness``
-    Role completeness at one event: how many of the four roles reached the
-    team's status (the roles that came, for a team that attended), 1/4 - 4/4.
-
-Two classes are never confused: *No team from this district* (roster data
-exists for the selected event(s), this district or COE is not in it) and *No
-data* (no roster row at all for the selected event(s), so nothing can be said).
-Neither is black. Palettes are colour-blind safe: ColorBrewer YlGnBu (without
-its palest step, which printed too close to the cream of *No data*) for counts,
-with an orange for a team that attended nothing; Okabe-Ito blue / sky blue /
-orange for status.
+Names of the measures, classes and legend (:mod:`geodata.measures`), the
+offline assets (:mod:`geodata.leafletassets`) and the drill-down extent
+(:mod:`geodata.maprequest`) are re-exported here for the callers that import
+them from this module.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import shutil
-from importlib import metadata
-from pathlib import Path
-from types import SimpleNamespace
 
 import folium
 import geopandas as gpd
@@ -46,14 +31,40 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geodata.compactgeojson import (
+    DECODER_JS,
+    CompactGeoJson,
+    encode_features,
+    encode_geometry,
+)
+from geodata.layers import ParticipationLayers
+from geodata.leafletassets import (
+    LEAFLET_VERSION,
+    asset_url,
+    external_urls,
+    install_static_assets,
+    link_leaflet,
+    map_html_standalone,
+)
+from geodata.maprequest import detail_level, drill_view
+from geodata.measures import MEASURES, NO_DATA, NO_TEAM, legend, measure_layer
+from geodata.simplify import web_layers
+
 __all__ = [
+    "DEFAULT_ASSET_BASE",
     "LEAFLET_VERSION",
     "MEASURES",
     "NO_DATA",
     "NO_TEAM",
+    "SELECTED_STYLE",
     "TYPE_LABELS",
+    "add_county_outlines",
+    "add_html_legend",
     "asset_url",
     "build_map",
+    "detail_level",
+    "drill_view",
+    "encode_features",
     "external_urls",
     "install_static_assets",
     "legend",
@@ -61,51 +72,14 @@ __all__ = [
     "map_html_standalone",
     "measure_layer",
     "offline_map",
+    "participation_map",
+    "selection_overlay_js",
 ]
 
-MEASURES: dict[str, str] = {
-    "events_attended": "Number of events attended",
-    "event_status": "Status at one event",
-    "completeness": "Role completeness at one event",
-}
-NO_TEAM = "No team from this district"
-NO_DATA = "No data for the selected event(s)"
-_NO_TEAM_COLOR = "#d9d9d9"  # light grey
-_NO_DATA_COLOR = "#fbf3dc"  # pale cream, clearly not grey and not black
-
-_CLASSES: dict[str, list[tuple[str, str]]] = {
-    "events_attended": [
-        ("Team, attended none", "#fdae61"),
-        ("Attended 1 event", "#c7e9b4"),
-        ("Attended 2 events", "#7fcdbb"),
-        ("Attended 3-4 events", "#2c7fb8"),
-        ("Attended 5+ events", "#253494"),
-    ],
-    "event_status": [
-        ("Attended", "#0072b2"),
-        ("Registered", "#56b4e9"),
-        ("Applied, did not attend", "#e69f00"),
-    ],
-    "completeness": [
-        ("1 of 4 roles", "#c7e9b4"),
-        ("2 of 4 roles", "#7fcdbb"),
-        ("3 of 4 roles", "#2c7fb8"),
-        ("4 of 4 roles (complete)", "#253494"),
-    ],
-}
-
-LEAFLET_VERSION = metadata.version("xstatic-leaflet").rsplit(".", 1)[0]
-_ASSET_FOLDER = f"vendor/leaflet-{LEAFLET_VERSION}"
 # Short property keys keep the statewide payload small (~1,000 features).
 _TOOLTIP_FIELDS = ["n", "t", "c", "r", "m"]
 _TOOLTIP_ALIASES = ["District", "Type", "County", "CCSESA region", "Participation"]
 
-# Compact JSON in every folium template (no spaces after , and :) — about 15 %
-# less statewide payload, same data.
-folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {
-    "sort_keys": True,
-    "separators": (",", ":"),
-}
 TYPE_LABELS = {
     "unified": "Unified district",
     "elementary": "Elementary district",
@@ -113,155 +87,10 @@ TYPE_LABELS = {
     "coe": "County office of education",
 }
 
-
-# --------------------------------------------------------------------------- measures
-def legend(measure: str, *, include_no_data: bool = True) -> list[tuple[str, str]]:
-    """Legend classes of a measure: ``[(label, hex colour), ...]``.
-
-    Raises
-    ------
-    KeyError
-        If ``measure`` is not one of :data:`MEASURES`.
-    """
-    items = list(_CLASSES[measure]) + [(NO_TEAM, _NO_TEAM_COLOR)]
-    if include_no_data:
-        items.append((NO_DATA, _NO_DATA_COLOR))
-    return items
-
-
-def _class_of_count(n: int) -> int:
-    return 0 if n <= 0 else 1 if n == 1 else 2 if n == 2 else 3 if n <= 4 else 4
-
-
-def measure_layer(
-    layer: gpd.GeoDataFrame | pd.DataFrame,
-    teams: pd.DataFrame,
-    *,
-    measure: str,
-    event_ids: list[str] | None = None,
-) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Add the chosen measure, its class label and fill colour to each district/COE.
-
-    Parameters
-    ----------
-    layer : GeoDataFrame or DataFrame
-        Districts or counties (needs ``geoid``), n rows.
-    teams : pandas.DataFrame
-        :func:`loaders.participation.teams_by_event` output.
-    measure : {"events_attended", "event_status", "completeness"}
-    event_ids : list of str, optional
-        Events to consider; ``event_status`` and ``completeness`` use the first
-        one only. ``None`` means all events present in ``teams``.
-
-    Returns
-    -------
-    Same type as ``layer``
-        n rows, with ``measure_value`` (float; NaN for no team / no data),
-        ``measure_label`` (str, one of :func:`legend` labels) and ``fill_color``
-        (hex str).
-
-    Raises
-    ------
-    KeyError
-        If ``measure`` is unknown.
-    ValueError
-        If a one-event measure is asked without an event.
-    """
-    classes = _CLASSES[measure]
-    if measure in ("event_status", "completeness"):
-        if not event_ids:
-            raise ValueError(f"The measure {MEASURES[measure]!r} needs one event.")
-        event_ids = list(event_ids[:1])
-    sel = teams if not event_ids else teams.loc[teams["event_id"].isin(event_ids)]
-    out = layer.copy()
-    value = pd.Series(float("nan"), index=out.index)
-    label = pd.Series(NO_DATA if sel.empty else NO_TEAM, index=out.index, dtype=object)
-    if not sel.empty:
-        if measure == "events_attended":
-            per = (
-                sel.assign(_att=sel["team_status"] == "attended")
-                .groupby("geoid")["_att"]
-                .sum()
-            )
-            has = out["geoid"].isin(per.index)
-            n = out.loc[has, "geoid"].map(per).astype(int)
-            value[has] = n.astype(float)
-            label[has] = [classes[_class_of_count(k)][0] for k in n]
-        elif measure == "event_status":
-            per = sel.set_index("geoid")["team_status"]
-            has = out["geoid"].isin(per.index)
-            status = out.loc[has, "geoid"].map(per)
-            idx = status.map({"attended": 0, "registered": 1}).fillna(2).astype(int)
-            value[has] = idx.astype(float)
-            label[has] = [classes[i][0] for i in idx]
-        else:
-            per = sel.set_index("geoid")["role_completeness"]
-            has = out["geoid"].isin(per.index)
-            k = out.loc[has, "geoid"].map(per).astype(int).clip(lower=1)
-            value[has] = out.loc[has, "geoid"].map(per).astype(float)
-            label[has] = [classes[i - 1][0] for i in k]
-    colors = dict(legend(measure))
-    out["measure_value"] = value.to_numpy()
-    out["measure_label"] = label.astype(str).to_numpy()
-    out["fill_color"] = out["measure_label"].map(colors).to_numpy()
-    return out
-
-
-# ------------------------------------------------------------------ offline assets
-def _xstatic_dir() -> Path:
-    from xstatic.pkg import leaflet
-
-    return Path(leaflet.BASE_DIR)
-
-
-def install_static_assets(static_dir: Path) -> Path:
-    """Copy Leaflet's script, style and images into an app's static folder.
-
-    Parameters
-    ----------
-    static_dir : pathlib.Path
-        The Streamlit app's ``static/`` folder (served at ``/app/static/``).
-
-    Returns
-    -------
-    pathlib.Path
-        The folder holding ``leaflet.js`` and ``leaflet.css``. Copies are made
-        into a temporary folder and moved into place, so a half-copied folder is
-        never served; an existing complete copy is reused.
-    """
-    target = Path(static_dir) / _ASSET_FOLDER
-    if (target / "leaflet.js").is_file() and (target / "leaflet.css").is_file():
-        return target
-    source = _xstatic_dir()
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name in ("leaflet.js", "leaflet.css"):
-        shutil.copy2(source / name, tmp / name)
-    shutil.copytree(source / "images", tmp / "images")
-    try:
-        tmp.rename(target)
-    except OSError:  # another process won the race
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
-
-
-def asset_url(base_url_path: str = "") -> str:
-    """URL folder of the served Leaflet files for a server's ``baseUrlPath``."""
-    base = "/" + base_url_path.strip("/") if base_url_path.strip("/") else ""
-    return f"{base}/app/static/{_ASSET_FOLDER}"
-
-
 #: Where maps load Leaflet from when a caller does not say: ``None`` (the app's
 #: static folder, :func:`asset_url`) or ``"data"``. The app sets ``"data"`` when
 #: its server does not serve static files, so the map still draws.
 DEFAULT_ASSET_BASE: str | None = None
-
-
-def _data_url(path: Path, mime: str) -> str:
-    import base64
-
-    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
 
 
 def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
@@ -271,8 +100,10 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
     ----------
     asset_base : str, optional
         URL folder where ``leaflet.js`` and ``leaflet.css`` are served (default
-        :func:`asset_url`). ``"inline"`` embeds them in the page (used by
-        :func:`map_html_standalone`); ``"data"`` links them as ``data:`` URLs.
+        :func:`geodata.leafletassets.asset_url`, or :data:`DEFAULT_ASSET_BASE`
+        when set). ``"inline"`` embeds them in the page (for
+        :func:`map_html_standalone`); ``"data"`` links them as ``data:`` URLs
+        (see :func:`geodata.leafletassets.link_leaflet`).
     **kwargs
         Passed to :class:`folium.Map`; ``tiles`` defaults to ``None`` (no base
         map: tiles come from the internet) and ``prefer_canvas`` to ``True``.
@@ -288,27 +119,7 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
     kwargs.setdefault("zoom_snap", 0.25)  # fitted views fill the frame
     kwargs.setdefault("zoom_delta", 0.5)
     m = folium.Map(**kwargs)
-    base = asset_base or DEFAULT_ASSET_BASE or asset_url()
-    if base == "data":  # data: URLs, for a server that does not serve static files
-        folder = _xstatic_dir()
-        js = _data_url(folder / "leaflet.js", "text/javascript")
-        m.default_js = [("leaflet", js)]
-        m.default_css = [("leaflet_css", _data_url(folder / "leaflet.css", "text/css"))]
-    elif base == "inline":
-        m.default_js = []
-        m.default_css = []
-        folder = _xstatic_dir()
-        css = (folder / "leaflet.css").read_text(encoding="utf-8")
-        js = (folder / "leaflet.js").read_text(encoding="utf-8")
-        m.get_root().header.add_child(
-            Element(f"<style>{css}</style>"), name="leaflet_css"
-        )
-        m.get_root().header.add_child(
-            Element(f"<script>{js}</script>"), name="leaflet_js"
-        )
-    else:
-        m.default_js = [("leaflet", f"{base}/leaflet.js")]
-        m.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    link_leaflet(m, asset_base or DEFAULT_ASSET_BASE or asset_url())
     m.get_root().header.add_child(
         Element(
             "<style>.leaflet-container{background:#f4f6f8;}"
@@ -326,163 +137,6 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
         name="lmi_style",
     )
     return m
-
-
-def external_urls(m: folium.Map) -> list[str]:
-    """Every script or style URL the map would load from another host.
-
-    Walks all elements of the map (as streamlit-folium does) and collects
-    ``default_js`` / ``default_css`` entries that start with ``http`` or ``//``.
-    An empty list means the map works with no internet.
-    """
-    urls: list[str] = []
-
-    def walk(element):
-        for _, url in getattr(element, "default_js", []) + getattr(
-            element, "default_css", []
-        ):
-            if url.startswith(("http:", "https:", "//")):
-                urls.append(url)
-        for child in getattr(element, "_children", {}).values():
-            walk(child)
-
-    walk(m)
-    return urls
-
-
-def map_html_standalone(m: folium.Map) -> str:
-    """The whole page of a map built with ``offline_map(asset_base="inline")``.
-
-    Returns
-    -------
-    str
-        A self-contained HTML document (Leaflet inlined, no external request).
-
-    Raises
-    ------
-    ValueError
-        If the map would still load a script or style from another host.
-    """
-    urls = external_urls(m)
-    if urls or m.default_js:
-        raise ValueError(
-            "map_html_standalone needs a map built with offline_map(asset_base="
-            f"'inline'); this one loads {urls or m.default_js}."
-        )
-    return m.get_root().render()
-
-
-# ------------------------------------------------------- compact geometry encoding
-# Statewide, folium's GeoJSON spends ~20 characters per vertex ("[-122.1234,37.1234],").
-# Each ring is sent instead as a Google encoded polyline (the `polyline` package,
-# ~4-5 characters per vertex at 4 decimals) and decoded in the browser by the small
-# function below before Leaflet sees the data: same features, ids and properties.
-_DECODER_JS = (
-    "var lmiDecode=window.lmiDecode||(window.lmiDecode=function(fc){"
-    "var f=Math.pow(10,fc.precision||5);"
-    "function d(s){var a=[],i=0,la=0,lo=0;while(i<s.length){var b,h=0,r=0;"
-    "do{b=s.charCodeAt(i++)-63;r|=(b&31)<<h;h+=5}while(b>=32);la+=(r&1)?~(r>>1):(r>>1);"
-    "h=0;r=0;do{b=s.charCodeAt(i++)-63;r|=(b&31)<<h;h+=5}while(b>=32);"
-    "lo+=(r&1)?~(r>>1):(r>>1);a.push([lo/f,la/f])}return a}"
-    "fc.features.forEach(function(x){var g=x.geometry;if(!g)return;"
-    "if(g.type==='Polygon'||g.type==='MultiLineString')g.coordinates=g.coordinates.map(d);"
-    "else if(g.type==='MultiPolygon')g.coordinates=g.coordinates.map(function(p){"
-    "return p.map(d)});else if(g.type==='LineString')g.coordinates=d(g.coordinates);});"
-    "return fc;});\n"
-)
-
-
-def _encode_geometry(geom, precision: int) -> dict:
-    import polyline
-
-    def ring(coords) -> str:
-        return polyline.encode([(y, x) for x, y in coords], precision)
-
-    if geom.geom_type == "Polygon":
-        rings = [geom.exterior, *geom.interiors]
-        return {"type": "Polygon", "coordinates": [ring(r.coords) for r in rings]}
-    if geom.geom_type == "MultiPolygon":
-        return {
-            "type": "MultiPolygon",
-            "coordinates": [
-                [ring(r.coords) for r in (p.exterior, *p.interiors)] for p in geom.geoms
-            ],
-        }
-    if geom.geom_type == "GeometryCollection":  # keep only the areal parts
-        parts = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
-        from shapely.geometry import MultiPolygon
-
-        polys = [q for g in parts for q in getattr(g, "geoms", [g])]
-        return _encode_geometry(MultiPolygon(polys), precision)
-    raise ValueError(f"cannot encode a {geom.geom_type} for the map")
-
-
-def encode_features(
-    frame: gpd.GeoDataFrame, properties: pd.DataFrame, precision: int
-) -> dict:
-    """A FeatureCollection whose rings are encoded polylines (see ``lmiDecode``).
-
-    Parameters
-    ----------
-    frame : geopandas.GeoDataFrame
-        n polygons in EPSG:4326; ``geoid`` becomes each feature's ``id``.
-    properties : pandas.DataFrame
-        n rows of JSON-ready properties (already HTML-escaped where shown).
-    precision : int
-        Decimal places kept (4 ≈ 11 m, 5 ≈ 1 m).
-    """
-    records = properties.to_dict("records")
-    features = [
-        {
-            "type": "Feature",
-            "id": str(geoid),
-            "properties": props,
-            "geometry": _encode_geometry(geom, precision),
-        }
-        for geoid, props, geom in zip(frame["geoid"], records, frame.geometry)
-    ]
-    bounds = frame.total_bounds
-    return {
-        "type": "FeatureCollection",
-        "precision": precision,
-        "bbox": [float(v) for v in bounds],
-        "features": features,
-    }
-
-
-class _DecodingTemplate:
-    """Wraps GeoJson's template: the embedded data goes through ``lmiDecode``."""
-
-    def __init__(self, inner):
-        self._inner = inner
-        self.module = SimpleNamespace(script=self._script)
-
-    def render(self, **kwargs):  # pragma: no cover - used by folium only on error
-        return self._inner.render(**kwargs)
-
-    def _script(self, this, kwargs=None):
-        js = self._inner.module.script(this, kwargs or {})
-        call = f"{this.get_name()}_add("
-        start = js.index(call)
-        end = js.index("\n", start)
-        line = js[start:end].rstrip()
-        if not line.endswith(");"):
-            raise RuntimeError("unexpected folium GeoJson template")
-        line = f"{call}lmiDecode({line[len(call) : -2]}));"
-        # folium parses element scripts as Jinja templates again: an encoded ring
-        # may hold "{{", so write the second brace as a JSON string escape.
-        line = line.replace("{{", "{\\u007b")
-        return _DECODER_JS + js[:start] + line + js[end:]
-
-
-class CompactGeoJson(folium.GeoJson):
-    """``folium.GeoJson`` for :func:`encode_features` data (decoded in the browser)."""
-
-    _template = _DecodingTemplate(folium.GeoJson._template)
-
-    def _get_self_bounds(self):
-        minx, miny, maxx, maxy = self.data["bbox"]
-        return [[miny, minx], [maxy, maxx]]
 
 
 # ------------------------------------------------------------------------ the map
@@ -637,6 +291,42 @@ def build_map(
     return m
 
 
+def participation_map(
+    layers: ParticipationLayers,
+    *,
+    tiles: bool = False,
+    asset_base: str | None = None,
+    height: int | str = "100%",
+) -> folium.Map:
+    """The map of a request's layers, as the Map page and the HTML export draw it.
+
+    Parameters
+    ----------
+    layers : ParticipationLayers
+        From :func:`geodata.layers.participation_layers` at a web level.
+    tiles, asset_base, height
+        See :func:`build_map`.
+
+    Returns
+    -------
+    folium.Map
+        Layers of every requested type visible, fitted to the area, legend
+        headed by the measure's label.
+    """
+    return build_map(
+        layers.districts,
+        layers.counties,
+        measure=layers.request.measure,
+        show_types=tuple(layers.request.district_types),
+        bounds=layers.bounds,
+        asset_base=asset_base,
+        tiles=tiles,
+        height=height,
+        outlines=layers.outlines,
+        precision=layers.precision,
+    )
+
+
 def add_county_outlines(
     m: folium.Map, counties: gpd.GeoDataFrame | None = None, precision: int = 4
 ) -> None:
@@ -652,8 +342,6 @@ def add_county_outlines(
         Coordinate decimals sent to the browser.
     """
     if counties is None:
-        from geodata.simplify import web_layers
-
         counties = web_layers("state")[1]
     if counties.empty:
         return
@@ -712,72 +400,6 @@ def add_html_legend(m: folium.Map, content_html: str) -> None:
     Style it with the ``lmi-legend`` class of :func:`offline_map`.
     """
     m.add_child(_Legend(content_html))
-
-
-def drill_view(
-    districts: gpd.GeoDataFrame,
-    counties: gpd.GeoDataFrame,
-    *,
-    region: int | None = None,
-    county: str | None = None,
-    geoid: str | None = None,
-    district_types: list[str] | None = None,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, tuple[float, float, float, float]]:
-    """Districts and counties to draw for a drill-down, and the extent to show.
-
-    Parameters
-    ----------
-    districts, counties : geopandas.GeoDataFrame
-        Layers at the level of detail to draw (EPSG:4326).
-    region : int, optional
-        CCSESA region 1-11; ``None`` is all California.
-    county : str, optional
-        County name; narrows the region.
-    geoid : str, optional
-        A district (NCES id) or COE (county FIPS): the extent fits it.
-    district_types : list of str, optional
-        Keep only these types (``"coe"`` keeps the counties layer).
-
-    Returns
-    -------
-    (districts, counties, bounds)
-        Rows inside the selection and ``(minx, miny, maxx, maxy)`` in degrees.
-    """
-    d, c = districts, counties
-    if region is not None:
-        d = d.loc[d["ccsesa_region"] == int(region)]
-        c = c.loc[c["ccsesa_region"] == int(region)]
-    if county:
-        d = d.loc[d["county"] == county]
-        c = c.loc[c["county"] == county]
-    if district_types is not None:
-        d = d.loc[d["district_type"].isin(district_types)]
-        if "coe" not in district_types:
-            c = c.iloc[0:0]
-    focus = None
-    if geoid:
-        focus = districts.loc[districts["geoid"] == geoid]
-        if focus.empty:
-            focus = counties.loc[counties["geoid"] == geoid]
-    extent_from = focus if focus is not None and not focus.empty else None
-    if extent_from is None:
-        extent_from = c if not c.empty else d
-    if extent_from.empty:
-        extent_from = counties
-    bounds = tuple(float(v) for v in extent_from.total_bounds)
-    return d, c, bounds  # type: ignore[return-value]
-
-
-def detail_level(region: int | None, county: str | None) -> str:
-    """Level of detail for a view: ``"state"``, ``"region"`` or ``"county"``."""
-    if county:
-        return "county"
-    if region is not None:
-        return "region"
-    return "state"
-
-
-__all__ += ["detail_level", "drill_view"]
 
 
 #: Outline of the drilled-into district or COE (red, over every layer).
@@ -840,7 +462,7 @@ def selection_overlay_js(
                 "type": "Feature",
                 "id": str(geoid),
                 "properties": {},
-                "geometry": _encode_geometry(geometry, precision),
+                "geometry": encode_geometry(geometry, precision),
             }
         ],
     }
@@ -848,12 +470,9 @@ def selection_overlay_js(
     style = json.dumps(SELECTED_STYLE, separators=(",", ":"))
     return (
         head
-        + _DECODER_JS
+        + DECODER_JS
         + f"var l=L.geoJSON(lmiDecode({payload}),"
         + f"{{interactive:false,style:{style}}}).addTo(m);"
         + "window.feature_group.push(l);"
         + "m.fitBounds(l.getBounds(),{animate:false,padding:[12,12]});})();\n"
     )
-
-
-__all__ += ["SELECTED_STYLE", "selection_overlay_js"]

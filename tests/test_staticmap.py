@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from geodata import staticmap
-from geodata.staticmap import MapRequest, participation_map_bytes, render_static_map
+from geodata.formats import participation_map_bytes
+from geodata.staticmap import MapRequest, render_static_map
 from tests.test_exports import EVENTS_USED, sample_matched
 
 

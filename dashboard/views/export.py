@@ -3,8 +3,9 @@
 The selection starts from the Map page's (``map_measure``, ``map_events``,
 ``map_event``, ``map_region``, ``map_county``, ``map_types``; see
 :mod:`dashboard.state`) and can be changed here. Every file is built by the same
-functions as ``lmi-dashboard export`` (:mod:`geodata.staticmap`,
-:mod:`loaders.exports`) from the selection on screen at the moment of the
+functions as ``lmi-dashboard export`` (the format registry
+:mod:`geodata.formats`, one button per format) from the selection on screen at
+the moment of the
 click: download buttons run no script (``on_click="ignore"``), so a download
 never resets the page or the selection. Map files never carry personal data;
 tables carry names and emails only when "Include contact details" is ticked.
@@ -23,7 +24,9 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.tables import show_table
-from geodata import mapview, staticmap
+from geodata.formats import formats_of, participation_map_bytes, tables_bytes
+from geodata.maprequest import ALL_TYPES, MapRequest
+from geodata.measures import MEASURES, measure_spec
 from loaders import exports
 
 ALL = "All"
@@ -48,14 +51,6 @@ WIDTHS = {
     3600: "3600 px (12 in)",
     4800: "4800 px (16 in)",
 }
-MIME = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 EXTRA_TABLES_KEY = "export_extra_tables"
 
 
@@ -74,7 +69,7 @@ def _defaults(event_ids: list[str], with_data: list[str]) -> None:
             ss[key] = ss[key]
     measure = ss.get("map_measure", "events_attended")
     ss.setdefault(
-        "export_measure", measure if measure in mapview.MEASURES else "events_attended"
+        "export_measure", measure if measure in MEASURES else next(iter(MEASURES))
     )
     events = [e for e in (ss.get("map_events") or []) if e in event_ids]
     ss.setdefault("export_events", events)
@@ -103,7 +98,7 @@ def _on_region_change() -> None:
 @st.cache_data(show_spinner="Drawing the preview…", max_entries=16)
 def _preview_png(key: str, _teams: pd.DataFrame, _events, request) -> bytes:
     # Same layout as the exported PNG (same print width in inches), lower dpi.
-    return staticmap.participation_map_bytes(
+    return participation_map_bytes(
         _teams, _events, request, "png", width_px=1200, dpi=150
     )
 
@@ -136,12 +131,12 @@ def render() -> None:
     with left:
         st.radio(
             "Measure",
-            list(mapview.MEASURES),
-            format_func=mapview.MEASURES.get,
+            list(MEASURES),
+            format_func=MEASURES.get,
             key="export_measure",
         )
         measure = st.session_state["export_measure"]
-        if measure == "events_attended":
+        if not measure_spec(measure).one_event:
             st.multiselect(
                 "Events (none = all events)",
                 event_ids,
@@ -192,12 +187,12 @@ def render() -> None:
             key="export_width",
         )
 
-    request = staticmap.MapRequest(
+    request = MapRequest(
         measure=measure,
         event_ids=tuple(e for e in chosen_events if e),
         region=None if region == ALL else int(region),
         county=None if county == ALL else county,
-        district_types=tuple(st.session_state["export_types"]) or staticmap.ALL_TYPES,
+        district_types=tuple(st.session_state["export_types"]) or ALL_TYPES,
     )
     try:
         request = request.checked(events)
@@ -235,25 +230,21 @@ def render() -> None:
 
     def map_file(fmt: str):
         def make() -> bytes:
-            return staticmap.participation_map_bytes(
+            return participation_map_bytes(
                 teams, events, request, fmt, width_px=width_px, dpi=300
             )
 
         return make
 
-    cols = st.columns(4)
-    for col, fmt, label in zip(
-        cols,
-        ("png", "svg", "pdf", "html"),
-        ("PNG image", "SVG (vector)", "PDF (print)", "Interactive HTML"),
-    ):
+    map_formats = formats_of("map")
+    for col, fmt in zip(st.columns(len(map_formats)), map_formats.values()):
         col.download_button(
-            f"Download {label}",
-            data=map_file(fmt),
-            file_name=f"{stem}.{fmt}",
-            mime=MIME[fmt],
+            f"Download {fmt.label}",
+            data=map_file(fmt.key),
+            file_name=f"{stem}{fmt.suffix}",
+            mime=fmt.mime,
             on_click="ignore",
-            key=f"export_dl_{fmt}",
+            key=f"export_dl_{fmt.key}",
             icon=":material/download:",
         )
     st.caption(
@@ -264,9 +255,7 @@ def render() -> None:
 
     # ---------------------------------------------------------------- tables
     st.subheader("Tables")
-    from dashboard import state as app_state
-
-    if app_state.contacts_allowed():
+    if state.contacts_allowed():
         st.checkbox(
             "Include contact details (names and emails from the rosters)",
             key="export_contacts",
@@ -314,27 +303,29 @@ def render() -> None:
         exports.prepare_table(shown, include_contacts=include_contacts), height=280
     )
     table_name = st.session_state["export_table"]
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        f"Download CSV: {table_name}",
-        data=lambda: exports.table_csv_bytes(shown, include_contacts=include_contacts),
-        file_name=f"{stem}-{_slug(table_name)}.csv",
-        mime=MIME["csv"],
-        on_click="ignore",
-        key="export_dl_csv",
-        icon=":material/download:",
-    )
-    c2.download_button(
-        f"Download XLSX: all {len(named)} tables",
-        data=lambda: exports.tables_xlsx_bytes(
-            named, include_contacts=include_contacts
-        ),
-        file_name=f"{stem}.xlsx",
-        mime=MIME["xlsx"],
-        on_click="ignore",
-        key="export_dl_xlsx",
-        icon=":material/download:",
-    )
+
+    def table_file(fmt_key: str, chosen: dict[str, pd.DataFrame]):
+        def make() -> bytes:
+            return tables_bytes(chosen, fmt_key, include_contacts=include_contacts)
+
+        return make
+
+    table_formats = formats_of("table")
+    for col, fmt in zip(st.columns(len(table_formats)), table_formats.values()):
+        if fmt.many_tables:
+            chosen, what, name = named, f"all {len(named)} tables", stem
+        else:
+            chosen, what = {table_name: shown}, table_name
+            name = f"{stem}-{_slug(table_name)}"
+        col.download_button(
+            f"Download {fmt.label}: {what}",
+            data=table_file(fmt.key, chosen),
+            file_name=f"{name}{fmt.suffix}",
+            mime=fmt.mime,
+            on_click="ignore",
+            key=f"export_dl_{fmt.key}",
+            icon=":material/download:",
+        )
     if include_contacts:
         st.warning(
             "Contact details are included: keep these files to the people who "

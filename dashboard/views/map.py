@@ -6,7 +6,10 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.fastmap import st_folium_cached
-from geodata import mapview, simplify
+from geodata import mapview
+from geodata.layers import participation_layers
+from geodata.maprequest import MapRequest, detail_level
+from geodata.measures import MEASURES, measure_spec
 from loaders import participation
 
 TYPE_OPTIONS = {
@@ -100,14 +103,17 @@ def render() -> None:
     # ------------------------------------------------------------------ sidebar
     with st.sidebar:
         st.header("What the colour shows")
+        if st.session_state["map_measure"] not in MEASURES:  # e.g. an old link
+            st.session_state["map_measure"] = next(iter(MEASURES))
         st.radio(
             "Measure",
-            list(mapview.MEASURES),
-            format_func=mapview.MEASURES.get,
+            list(MEASURES),
+            format_func=MEASURES.get,
             key="map_measure",
         )
         measure = st.session_state["map_measure"]
-        if measure == "events_attended":
+        one_event = measure_spec(measure).one_event
+        if not one_event:
             st.multiselect(
                 "Events (none = all events)",
                 list(events["event_id"]),
@@ -216,42 +222,25 @@ def render() -> None:
         )
 
     # ----------------------------------------------------------------------- map
-    level = mapview.detail_level(region_value, county_value)
+    level = detail_level(region_value, county_value)
     selected = st.session_state["drill_geoid"]
-    if measure != "events_attended" and not event_ids[0]:
+    if one_event and not event_ids[0]:
         st.info("Choose an event in the sidebar.")
         return
     if not types:
         st.info("No district type is selected: tick at least one in the sidebar.")
 
+    request = MapRequest(
+        measure=measure,
+        event_ids=tuple(event_ids),
+        region=region_value,
+        county=county_value,
+        district_types=tuple(types),
+    )
+
     def build():
-        districts, counties = state.layers(level)
-        districts, counties, bounds = mapview.drill_view(
-            districts,
-            counties,
-            region=region_value,
-            county=county_value,
-            district_types=types,
-        )
-        _, outline = state.layers("state")
-        if region_value is not None:
-            outline = outline.loc[outline["ccsesa_region"] == region_value]
-        districts = mapview.measure_layer(
-            districts, teams, measure=measure, event_ids=event_ids or None
-        )
-        counties = mapview.measure_layer(
-            counties, teams, measure=measure, event_ids=event_ids or None
-        )
-        return mapview.build_map(
-            districts,
-            counties,
-            measure=measure,
-            show_types=tuple(types),
-            bounds=bounds,
-            tiles=tiles,
-            outlines=outline,
-            precision=simplify.LEVELS[level].decimals,
-        )
+        layers = participation_layers(teams, request, level=level)
+        return mapview.participation_map(layers, tiles=tiles)
 
     map_key = "|".join(
         map(

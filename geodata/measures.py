@@ -1,0 +1,298 @@
+"""The map-measure registry: what colours a district or COE on every map.
+
+One :class:`Measure` entry per measure holds everything the maps, the pages and
+the command line need: its key, label, whether it is for exactly one event, its
+classes (label and colour), the function that computes a value and a class per
+district/COE from the teams of the selected events, and the words of a map
+title. The folium map (:mod:`geodata.mapview`), the static map
+(:mod:`geodata.staticmap`), the HTML export (:mod:`geodata.htmlmap`), the Map
+and Export pages and ``lmi-dashboard export map --measure`` all read
+:data:`REGISTRY`.
+
+Adding a measure is one entry in :data:`REGISTRY`, one compute function and one
+test (see ARCHITECTURE.md, "Where to add…").
+
+Two classes are never confused: *No team from this district* (roster data
+exists for the selected event(s), this district or COE is not in it) and *No
+data* (no roster row at all for the selected event(s), so nothing can be said).
+Neither is black. Palettes are colour-blind safe: ColorBrewer YlGnBu (without
+its palest step, which printed too close to the cream of *No data*) for counts,
+with an orange for a team with a count of zero; Okabe-Ito blue / sky blue /
+orange for status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MEASURES",
+    "NO_DATA",
+    "NO_TEAM",
+    "REGISTRY",
+    "Measure",
+    "MeasureClass",
+    "legend",
+    "measure_layer",
+    "measure_spec",
+]
+
+NO_TEAM = "No team from this district"
+NO_DATA = "No data for the selected event(s)"
+_NO_TEAM_COLOR = "#d9d9d9"  # light grey
+_NO_DATA_COLOR = "#fbf3dc"  # pale cream, clearly not grey and not black
+
+
+@dataclass(frozen=True)
+class MeasureClass:
+    """One legend class of a measure: its label and fill colour (hex ``#rrggbb``)."""
+
+    label: str
+    color: str
+
+
+#: A compute function: the teams of the selected events (rows of
+#: :func:`loaders.participation.teams_by_event`, never empty) → a frame indexed
+#: by ``geoid`` (str) with ``value`` (float, the measure's number) and
+#: ``klass`` (int, index into :attr:`Measure.classes`), one row per district or
+#: COE that has a team at one of those events.
+Compute = Callable[[pd.DataFrame], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One map measure.
+
+    Attributes
+    ----------
+    key : str
+        Identifier (``"events_attended"``), used in URLs, session state and
+        ``--measure``.
+    label : str
+        Name shown on the pages and over the legend.
+    one_event : bool
+        True when the measure is for exactly one event (the pages then offer
+        one event, and a map needs one).
+    classes : tuple of MeasureClass
+        The measure's own classes, in legend order ("no team" and "no data"
+        are added by :func:`legend`).
+    compute : callable
+        See :data:`Compute`.
+    title : str
+        Words a map title starts with (``"{title}: {area}"``).
+    """
+
+    key: str
+    label: str
+    one_event: bool
+    classes: tuple[MeasureClass, ...]
+    compute: Compute
+    title: str
+
+
+def _per_geoid(value: pd.Series, klass: Sequence[int] | np.ndarray) -> pd.DataFrame:
+    """The frame a compute function returns (index ``geoid``)."""
+    return pd.DataFrame(
+        {"value": value.astype(float).to_numpy(), "klass": np.asarray(klass, int)},
+        index=pd.Index(value.index.astype(str), name="geoid"),
+    )
+
+
+def _count_class(counts: pd.Series, lower_bounds: Sequence[int]) -> np.ndarray:
+    """Class index of each count: how many of the ascending bounds it reaches.
+
+    ``lower_bounds=(1, 2, 3, 5)`` gives 0 → 0, 1 → 1, 2 → 2, 3-4 → 3, 5+ → 4.
+    """
+    return np.searchsorted(np.asarray(lower_bounds), counts.to_numpy(), side="right")
+
+
+# ------------------------------------------------------------- compute functions
+def events_attended(teams: pd.DataFrame) -> pd.DataFrame:
+    """Number of the selected events each team attended (classes 0/1/2/3-4/5+)."""
+    n = (teams["team_status"] == "attended").groupby(teams["geoid"]).sum()
+    return _per_geoid(n, _count_class(n, (1, 2, 3, 5)))
+
+
+def event_status(teams: pd.DataFrame) -> pd.DataFrame:
+    """The team's status at the event: attended (0), registered (1), else 2."""
+    status = teams.drop_duplicates("geoid").set_index("geoid")["team_status"]
+    klass = status.map({"attended": 0, "registered": 1}).fillna(2).astype(int)
+    return _per_geoid(klass, klass)
+
+
+def completeness(teams: pd.DataFrame) -> pd.DataFrame:
+    """Roles (of 4) that reached the team's status at the event (classes 1-4)."""
+    k = teams.drop_duplicates("geoid").set_index("geoid")["role_completeness"]
+    return _per_geoid(k, k.astype(int).clip(lower=1, upper=4) - 1)
+
+
+def people(teams: pd.DataFrame) -> pd.DataFrame:
+    """People the team brought, summed over the selected events (0/1-2/3-4/5+).
+
+    A team's people at one event are ``n_people`` of
+    :func:`loaders.participation.teams_by_event`; a person at two events counts
+    at each.
+    """
+    n = teams.groupby("geoid")["n_people"].sum()
+    return _per_geoid(n, _count_class(n, (1, 3, 5)))
+
+
+#: Every map measure, in the order pages and legends list them.
+REGISTRY: dict[str, Measure] = {
+    m.key: m
+    for m in (
+        Measure(
+            key="events_attended",
+            label="Number of events attended",
+            one_event=False,
+            classes=(
+                MeasureClass("Team, attended none", "#fdae61"),
+                MeasureClass("Attended 1 event", "#c7e9b4"),
+                MeasureClass("Attended 2 events", "#7fcdbb"),
+                MeasureClass("Attended 3-4 events", "#2c7fb8"),
+                MeasureClass("Attended 5+ events", "#253494"),
+            ),
+            compute=events_attended,
+            title="CA LMI events attended by district teams",
+        ),
+        Measure(
+            key="event_status",
+            label="Status at one event",
+            one_event=True,
+            classes=(
+                MeasureClass("Attended", "#0072b2"),
+                MeasureClass("Registered", "#56b4e9"),
+                MeasureClass("Applied, did not attend", "#e69f00"),
+            ),
+            compute=event_status,
+            title="District teams",
+        ),
+        Measure(
+            key="completeness",
+            label="Role completeness at one event",
+            one_event=True,
+            classes=(
+                MeasureClass("1 of 4 roles", "#c7e9b4"),
+                MeasureClass("2 of 4 roles", "#7fcdbb"),
+                MeasureClass("3 of 4 roles", "#2c7fb8"),
+                MeasureClass("4 of 4 roles (complete)", "#253494"),
+            ),
+            compute=completeness,
+            title="Role completeness of district teams",
+        ),
+        Measure(
+            key="people",
+            label="People at the selected events",
+            one_event=False,
+            classes=(
+                MeasureClass("Team, 0 people", "#fdae61"),
+                MeasureClass("1-2 people", "#c7e9b4"),
+                MeasureClass("3-4 people", "#7fcdbb"),
+                MeasureClass("5+ people", "#253494"),
+            ),
+            compute=people,
+            title="People district teams brought to CA LMI events",
+        ),
+    )
+}
+
+#: Measure key → label, in registry order (for select boxes and legends).
+MEASURES: dict[str, str] = {key: m.label for key, m in REGISTRY.items()}
+
+
+def measure_spec(key: str) -> Measure:
+    """The registry entry of a measure.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is not a key of :data:`REGISTRY` (the message lists them).
+    """
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise KeyError(
+            f"Unknown measure {key!r}; choose one of {', '.join(REGISTRY)}."
+        ) from None
+
+
+def legend(measure: str, *, include_no_data: bool = True) -> list[tuple[str, str]]:
+    """Legend classes of a measure: ``[(label, hex colour), ...]``.
+
+    The measure's classes, then *no team* and (unless ``include_no_data`` is
+    False) *no data*.
+
+    Raises
+    ------
+    KeyError
+        If ``measure`` is not one of :data:`REGISTRY`.
+    """
+    items = [(c.label, c.color) for c in measure_spec(measure).classes]
+    items.append((NO_TEAM, _NO_TEAM_COLOR))
+    if include_no_data:
+        items.append((NO_DATA, _NO_DATA_COLOR))
+    return items
+
+
+def measure_layer(
+    layer: pd.DataFrame,
+    teams: pd.DataFrame,
+    *,
+    measure: str,
+    event_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Add the chosen measure, its class label and fill colour to each district/COE.
+
+    Parameters
+    ----------
+    layer : GeoDataFrame or DataFrame
+        Districts or counties (needs ``geoid``, str), n rows.
+    teams : pandas.DataFrame
+        :func:`loaders.participation.teams_by_event` output.
+    measure : str
+        A key of :data:`REGISTRY`.
+    event_ids : sequence of str, optional
+        Events to consider; a one-event measure uses the first one only.
+        ``None`` (or empty) means all events present in ``teams``.
+
+    Returns
+    -------
+    Same type as ``layer``
+        n rows (a copy), with ``measure_value`` (float; NaN for no team / no
+        data), ``measure_label`` (str, one of :func:`legend` labels) and
+        ``fill_color`` (hex str).
+
+    Raises
+    ------
+    KeyError
+        If ``measure`` is unknown.
+    ValueError
+        If a one-event measure is asked without an event.
+    """
+    spec = measure_spec(measure)
+    if spec.one_event:
+        if not event_ids:
+            raise ValueError(f"The measure {spec.label!r} needs one event.")
+        event_ids = list(event_ids[:1])
+    sel = teams if not event_ids else teams.loc[teams["event_id"].isin(event_ids)]
+    out = layer.copy()
+    value = pd.Series(np.nan, index=out.index, dtype=float)
+    label = pd.Series(NO_DATA if sel.empty else NO_TEAM, index=out.index, dtype=object)
+    if not sel.empty:
+        per = spec.compute(sel)
+        geoids = out["geoid"].astype(str)
+        value = geoids.map(per["value"]).astype(float)
+        klass = geoids.map(per["klass"])
+        has = klass.notna()
+        if has.any():
+            labels = [c.label for c in spec.classes]
+            label[has] = [labels[int(k)] for k in klass[has]]
+    colors = dict(legend(measure))
+    out["measure_value"] = value.to_numpy()
+    out["measure_label"] = label.astype(str).to_numpy()
+    out["fill_color"] = out["measure_label"].map(colors).to_numpy()
+    return out
