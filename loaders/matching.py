@@ -1354,16 +1354,17 @@ def match_command(
         )
     except OSError as exc:
         raise ValueError(f"{roster}: cannot be read ({exc.strerror or exc}).") from exc
-    from loaders.exports import contact_columns, write_table
+    from loaders.exports import write_table
 
     aliases, alias_problem = _saved_aliases()
     matched = match_roster(load.rows, aliases=aliases)
     rejected = getattr(load, "rejected", None)
     n_rej = 0 if rejected is None else len(rejected)
     every_row = input_rows_with_matches(load, matched)
-    dropped = [] if contacts else contact_columns(load.source.columns)
+    # the reader's contact columns: by header ("Name" too), content and mapping
+    dropped = [] if contacts else load.contact_columns
     try:
-        write_table(out, every_row, include_contacts=contacts)
+        write_table(out, every_row.drop(columns=dropped), include_contacts=contacts)
     except OSError as exc:
         raise ValueError(f"{out}: cannot be written ({exc}).") from exc
     counts = every_row["match_status"].value_counts()
