@@ -442,8 +442,9 @@ def normalize_status(raw: Any, *, yes_means: YesMeans = "attended") -> VocabResu
 
     Examples
     --------
-    >>> normalize_status("No-show")
-    VocabResult(value='registered', problem=None, note='no-show: registered but did not attend')
+    >>> normalize_status("No-show")  # doctest: +NORMALIZE_WHITESPACE
+    VocabResult(value='registered', problem=None,
+                note='no-show: registered but did not attend')
     """
     if _is_missing(raw):
         return _MISSING

@@ -41,7 +41,28 @@ _RESAVE = "Open it in Excel and save it again, or save the roster sheet as CSV."
 
 
 class Workbook:
-    """An XLSX opened read-only, with sheet listing and guarded row reading."""
+    """An XLSX opened read-only, with sheet listing and guarded row reading.
+
+    Parameters
+    ----------
+    data : bytes
+        The XLSX file.
+    name : str
+        Name used in messages.
+
+    Attributes
+    ----------
+    sheets : list of str
+        Worksheet titles, in workbook order (chartsheets left out).
+    hidden : set of str
+        Titles of hidden worksheets.
+
+    Raises
+    ------
+    RosterFileError
+        The zip guard refuses the file (:func:`~.intake.check_zip`), or openpyxl
+        cannot open it. Close the workbook with :meth:`close`.
+    """
 
     def __init__(self, data: bytes, name: str) -> None:
         check_zip(data, name)
