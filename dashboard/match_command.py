@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.boundaries import entity_reference
-from loaders.exports import contact_columns, write_table
+from loaders.exports import write_table
 from loaders.matching import input_rows_with_matches, match_roster
 from loaders.roster import read_roster
 from loaders.workspace import WorkspaceError, open_workspace
@@ -94,9 +94,10 @@ def match_command(
     rejected = getattr(load, "rejected", None)
     n_rej = 0 if rejected is None else len(rejected)
     every_row = input_rows_with_matches(load, matched)
-    dropped = [] if contacts else contact_columns(load.source.columns)
+    # the reader's contact columns: by header ("Name" too), content and mapping
+    dropped = [] if contacts else load.contact_columns
     try:
-        write_table(out, every_row, include_contacts=contacts)
+        write_table(out, every_row.drop(columns=dropped), include_contacts=contacts)
     except OSError as exc:
         raise ValueError(f"{out}: cannot be written ({exc}).") from exc
     counts = every_row["match_status"].value_counts()

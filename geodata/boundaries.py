@@ -4,7 +4,7 @@ Sources (see :mod:`geodata.sources`): the Census Bureau's 2021 cartographic
 school-district files for California (unified, elementary, secondary), its 2020
 county file, CDE's district-areas attribute table (``DistrictAreas1819.csv``),
 CDE's public-districts directory (``pubdistricts.txt``) and the CCSESA region of
-each county (shipped in ``geodata/data/ccsesa_regions.csv``).
+each county (shipped in ``loaders/data/counties.csv``, :mod:`loaders.counties`).
 
 Two kinds of *entity* can send a team: a school district (identified by its
 NCES LEA id, which is the Census ``GEOID``) and a county office of education
@@ -45,7 +45,6 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
@@ -54,6 +53,7 @@ import shapely
 
 from geodata.cache import cached_frames
 from geodata.sources import SOURCES, SourceError, fetch
+from loaders.counties import county_table
 
 __all__ = [
     "DISTRICT_TYPES",
@@ -97,9 +97,7 @@ def region_table() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _region_table() -> pd.DataFrame:
-    path = resources.files("geodata") / "data" / "ccsesa_regions.csv"
-    with path.open("r", encoding="utf-8") as fh:
-        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    table = county_table()
     table = table.rename(columns={"county_name": "county", "source": "region_source"})
     table["ccsesa_region"] = table["ccsesa_region"].astype(int)
     return table

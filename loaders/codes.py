@@ -198,9 +198,9 @@ def _from_scientific(
             None,
             (
                 f"{text!r} is in scientific notation with only {significant} "
-                "significant "
-                f"digits: the last digits of the {label} were lost when the file was "
-                "saved. Format the column as Text in Excel and type the code again."
+                f"significant digits: the last digits of the {label} were lost when "
+                "the file was saved. Format the column as Text in Excel and type the "
+                "code again."
             ),
             None,
         )
@@ -447,10 +447,22 @@ def normalize_codes(values: pd.Series, kind: CodeKind) -> pd.DataFrame:
 
 
 def cd_from_cds(cds: str) -> str:
-    """The 7-digit CD code of a 14-digit CDS code (its first 7 digits)."""
+    """The 7-digit CD code of a 14-digit CDS code (its first 7 digits).
+
+    Examples
+    --------
+    >>> cd_from_cds("01611190000000")
+    '0161119'
+    """
     return cds[:7]
 
 
 def cds_from_cd(cd: str) -> str:
-    """The district-level 14-digit CDS code of a 7-digit CD code."""
+    """The district-level 14-digit CDS code of a 7-digit CD code.
+
+    Examples
+    --------
+    >>> cds_from_cd("3768338")
+    '37683380000000'
+    """
     return cd + "0000000"

@@ -2,8 +2,9 @@
 
 Every table the product exports goes through :func:`prepare_table`, which
 
-* drops contact details (person names, emails, phone numbers: see
-  :func:`contact_columns`) unless the caller explicitly asks for them, and
+* drops contact details (person names, emails, phone numbers, by header and by
+  content: see :func:`loaders.roster.contacts.contact_columns`) unless the
+  caller explicitly asks for them, and
 * neutralises every text cell that a spreadsheet would run as a formula (text
   starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
   leading single quote, as OWASP recommends against CSV injection).
@@ -27,7 +28,7 @@ import math
 import os
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +37,10 @@ import numpy as np
 import pandas as pd
 
 from loaders import participation as part
+
+# One definition of "contact details" (by header and by content), shared with
+# the roster reader: contact_columns is loaders.roster.contacts.contact_columns.
+from loaders.roster.contacts import CONTACT_COLUMNS, contact_columns
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -53,8 +58,6 @@ __all__ = [
     "write_table",
 ]
 
-#: Columns that always hold contact details (canonical roster names).
-CONTACT_COLUMNS: frozenset[str] = frozenset({"person_name", "email", "phone"})
 #: Text starting with one of these would run as a formula in a spreadsheet.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 #: Sheet names of :func:`participation_tables`, in order, keyed by short name.
@@ -68,13 +71,6 @@ TABLE_NAMES: dict[str, str] = {
     "contacts": "Contacts",
 }
 
-# Other spellings of contact columns people's rosters carry (matched on the
-# lower-cased name with spaces/hyphens as underscores).
-_CONTACT_PATTERN = re.compile(
-    r"^(?:.*_)?(?:person_name|full_name|first_name|last_name|given_name|surname|"
-    r"contact_name|e_?mail(?:_address)?|phone(?:_number)?|telephone|mobile|cell"
-    r"(?:_phone)?)(?:_\d+)?$"
-)
 # Characters openpyxl refuses in a cell (XML 1.0 control characters).
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HEADER_FILL = "1F4E79"
@@ -137,30 +133,6 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def contact_columns(columns: Iterable[object]) -> list[str]:
-    """The columns of a table that hold contact details.
-
-    Parameters
-    ----------
-    columns : iterable
-        Column names.
-
-    Returns
-    -------
-    list of str
-        Names in :data:`CONTACT_COLUMNS` and other spellings of person names,
-        emails and phone numbers (``first_name``, ``Email Address``,
-        ``contact_phone``, ``Mobile``...). District and event names are not
-        contact details.
-    """
-    found = []
-    for col in columns:
-        key = re.sub(r"[\s\-]+", "_", str(col).strip().lower())
-        if key in CONTACT_COLUMNS or _CONTACT_PATTERN.match(key):
-            found.append(col)
-    return found
-
-
 def prepare_table(
     frame: pd.DataFrame, *, include_contacts: bool = False
 ) -> pd.DataFrame:
@@ -181,7 +153,7 @@ def prepare_table(
     """
     out = frame.reset_index(drop=True)
     if not include_contacts:
-        drop = contact_columns(out.columns)
+        drop = contact_columns(out)
         if drop:
             out = out.drop(columns=drop)
     return neutralise_frame(out)

@@ -568,8 +568,10 @@ def test_upload_limit_is_one_figure_everywhere():
     assert mb * 1024 * 1024 == MAX_BYTES
     page = (ROOT / "dashboard" / "views" / "data.py").read_text()
     assert f"Files up to {mb} MB" in page
-    roster_doc = (ROOT / "loaders" / "roster.py").read_text()
-    assert f"({mb} MB)" in roster_doc
+    # the reader refuses one byte more than the figure, naming it in MB
+    with pytest.raises(RosterFileError, match=rf"the limit is {mb} MB"):
+        read_roster(b"District\n" + b"a" * (mb * 1024 * 1024), filename="big.csv")
+    assert len(read_roster(b"District\nFresno Unified\n").rows) == 1
     deployment = ROOT / "docs" / "DEPLOYMENT.md"
     if deployment.exists():
         assert f"maxUploadSize = {mb}" in deployment.read_text()
