@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -14,13 +15,14 @@ from geodata import cache, simplify
 REWRITES = 25
 
 
-def _build_together(cache_dir: str, barrier) -> None:
+def _build_together(cache_dir: str, barrier, folders) -> None:
     """One of two processes: build every cached layer, then rewrite one often."""
     os.environ["LMI_CACHE_DIR"] = cache_dir
     barrier.wait(timeout=120)
     districts, counties = simplify.web_layers("state")
     assert len(districts) == 942 and len(counties) == 58
     path = cache.derived_path("race.parquet")
+    folders.put(str(path.parent))
     for _ in range(REWRITES):  # the other process writes and reads it meanwhile
         cache.write_parquet(counties, path)
         assert len(gpd.read_parquet(path)) == 58
@@ -30,8 +32,11 @@ def test_two_processes_build_the_cache_together(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     ctx = multiprocessing.get_context("spawn")  # two fresh interpreters
     barrier = ctx.Barrier(2)
+    folders = ctx.Queue()
+    # the children inherit this environment (the sources they fingerprint)
+    monkeypatch.setenv("LMI_CACHE_DIR", str(folder))
     workers = [
-        ctx.Process(target=_build_together, args=(str(folder), barrier))
+        ctx.Process(target=_build_together, args=(str(folder), barrier, folders))
         for _ in range(2)
     ]
     for worker in workers:
@@ -40,8 +45,10 @@ def test_two_processes_build_the_cache_together(tmp_path, monkeypatch):
         worker.join(timeout=300)
     assert [w.exitcode for w in workers] == [0, 0]
 
-    monkeypatch.setenv("LMI_CACHE_DIR", str(folder))
-    derived = cache.derived_path("race.parquet").parent
+    built_in = {folders.get(timeout=5) for _ in workers}
+    assert len(built_in) == 1  # both processes used one derived folder
+    derived = Path(built_in.pop())
+    assert derived.is_relative_to(folder)
     names = sorted(p.name for p in derived.iterdir())
     assert not [n for n in names if n.endswith(".tmp")], names  # nothing left over
     assert {"districts.parquet", "counties.parquet", "entities.parquet"} <= set(names)
