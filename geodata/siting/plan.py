@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from geodata.distances import KM_PER_MILE, validate_cost_matrix
-from geodata.siting import serialisation
 from geodata.siting.assignment import nearest_assignment
 from geodata.siting.exact import solve_exact
 from geodata.siting.heuristics import solve_max_coverage, solve_p_median
@@ -25,6 +24,7 @@ from geodata.siting.problem import (
     check_capacity,
     check_inputs,
 )
+from geodata.siting.serialisation import plan_to_dict, read_plan
 from geodata.siting.teams import PRIORITY_LABELS
 
 __all__ = ["VenuePlan"]
@@ -615,7 +615,7 @@ class VenuePlan:
         See :func:`geodata.siting.serialisation.plan_to_dict`.
         """
         self._require_solved()
-        return serialisation.plan_to_dict(self)
+        return plan_to_dict(self)
 
     @classmethod
     def from_dict(
@@ -645,9 +645,7 @@ class VenuePlan:
             If the payload lacks the plan fields, names a source that cannot be
             rebuilt, or a team's venue is not a candidate.
         """
-        saved = serialisation.read_plan(
-            payload, distance=distance, travel_time=travel_time
-        )
+        saved = read_plan(payload, distance=distance, travel_time=travel_time)
         plan = cls.from_teams(
             saved.teams, saved.candidates, saved.options, selection=saved.selection
         )
