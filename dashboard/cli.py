@@ -633,8 +633,15 @@ def plan(
     """Plan where regional meetings go; print the venues and write plan JSON."""
     import json
 
+    from dashboard.plan_text import plan_text
     from geodata.boundaries import entity_reference
-    from geodata.siting import export_table, plan_for_roster, plan_text
+    from geodata.siting import (
+        CandidateOptions,
+        PlanOptions,
+        TeamSelection,
+        export_table,
+        plan_for_roster,
+    )
     from loaders.events import load_events
     from loaders.exports import atomic_write_bytes
 
@@ -655,26 +662,31 @@ def plan(
         result = plan_for_roster(
             matched,
             reference,
-            serve=serve,
-            event_ids=event_ids or None,
-            p=venues,
-            model=model,
-            capacity=capacity,
-            radius=radius,
-            radius_units=radius_units,
-            booked=list(booked or []),
-            add_venues=list(add_venue or []),
-            min_population=min_population,
-            regions=region or None,
-            counties=county or None,
-            district_types=district_type or None,
-            weight=weight,
-            solver="exact" if exact else "fast",
-            time_limit=time_limit,
-            label=out.stem,
+            TeamSelection(
+                serve=serve,
+                event_ids=event_ids,
+                regions=region,
+                counties=county,
+                district_types=district_type,
+                weight=weight,
+            ),
+            PlanOptions(
+                p=venues,
+                model=model,
+                capacity=capacity,
+                radius=radius,
+                radius_units=radius_units,
+                booked=tuple(booked or ()),
+                solver="exact" if exact else "fast",
+                time_limit=time_limit,
+                label=out.stem,
+            ),
+            CandidateOptions(
+                min_population=min_population, added_venues=tuple(add_venue or ())
+            ),
+            roster=source,
         )
         payload = result.to_dict()
-        payload["selection"]["roster"] = source
         atomic_write_bytes(out, json.dumps(payload, indent=1).encode("utf-8"))
         if invites is not None:
             atomic_write_bytes(invites, export_table(result.invite_list(), kind))

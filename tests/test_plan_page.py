@@ -85,7 +85,7 @@ def test_coverage_model(app):
 
 def test_typed_venue_can_be_booked(app):
     app.text_input(key="plan_venue_text").input("Visalia").run()
-    assert app.session_state["plan_user_venues"][0][0] == "Visalia"
+    assert app.session_state["plan_user_venues"] == ["Visalia"]
     app.multiselect(key="plan_booked").select("Visalia").run()
     assert not app.exception
     venues = _venues(app)
@@ -134,3 +134,34 @@ def test_exact_solution_on_request(app):
     assert any("spopt PMedian + CBC" in c.value for c in app.caption)
     assert any("proven optimal" in c.value for c in app.caption)
     assert float(_metric(app, "Average distance").split()[0]) <= float(fast.split()[0])
+
+
+def test_page_and_command_line_save_the_same_selection(app, tmp_path):
+    """One pipeline: the page's scenario and `lmi-dashboard plan` agree."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app as cli
+    from loaders.workspace import open_workspace
+
+    app.text_input(key="plan_scenario_name").input("page").run()
+    _button(app, "Save").click().run()
+    ws = open_workspace()
+    try:
+        page = ws.load_scenario("page")
+    finally:
+        ws.close()
+    out = tmp_path / "cli.json"
+    result = CliRunner().invoke(
+        cli, ["plan", "--event", "CALMI-2015-SYMP", "--venues", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    line = json.loads(out.read_text(encoding="utf-8"))
+    # the roster is described in words that differ (page: "Built-in demo
+    # roster (placeholder people)", CLI: "built-in demo roster ...")
+    assert {k: v for k, v in page["selection"].items() if k != "roster"} == {
+        k: v for k, v in line["selection"].items() if k != "roster"
+    }
+    assert "demo roster" in page["selection"]["roster"].lower()
+    assert page["venues"] == line["venues"] and page["objective"] == line["objective"]

@@ -10,14 +10,23 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from geodata.distances import CostMatrixError, haversine_matrix
-from geodata.gazetteer import california_cities
+from dashboard.plan_text import plan_text
+from geodata.distances import (
+    CostMatrixError,
+    EstimatedDriveTime,
+    GreatCircle,
+    haversine_matrix,
+)
+from geodata.gazetteer import california_cities, candidate_venues
+from geodata.mapview import external_urls
+from geodata.planmap import plan_map
 from geodata.siting import (
     InfeasiblePlanError,
+    PlanOptions,
     VenuePlan,
+    alternatives,
     compare_plans,
     export_table,
-    plan_text,
     select_teams,
     solve_exact,
     solve_max_coverage,
@@ -402,8 +411,6 @@ def test_plan_json_round_trip(southern, cities):
 
 
 def test_2015_choice_versus_best(reference, cities):
-    from geodata.gazetteer import candidate_venues
-
     cands = candidate_venues(min_population=100_000)
     teams = select_teams(None, reference, serve="all-districts")
     chosen_2015 = VenuePlan.from_teams(
@@ -466,18 +473,14 @@ def test_coverage_plan_in_drive_minutes(southern, cities):
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_min_cost_flow_matches_the_lp(reference, cities, seed):
-    from geodata.siting import min_cost_assignment
-
+def test_transport_lp_is_optimal_with_dual_seat_prices(reference, cities, seed):
     rng = np.random.default_rng(seed)
     n, k = int(rng.integers(20, 300)), int(rng.integers(2, 9))
     cost, w = _instance(reference, cities, 300 + seed, n=n, m=k)
     if seed % 2:
         cost = np.round(cost / 25.0)  # many ties
     cap = int(np.ceil(n / k * rng.uniform(1.0, 1.5)))
-    col, total, prices = min_cost_assignment(cost, cap, w)
-    _, lp_total, _ = transport_assignment(cost, cap, w)
-    assert total == pytest.approx(lp_total, rel=1e-9, abs=1e-9)
+    col, total, prices = transport_assignment(cost, cap, w)
     assert np.bincount(col, minlength=k).max() <= cap
     assert total == pytest.approx(float((w * cost[np.arange(n), col]).sum()))
     # the seat prices are optimal duals: the Lagrangian bound closes the gap
@@ -485,11 +488,20 @@ def test_min_cost_flow_matches_the_lp(reference, cities, seed):
     assert bound == pytest.approx(total, rel=1e-9, abs=1e-6)
 
 
-def test_plan_map_is_offline_and_escaped(southern, cities):
-    from geodata.gazetteer import candidate_venues
-    from geodata.mapview import external_urls
-    from geodata.siting import plan_map
+@pytest.mark.parametrize("seed", range(10))
+def test_capacitated_plan_is_never_worse_than_brute_force(reference, cities, seed):
+    """The swap search with the LP assignment reaches the brute-force optimum."""
+    rng = np.random.default_rng(seed)
+    n, m, p = int(rng.integers(6, 9)), int(rng.integers(4, 7)), int(rng.integers(2, 4))
+    cap = int(np.ceil(n / p)) + int(rng.integers(0, 2))
+    cost, w = _instance(reference, cities, 400 + seed, n=n, m=m)
+    expected, _ = _brute_capacitated(cost, w, p, cap)
+    sol = solve_p_median(cost, w, p, capacity=cap)
+    assert sol.objective <= expected * (1 + 1e-9)
+    assert np.bincount(sol.assign, minlength=m).max() <= cap
 
+
+def test_plan_map_is_offline_and_escaped(southern, cities):
     cands = candidate_venues(
         min_population=100_000,
         include_past=False,
@@ -515,8 +527,6 @@ def test_plan_map_is_offline_and_escaped(southern, cities):
 
 
 def test_alternatives_reuse_the_same_teams(southern, cities):
-    from geodata.siting import alternatives
-
     plan = VenuePlan.from_teams(southern, cities, p=3).solve()
     others, notes = alternatives(
         plan,
@@ -528,3 +538,56 @@ def test_alternatives_reuse_the_same_teams(southern, cities):
     assert all(len(o.teams) == len(southern) for o in others.values())
     assert len(notes) == 1 and notes[0].startswith("bad:")
     assert others["best 4"].objective <= plan.objective <= others["best 2"].objective
+
+
+# ------------------------------------------------------------ options, saving
+
+
+def test_plan_options_are_declared_once(southern, cities):
+    with pytest.raises(TypeError, match="capcity"):
+        VenuePlan.from_teams(southern, cities, p=2, capcity=300)
+    options = PlanOptions(p=2, capacity=300)
+    plan = VenuePlan.from_teams(southern, cities, options)
+    assert plan.options is options
+    uncapped = VenuePlan.from_teams(southern, cities, options, capacity=None)
+    assert uncapped.options.capacity is None and uncapped.options.p == 2
+    with pytest.raises(ValueError, match="positive radius"):
+        PlanOptions(p=2, model="coverage")
+    with pytest.raises(ValueError, match="solver must be"):
+        PlanOptions(p=2, solver="magic")
+
+
+def test_saved_plan_keeps_its_distance_and_drive_time_sources(southern, cities):
+    km, slow = GreatCircle("km"), EstimatedDriveTime(circuity=1.4, speed_mph=40)
+    plan = VenuePlan.from_teams(
+        southern, cities, p=2, distance=km, travel_time=slow
+    ).solve()
+    payload = json.loads(json.dumps(plan.to_dict()))
+    again = VenuePlan.from_dict(payload)
+    assert again.options.distance == km and again.options.travel_time == slow
+    assert again.objective_units.startswith("km")
+    assert again.objective == pytest.approx(plan.objective)
+    np.testing.assert_allclose(again.team_minutes, plan.team_minutes)
+    np.testing.assert_allclose(again.team_miles, plan.team_miles)
+    assert again.to_dict()["distance"] == payload["distance"]
+    # a file written before the options block: the sources from its words
+    legacy = {k: v for k, v in payload.items() if k != "options"}
+    old = VenuePlan.from_dict(legacy)
+    assert old.options.distance == km and old.options.travel_time == slow
+    assert old.objective == pytest.approx(plan.objective)
+
+
+def test_a_source_that_cannot_be_rebuilt_must_be_given(southern, cities):
+    class Router:  # stands in for a road router (no file form)
+        units = "minutes"
+
+        def cost_matrix(self, origins, destinations):
+            return EstimatedDriveTime(speed_mph=30).cost_matrix(origins, destinations)
+
+    plan = VenuePlan.from_teams(southern, cities, p=2, travel_time=Router()).solve()
+    payload = json.loads(json.dumps(plan.to_dict()))
+    assert payload["options"]["travel_time"]["kind"] == "Router"
+    with pytest.raises(ValueError, match="cannot be rebuilt"):
+        VenuePlan.from_dict(payload)
+    again = VenuePlan.from_dict(payload, travel_time=Router())
+    np.testing.assert_allclose(again.team_minutes, plan.team_minutes)

@@ -1,9 +1,10 @@
 """Plan page: where regional meetings go, for the teams we still need.
 
-Thin UI over :mod:`geodata.siting` and :mod:`geodata.gazetteer`: choose who to
-serve, the candidate venues, the model and the number of meetings; the fast
-solver answers on every change. Scenarios are compared side by side and kept
-in the workspace store; invite lists download as CSV / XLSX.
+Thin UI over :func:`geodata.siting.plan_for_roster` (the same pipeline as
+``lmi-dashboard plan``): choose who to serve, the candidate venues, the model
+and the number of meetings; the fast solver answers on every change. Scenarios
+are compared side by side and kept in the workspace store; invite lists
+download as CSV / XLSX.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from streamlit_folium import st_folium
 from dashboard import state
 from dashboard.tables import show_table
 from geodata import gazetteer, siting
+from geodata.planmap import plan_map
+from loaders.workspace import open_workspace
 
 REGIONS = list(range(1, 12))
 TYPE_OPTIONS = {
@@ -31,39 +34,32 @@ MODEL_LABELS = {
     "coverage": "Most teams within reach (maximal coverage)",
 }
 POPULATIONS = [25_000, 50_000, 100_000]
-CHOICE_2015 = ("Los Angeles", "Emeryville")
 EXACT_LIMIT = 120
-# CBC honours its time limit in branch and bound but not always in the root LP:
-# past these sizes (teams × candidates) it can run for many minutes.
-EXACT_MAX_CELLS = 110_000
-EXACT_MAX_CELLS_CAPACITATED = 15_000
 
 
 def _workspace():
     """The workspace store, or None when it cannot be opened here."""
     try:
-        from loaders.workspace import open_workspace
-
         return open_workspace()
     except Exception:  # noqa: BLE001 - the page works without saved scenarios
         return None
 
 
 @st.cache_data(show_spinner="Loading candidate venues…", max_entries=16)
-def _candidates(min_population: int, include_past: bool, extra: tuple) -> pd.DataFrame:
-    venues = [dict(zip(("name", "lat", "lon"), v)) for v in extra]
-    return gazetteer.candidate_venues(
-        min_population=min_population, include_past=include_past, extra=venues
+def _candidates(
+    min_population: int, include_past: bool, added: tuple[str, ...]
+) -> pd.DataFrame:
+    return siting.candidate_table(
+        siting.CandidateOptions(
+            min_population=min_population, include_past=include_past, added_venues=added
+        )
     )
 
 
 def _defaults(event_ids: list[str]) -> None:
     ss = st.session_state
     ss.setdefault("plan_serve", "applied-not-attended")
-    default_event = "CALMI-2015-SYMP" if "CALMI-2015-SYMP" in event_ids else None
-    if default_event is None and event_ids:
-        default_event = event_ids[0]
-    ss.setdefault("plan_events", [default_event] if default_event else [])
+    ss.setdefault("plan_events", siting.default_event_ids(event_ids))
     ss.setdefault("plan_regions", [])
     ss.setdefault("plan_counties", [])
     ss.setdefault("plan_types", list(TYPE_OPTIONS))
@@ -85,17 +81,17 @@ def _defaults(event_ids: list[str]) -> None:
 
 
 def _add_venue(text: str) -> None:
+    """Keep what the planner typed (a city or 'lat, lon') once it is found."""
     try:
-        venue = gazetteer.parse_venue(text)
+        gazetteer.parse_venue(text)
     except (LookupError, ValueError) as exc:
         st.session_state["plan_venue_error"] = str(exc)
         return
     st.session_state["plan_venue_error"] = None
-    known = {v[0] for v in st.session_state["plan_user_venues"]}
-    if venue["name"] not in known:
+    if text not in st.session_state["plan_user_venues"]:
         st.session_state["plan_user_venues"] = [
             *st.session_state["plan_user_venues"],
-            (venue["name"], venue["lat"], venue["lon"]),
+            text,
         ]
 
 
@@ -168,9 +164,7 @@ def _venues_and_model(names: list[str]) -> None:
     if st.session_state.get("plan_venue_error"):
         st.error(st.session_state["plan_venue_error"])
     if st.session_state["plan_user_venues"]:
-        st.caption(
-            "Added: " + "; ".join(v[0] for v in st.session_state["plan_user_venues"])
-        )
+        st.caption("Added: " + "; ".join(st.session_state["plan_user_venues"]))
         if st.button("Remove added venues"):
             st.session_state["plan_user_venues"] = []
             st.rerun()
@@ -200,70 +194,50 @@ def _venues_and_model(names: list[str]) -> None:
     st.multiselect("Already booked (always kept)", names, key="plan_booked")
 
 
-def _settings() -> dict:
+def _settings() -> tuple:
+    """The page's choices as the service's options: (who, where, how).
+
+    Raises
+    ------
+    ValueError
+        A choice the options refuse (e.g. coverage without a radius).
+    """
     ss = st.session_state
-    return {
-        "serve": ss["plan_serve"],
-        "event_ids": list(ss["plan_events"]) or None,
-        "regions": list(ss["plan_regions"]) or None,
-        "counties": list(ss["plan_counties"]) or None,
-        "district_types": list(ss["plan_types"]) or None,
-        "weight": ss["plan_weight"],
-        "people_per_team": int(ss["plan_people"]),
-        "min_population": int(ss["plan_min_population"]),
-        "include_past": bool(ss["plan_past"]),
-        "user_venues": tuple(ss["plan_user_venues"]),
-        "model": ss["plan_model"],
-        "p": int(ss["plan_p"]),
-        "capacity": int(ss["plan_capacity"])
-        if ss["plan_model"] == "p-median" and ss["plan_use_capacity"]
+    coverage = ss["plan_model"] == "coverage"
+    selection = siting.TeamSelection(
+        serve=ss["plan_serve"],
+        event_ids=ss["plan_events"],
+        regions=ss["plan_regions"],
+        counties=ss["plan_counties"],
+        district_types=ss["plan_types"],
+        weight=ss["plan_weight"],
+        people_per_team=int(ss["plan_people"]),
+    )
+    venues = siting.CandidateOptions(
+        min_population=int(ss["plan_min_population"]),
+        include_past=bool(ss["plan_past"]),
+        added_venues=tuple(ss["plan_user_venues"]),
+    )
+    options = siting.PlanOptions(
+        p=int(ss["plan_p"]),
+        model=ss["plan_model"],
+        capacity=int(ss["plan_capacity"])
+        if not coverage and ss["plan_use_capacity"]
         else None,
-        "radius": float(ss["plan_radius"]) if ss["plan_model"] == "coverage" else None,
-        "radius_units": ss["plan_radius_units"],
-        "booked": tuple(ss["plan_booked"]),
-    }
-
-
-def _build(settings: dict, teams_by_event, ref, candidates, solver="fast", limit=60):
-    teams = siting.select_teams(
-        teams_by_event,
-        ref,
-        serve=settings["serve"],
-        event_ids=settings["event_ids"],
-        regions=settings["regions"],
-        counties=settings["counties"],
-        district_types=settings["district_types"],
-        weight=settings["weight"],
-        people_per_team=settings["people_per_team"],
+        radius=float(ss["plan_radius"]) if coverage else None,
+        radius_units=ss["plan_radius_units"],
+        booked=tuple(ss["plan_booked"]),
     )
-    selection = {k: settings[k] for k in ("serve", "event_ids", "regions", "counties")}
-    selection["district_types"] = settings["district_types"]
-    selection["weight"] = settings["weight"]
-    selection["user_venues"] = [list(v) for v in settings["user_venues"]]
-    return siting.VenuePlan.from_teams(
-        teams,
-        candidates,
-        p=settings["p"],
-        model=settings["model"],
-        capacity=settings["capacity"],
-        radius=settings["radius"],
-        radius_units=settings["radius_units"],
-        booked=list(settings["booked"]),
-        solver=solver,
-        time_limit=limit,
-        selection=selection,
-    )
+    return selection, venues, options
 
 
-def _exact(plan: siting.VenuePlan, limit: int) -> siting.VenuePlan | str:
-    """Run the exact solver in a thread, showing progress against its limit."""
+def _exact(solve, limit: int) -> siting.VenuePlan | str:
+    """Run ``solve()`` (the exact solver) in a thread, showing progress."""
     box: dict = {}
 
     def work():
         try:
-            plan.solver = "exact"
-            plan.time_limit = float(limit)
-            box["plan"] = plan.solve()
+            box["plan"] = solve()
         except Exception as exc:  # noqa: BLE001 - shown to the user below
             box["error"] = str(exc)
 
@@ -286,7 +260,7 @@ def _exact(plan: siting.VenuePlan, limit: int) -> siting.VenuePlan | str:
 def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
     sol = plan.solution
     cols = st.columns(4)
-    if plan.model == "coverage":
+    if plan.options.model == "coverage":
         cols[0].metric("Covered", f"{plan.objective:,.0f} {plan.weight_label}")
     else:
         cols[0].metric("Average distance", f"{plan.objective:,.1f} mi")
@@ -299,10 +273,10 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
         f"{sol.method}, {sol.seconds:.2f} s"
         + (" (proven optimal)" if sol.optimal else "")
         + (f". {sol.note}" if sol.note else "")
-        + ". Drive times are estimates: great-circle miles × 1.2 at 50 mph."
+        + f". Drive times are estimates ({plan.options.travel_time.describe()})."
     )
     st_folium(
-        siting.plan_map(plan),
+        plan_map(plan),
         key="plan_map",
         height=520,
         use_container_width=True,
@@ -329,9 +303,7 @@ def _invites(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
         "incomplete teams, then by distance)"
     )
     venue = st.selectbox("Venue", ["All venues", *plan.venues], key="plan_invite_venue")
-    from dashboard import state as app_state
-
-    contacts = app_state.contacts_allowed() and st.checkbox(
+    contacts = state.contacts_allowed() and st.checkbox(
         "Include contact details (names and emails from the roster)",
         key="plan_contacts",
         help="Off by default: the list then holds no personal data.",
@@ -365,7 +337,7 @@ def _compare(plan: siting.VenuePlan) -> None:
         ss["plan_compare"] = {**ss["plan_compare"], label: plan.to_dict()}
     if c2.button("2015 choice vs best 2, 3, 4"):
         others, notes = siting.alternatives(
-            plan, fixed_sets={"2015 choice (LA + Emeryville)": CHOICE_2015}
+            plan, fixed_sets={"2015 choice (LA + Emeryville)": siting.CHOICE_2015}
         )
         ss["plan_compare"] = {
             **ss["plan_compare"],
@@ -450,7 +422,6 @@ def render() -> None:
     with left:
         _who_to_serve(events, teams_by_event, ref)
         _venues_and_model(candidates["name"].astype(str).tolist())
-    settings = _settings()
     with right:
         loaded = st.session_state.get("plan_loaded")
         if loaded:
@@ -464,35 +435,52 @@ def render() -> None:
                 return
         else:
             try:
-                plan = _build(settings, teams_by_event, ref, candidates)
-                exact_key = repr(sorted(settings.items())) + source_label
+                selection, venues, options = _settings()
+
+                def solve(options=options):
+                    return siting.plan_for_roster(
+                        matched,
+                        ref,
+                        selection,
+                        options,
+                        venues,
+                        roster=source_label,
+                        teams_by_event=teams_by_event,
+                        candidates=candidates,
+                    )
+
+                exact_key = repr((selection, venues, options, roster.key))
                 exact = st.session_state.get("plan_exact")
                 if exact and exact[0] == exact_key:
                     plan = siting.VenuePlan.from_dict(exact[1])
                 else:
-                    plan.solve()
+                    plan = solve()
             except (ValueError, LookupError, RuntimeError) as exc:
                 st.error(str(exc))
                 return
-            cells = len(plan.teams) * len(plan.candidates)
-            ceiling = EXACT_MAX_CELLS_CAPACITATED if plan.capacity else EXACT_MAX_CELLS
+            too_large = siting.exact_too_large(
+                len(plan.teams),
+                len(plan.candidates),
+                capacitated=plan.options.capacity is not None,
+            )
             with st.expander("Exact solution (spopt / CBC)"):
                 st.caption(
                     "The fast solver came within 0.05 % of the exact optimum on every "
                     "benchmark instance (bench/bench_siting.py). The exact solver "
                     f"may take up to {EXACT_LIMIT} s and then keeps its best plan."
                 )
-                if cells > ceiling:
+                if too_large:
                     st.caption(
                         f"This instance ({len(plan.teams):,} teams × "
                         f"{len(plan.candidates):,} candidates) is too large for the "
                         "exact solver here: narrow who to serve or the candidates "
                         "(e.g. cities of 100,000 people up)."
                     )
-                if st.button("Solve exactly", disabled=cells > ceiling):
-                    result = _exact(
-                        _build(settings, teams_by_event, ref, candidates), EXACT_LIMIT
+                if st.button("Solve exactly", disabled=too_large):
+                    exact_options = options.replace(
+                        solver="exact", time_limit=EXACT_LIMIT
                     )
+                    result = _exact(lambda: solve(exact_options), EXACT_LIMIT)
                     if isinstance(result, str):
                         st.error(result)
                     else:

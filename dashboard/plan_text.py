@@ -1,0 +1,73 @@
+"""A venue plan as plain text, for the command line (``lmi-dashboard plan``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geodata.siting import VenuePlan
+
+__all__ = ["plan_text"]
+
+
+def plan_text(plan: VenuePlan) -> str:
+    """A solved plan as a few lines of plain text (for the command line).
+
+    Parameters
+    ----------
+    plan : VenuePlan
+        A solved plan (:meth:`VenuePlan.solve`).
+
+    Returns
+    -------
+    str
+        Model, objective, then one line per venue: teams, people, mean / 90th
+        percentile / max great-circle miles, mean estimated drive minutes and
+        the share of teams within 1 and 2 hours. A venue no team is assigned to
+        (e.g. a booked venue far from every team) shows 0 teams, 0 people and
+        ``-`` for the distance figures, which do not exist for it.
+
+    Raises
+    ------
+    RuntimeError
+        If the plan has not been solved.
+    """
+    if not plan.solved:
+        raise RuntimeError("call solve() first")
+    sol = plan.solution
+    opts = plan.options
+    extra = f", at most {opts.capacity} teams per venue" if opts.capacity else ""
+    people = int(pd.to_numeric(plan.teams.get("people", plan.weights)).sum())
+    lines = [
+        (
+            f"{opts.model_name}, {opts.p} venue(s){extra}: {len(plan.teams)} teams, "
+            f"{people} people, {len(plan.candidates)} candidates"
+        ),
+        f"objective: {plan.objective:,.2f} {plan.objective_units}",
+        f"solver: {sol.method} ({sol.seconds:.2f} s"
+        + (", optimal" if sol.optimal else "")
+        + ")"
+        + (f" - {sol.note}" if sol.note else ""),
+        "",
+        (
+            f"{'venue':28s} {'teams':>5s} {'people':>6s} {'mean mi':>8s} "
+            f"{'p90 mi':>7s} {'max mi':>7s} {'~drive':>7s} {'<=1h':>5s} {'<=2h':>5s}"
+        ),
+    ]
+
+    def cell(value: float, spec: str, width: int, unit: str = "") -> str:
+        # a venue without teams has no distances: "-", never "nan"
+        if value is None or pd.isna(value):
+            return f"{'-':>{width}s}"
+        return f"{format(float(value), spec)}{unit}".rjust(width)
+
+    for row in plan.venue_table().itertuples(index=False):
+        name = str(row.venue) + (" (booked)" if row.booked else "")
+        lines.append(
+            f"{name[:28]:28s} {int(row.teams):5d} {int(row.people):6d} "
+            f"{cell(row.mean_miles, '.1f', 8)} {cell(row.p90_miles, '.1f', 7)} "
+            f"{cell(row.max_miles, '.1f', 7)} "
+            f"{cell(row.mean_minutes, '.0f', 7, 'min')} "
+            f"{cell(row.share_within_1h, '.0%', 5)} "
+            f"{cell(row.share_within_2h, '.0%', 5)}"
+        )
+    return "\n".join(lines)
