@@ -333,8 +333,10 @@ def test_hostile_text_in_every_field_loads_and_round_trips(fields, encoding, del
     kept = load.rows["source_row"].astype(int).tolist()
     assert _accounted(load) == list(range(2, len(rows) + 2))
     # text survives as typed (whitespace cleaned), when the encoding is not
-    # itself ambiguous (bytes that are also valid UTF-8 are read as UTF-8)
+    # itself ambiguous (bytes that are also valid UTF-8 are read as UTF-8, and
+    # Latin-1's C1 controls 0x80-0x9F are Windows-1252 letters such as ‘ and €)
     ambiguous = encoding in ("windows-1252", "latin-1") and _is_utf8(data)
+    ambiguous |= encoding == "latin-1" and any(0x80 <= b <= 0x9F for b in data)
     if load.delimiter == delimiter and not ambiguous:
         by_row = dict(zip(kept, load.rows["entity_name"], strict=True))
         for i, row in enumerate(rows, start=2):

@@ -21,7 +21,7 @@ from loaders.participation import teams_by_event
 
 @pytest.fixture(scope="module")
 def matched(reference):
-    return match_roster(demo_roster(), reference)
+    return match_roster(demo_roster(reference), reference)
 
 
 def test_the_selection_record_is_the_same_whoever_calls(matched, reference):
