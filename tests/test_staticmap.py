@@ -161,7 +161,8 @@ def test_high_school_districts_hatched_over_elementary(region4_figure):
     ax = region4_figure.axes[0]
     hatched = [c for c in ax.collections if c.get_hatch()]
     assert hatched and all(c.get_hatch() == "////" for c in hatched)
-    labels = [t.get_text() for t in region4_figure.axes[1].get_legend().get_texts()]
+    texts = region4_figure.axes[1].get_legend().get_texts()
+    labels = [" ".join(t.get_text().split()) for t in texts]  # wrapped lines
     assert any("High school district" in t for t in labels)
     assert "Came, all 4 roles (complete)" in labels
     assert "Did not attend (roles applied only)" in labels
