@@ -125,9 +125,24 @@ def event_status(teams: pd.DataFrame) -> pd.DataFrame:
 
 
 def completeness(teams: pd.DataFrame) -> pd.DataFrame:
-    """Roles (of 4) that reached the team's status at the event (classes 1-4)."""
-    k = teams.drop_duplicates("geoid").set_index("geoid")["role_completeness"]
-    return _per_geoid(k, k.astype(int).clip(lower=1, upper=4) - 1)
+    """Roles that came (attended teams) or that applied (the others), in 3 classes.
+
+    The value is ``role_completeness`` (0-4) of
+    :func:`loaders.participation.teams_by_event`, which counts the roles that
+    *came* for a team that attended and the roles that *applied* for any other
+    (``completeness_basis``). The class says which, so that "4 roles applied"
+    never reads as "4 roles came": 0 = did not attend (applied only, whatever
+    the number of roles), 1 = came with fewer than 4 roles, 2 = came with all
+    four (complete).
+    """
+    first = teams.drop_duplicates("geoid").set_index("geoid")
+    k = first["role_completeness"].astype(int)
+    if "completeness_basis" in first.columns:
+        came = first["completeness_basis"].eq("came").to_numpy()
+    else:  # a frame without the basis: the team's status says it
+        came = first["team_status"].eq("attended").to_numpy()
+    klass = np.where(came, np.where(k.to_numpy() >= 4, 2, 1), 0)
+    return _per_geoid(k, klass)
 
 
 def people(teams: pd.DataFrame) -> pd.DataFrame:
@@ -176,10 +191,9 @@ REGISTRY: dict[str, Measure] = {
             label="Role completeness at one event",
             one_event=True,
             classes=(
-                MeasureClass("1 of 4 roles", "#c7e9b4"),
-                MeasureClass("2 of 4 roles", "#7fcdbb"),
-                MeasureClass("3 of 4 roles", "#2c7fb8"),
-                MeasureClass("4 of 4 roles (complete)", "#253494"),
+                MeasureClass("Did not attend (roles applied only)", "#fdae61"),
+                MeasureClass("Came, fewer than 4 roles", "#7fcdbb"),
+                MeasureClass("Came, all 4 roles (complete)", "#253494"),
             ),
             compute=completeness,
             title="Role completeness of district teams",

@@ -247,3 +247,38 @@ def _shots():
     folder = Path("/tmp/lmi-screenshots")
     folder.mkdir(exist_ok=True)
     return folder
+
+
+def test_a_click_on_overlapping_districts_offers_both(app_url):
+    """Issue 12, item 11: where an elementary and a high-school district
+    overlap, a click opens the one clicked and offers the other."""
+    lon, lat = -122.7141, 38.4405  # downtown Santa Rosa
+    with offline_browser() as (page, _blocked):
+        page.goto(app_url, wait_until="domcontentloaded")
+        frame = _drawn_map(page)
+        frame.evaluate(
+            """([lat, lon]) => { window.map.stop();
+                 window.map.setView([lat, lon], 11, {animate: false}); }""",
+            [lat, lon],
+        )
+        page.wait_for_timeout(800)
+        page.locator("iframe[title*='st_folium']").first.scroll_into_view_if_needed()
+        x, y = frame.evaluate(
+            """([lat, lon]) => { const p = window.map.latLngToContainerPoint(
+                 [lat, lon]); return [p.x, p.y]; }""",
+            [lat, lon],
+        )
+        frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+        choices = page.get_by_role("radiogroup", name="This point is in")
+        choices.wait_for(timeout=30_000)
+        text = choices.inner_text()
+        assert "Santa Rosa Elementary" in text and "Santa Rosa High" in text
+        assert "Sonoma County Office" not in text
+        # the clicked district (the one drawn on top) is open; pick the other
+        opened = page.get_by_role("heading", name="Santa Rosa High", exact=True)
+        opened.wait_for(timeout=30_000)
+        choices.get_by_text("Santa Rosa Elementary").click()
+        page.get_by_role("heading", name="Santa Rosa Elementary", exact=True).wait_for(
+            timeout=30_000
+        )
+        page.screenshot(path=str(_shots() / "overlap.png"), full_page=True)

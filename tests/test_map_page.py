@@ -166,3 +166,71 @@ def test_no_district_type_ticked_counts_no_team(app):
     next(w for w in app.multiselect if w.label == "District types").set_value([]).run()
     assert _metric(app, "District / COE teams") == "0"
     assert _metric(app, "Attended") == "0"
+
+
+# issue 12, item 1: the headline equals the tables for the same filter
+@pytest.fixture(scope="module")
+def demo_teams(reference):
+    from loaders import participation
+    from loaders.demo import demo_roster
+    from loaders.matching import match_roster
+
+    rows = demo_roster(reference)  # what the page shows without saved rosters
+    rows = rows.assign(source_row=range(2, len(rows) + 2))
+    return participation.teams_by_event(match_roster(rows, reference))
+
+
+def _shown(at):
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+def test_headline_equals_the_tables_for_the_same_filter(app, demo_teams, reference):
+    from dashboard import mapnav
+    from loaders import participation
+
+    def check(**selection):
+        shown = _shown(app)
+        row = participation.figures_by_area(
+            demo_teams, reference, "all", **selection
+        ).iloc[0]
+        regions = participation.figures_by_area(
+            demo_teams, reference, "region", **selection
+        )
+        for metric in [*mapnav.HEADLINE, *mapnav.role_metrics()]:
+            assert shown[metric.label] == row[metric.key], metric.key
+            assert shown[metric.label] == regions[metric.key].sum(), metric.key
+        helps = {m.label: m.help for m in app.metric}
+        assert (
+            helps["Districts and COEs reached"]
+            == (participation.DATA_DICTIONARY["reached"])
+        )
+
+    types = list(mapnav.TYPE_OPTIONS)
+    check(district_types=types)
+    _box(app, "CCSESA region").select(3).run()
+    check(regions=[3], district_types=types)
+    app.multiselect[0].set_value(["CALMI-2015-SYMP"]).run()
+    check(regions=[3], event_ids=["CALMI-2015-SYMP"], district_types=types)
+    _box(app, "County").select("Sacramento").run()
+    check(
+        regions=[3],
+        counties=["Sacramento"],
+        event_ids=["CALMI-2015-SYMP"],
+        district_types=types,
+    )
+
+
+def test_caption_says_every_demo_row_is_on_the_map(app):
+    caption = next(c.value for c in app.caption if "Roster:" in c.value)
+    assert "demo roster" in caption
+    assert "every row is on the map" in caption or "not on the map" in caption
+
+
+def test_completeness_measure_names_its_basis(app):
+    app.radio[0].set_value("completeness").run()
+    assert not app.exception
+    from geodata.measures import legend
+
+    labels = [label for label, _ in legend("completeness")]
+    assert any("came" in label.lower() for label in labels)
+    assert any("applied" in label for label in labels)

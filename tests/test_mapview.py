@@ -93,7 +93,15 @@ def test_status_and_completeness_for_one_event(state_layers):
     comp = mapview.measure_layer(
         counties, teams, measure="completeness", event_ids=["A"]
     ).set_index("geoid")
-    assert comp.loc[RIVERSIDE_COE, "measure_label"] == "4 of 4 roles (complete)"
+    # registered with four roles: applied, never "4 of 4" (issue 12, item 4)
+    assert comp.loc[RIVERSIDE_COE, "measure_label"] == (
+        "Did not attend (roles applied only)"
+    )
+    assert comp.loc[RIVERSIDE_COE, "measure_value"] == 4
+    comp = mapview.measure_layer(
+        districts, teams, measure="completeness", event_ids=["A"]
+    ).set_index("geoid")
+    assert comp.loc[SD, "measure_label"] == "Came, fewer than 4 roles"
     with pytest.raises(ValueError, match="needs one event"):
         mapview.measure_layer(districts, teams, measure="completeness")
 

@@ -121,3 +121,59 @@ def test_people_sums_each_teams_people_over_the_events():
     assert out["measure_label"].tolist() == ["5+ people", "1-2 people", NO_TEAM]
     one = measure_layer(layer, teams, measure="people", event_ids=["B"])
     assert one["measure_label"].tolist() == ["1-2 people", NO_TEAM, NO_TEAM]
+
+
+# a small real roster (issue 12, item 4): cancelled, invited, short and complete
+ROLES_ROSTER = """District,County,Role,Status
+Oakland Unified,Alameda,Superintendent,Cancelled
+Oakland Unified,Alameda,Board member,Cancelled
+Oakland Unified,Alameda,Teachers union president,Cancelled
+Oakland Unified,Alameda,Classified union president,Cancelled
+Berkeley Unified,Alameda,Superintendent,Applied
+Berkeley Unified,Alameda,Board member,Applied
+Berkeley Unified,Alameda,Teachers union president,Registered
+Berkeley Unified,Alameda,Classified union president,Waitlisted
+Alameda Unified,Alameda,Superintendent,Attended
+Alameda Unified,Alameda,Board member,Attended
+Alameda Unified,Alameda,Teachers union president,Attended
+Alameda Unified,Alameda,Classified union president,Registered
+Hayward Unified,Alameda,Superintendent,Attended
+Hayward Unified,Alameda,Board member,Attended
+Hayward Unified,Alameda,Teachers union president,Attended
+Hayward Unified,Alameda,Classified union president,Attended
+"""
+
+
+def test_completeness_classes_say_came_or_applied(tmp_path, reference):
+    from loaders.matching import match_roster
+    from loaders.roster import read_roster
+
+    path = tmp_path / "roles.csv"
+    path.write_text(ROLES_ROSTER, encoding="utf-8")
+    matched = match_roster(read_roster(path, event_id="CALMI-2024-SI").rows, reference)
+    assert matched["match_status"].eq("matched").all()
+    teams = teams_by_event(matched)
+    names = reference.set_index("name")["geoid"]
+    layer = reference.loc[reference["county"] == "Alameda", ["geoid", "name"]]
+    out = measure_layer(
+        layer, teams, measure="completeness", event_ids=["CALMI-2024-SI"]
+    ).set_index("name")
+    assert out.loc["Oakland Unified", "measure_label"] == (
+        "Did not attend (roles applied only)"  # all cancelled: before, "4 of 4"
+    )
+    assert out.loc["Berkeley Unified", "measure_label"] == (
+        "Did not attend (roles applied only)"  # 4 applied, 0 came
+    )
+    assert out.loc["Berkeley Unified", "measure_value"] == 4
+    assert out.loc["Alameda Unified", "measure_label"] == "Came, fewer than 4 roles"
+    assert out.loc["Hayward Unified", "measure_label"] == "Came, all 4 roles (complete)"
+    assert out.loc["Albany City Unified", "measure_label"] == NO_TEAM
+    # every label of the measure says "came" or "applied": never a bare "4/4"
+    for spec_class in REGISTRY["completeness"].classes:
+        assert "came" in spec_class.label.lower() or "applied" in spec_class.label
+    # the printed legend and the map tooltip read these labels
+    from geodata import mapview
+
+    html = mapview.legend_html("completeness")
+    assert "Did not attend (roles applied only)" in html
+    assert names.get("Hayward Unified") in set(teams["geoid"])

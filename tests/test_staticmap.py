@@ -161,9 +161,11 @@ def test_high_school_districts_hatched_over_elementary(region4_figure):
     ax = region4_figure.axes[0]
     hatched = [c for c in ax.collections if c.get_hatch()]
     assert hatched and all(c.get_hatch() == "////" for c in hatched)
-    labels = [t.get_text() for t in region4_figure.axes[1].get_legend().get_texts()]
+    texts = region4_figure.axes[1].get_legend().get_texts()
+    labels = [" ".join(t.get_text().split()) for t in texts]  # wrapped lines
     assert any("High school district" in t for t in labels)
-    assert "4 of 4 roles (complete)" in labels
+    assert "Came, all 4 roles (complete)" in labels
+    assert "Did not attend (roles applied only)" in labels
     assert "No team from this district" in labels
     # the "no data" class is only listed when some district falls in it
     assert not any(t.startswith("No data") for t in labels)

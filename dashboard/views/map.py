@@ -2,60 +2,57 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import mapnav, state
 from dashboard.fastmap import st_folium_cached
-from geodata import mapview
+from geodata import boundaries, mapview
 from geodata.layers import participation_layers
 from geodata.maprequest import MapRequest, detail_level
 from geodata.measures import MEASURES, measure_spec
 from loaders import participation
 
-TYPE_OPTIONS = {
-    "unified": "Unified",
-    "elementary": "Elementary",
-    "secondary": "High school",
-    "coe": "County offices (COE)",
-}
-ALL = "All"
-
-
-def _defaults(event_ids: list[str]) -> None:
-    ss = st.session_state
-    ss.setdefault("map_measure", "events_attended")
-    ss.setdefault("map_events", [])
-    ss.setdefault("map_event", event_ids[0] if event_ids else None)
-    ss.setdefault("map_region", ALL)
-    ss.setdefault("map_county", ALL)
-    ss.setdefault("map_types", list(TYPE_OPTIONS))
-    ss.setdefault("drill_geoid", None)
-    # never anything but a GEOID (or None) past this point
-    ss["drill_geoid"] = state.as_geoid(ss["drill_geoid"])
+TYPE_OPTIONS = mapnav.TYPE_OPTIONS
+ALL = mapnav.ALL
+DATA_PAGE = Path(__file__).with_name("data.py")
 
 
 def _on_map_click() -> None:
-    """Select the clicked feature by its own id (set by the map, not a lookup)."""
-    value = st.session_state.get("participation_map") or {}
-    feature = value.get("last_active_drawing") or {}
-    geoid = feature.get("id") if isinstance(feature, dict) else None
-    if not geoid:
+    """Select the clicked feature by its own id (set by the map, not a lookup),
+    and keep every district drawn at the clicked point to offer beside it."""
+    ss = st.session_state
+    click = mapnav.read_click(ss.get("participation_map"))
+    if click is None:
         return
-    row = state.entity(str(geoid))
+    geoid, lon, lat = click
+    row = state.entity(geoid)
     if row is None:
         return
-    st.session_state["drill_geoid"] = row["geoid"]
-    st.session_state["map_region"] = int(row["ccsesa_region"])
-    st.session_state["map_county"] = row["county"]
+    at_point = boundaries.districts_at(lon, lat) if lon is not None else pd.DataFrame()
+    choices = mapnav.click_choices(
+        row["geoid"], row["district_type"], at_point, ss.get("map_types", [])
+    )
+    mapnav.open_entity(ss, row, follow=True)
+    ss["map_click_choices"] = choices
+    ss["map_click_pick"] = row["geoid"]
+
+
+def _on_click_pick() -> None:
+    """Another district at the clicked point chosen."""
+    row = state.entity(st.session_state.get("map_click_pick") or "")
+    if row is not None:
+        mapnav.open_entity(st.session_state, row, follow=True)
 
 
 def _on_region_change() -> None:
-    st.session_state["map_county"] = ALL
-    st.session_state["drill_geoid"] = None
+    mapnav.region_changed(st.session_state)
 
 
 def _on_county_change() -> None:
-    st.session_state["drill_geoid"] = None
+    mapnav.county_changed(st.session_state)
 
 
 def _on_district_change() -> None:
@@ -64,23 +61,12 @@ def _on_district_change() -> None:
     geoid = state.as_geoid(ss.get("drill_geoid"))
     ss["drill_geoid"] = geoid
     row = state.entity(geoid) if geoid else None
-    if row is None:
-        return
-    region, county = int(row["ccsesa_region"]), row["county"]
-    if ss.get("map_region", ALL) not in (ALL, region):
-        ss["map_region"] = region
-        ss["map_county"] = ALL
-    if ss.get("map_county", ALL) not in (ALL, county):
-        ss["map_county"] = county
+    if row is not None:
+        mapnav.open_entity(ss, row, follow=False)
 
 
 def _go_up(level: str) -> None:
-    if level == "state":
-        st.session_state["map_region"] = ALL
-        st.session_state["map_county"] = ALL
-    elif level == "region":
-        st.session_state["map_county"] = ALL
-    st.session_state["drill_geoid"] = None
+    mapnav.go_up(st.session_state, level)
 
 
 def render() -> None:
@@ -91,14 +77,22 @@ def render() -> None:
     event_labels = dict(zip(events["event_id"], events["label"]))
     seen = set(teams["event_id"])
     with_data = [e for e in events["event_id"] if e in seen]
-    _defaults(with_data or list(events["event_id"]))
+    mapnav.set_defaults(st.session_state, with_data or list(events["event_id"]))
+    # never anything but a GEOID (or None) past this point
+    st.session_state["drill_geoid"] = state.as_geoid(st.session_state["drill_geoid"])
 
     st.title("CA LMI participation map")
-    st.caption(
-        f"Roster: **{source_label}** · {len(matched):,} roster rows · "
-        f"{int((matched['match_status'] != 'matched').sum()):,} not yet matched "
-        "(see the Data page)"
-    )
+    not_on_map = participation.rows_not_on_map(matched, None, events)
+    st.caption(mapnav.roster_caption(source_label, len(matched), not_on_map))
+    links = mapnav.not_on_map_links(not_on_map)
+    if links:
+        for col, (text, section) in zip(st.columns(len(links) + 2), links):
+            col.page_link(
+                str(DATA_PAGE),
+                label=text,
+                icon=":material/table:",
+                query_params={"section": section},
+            )
 
     # ------------------------------------------------------------------ sidebar
     with st.sidebar:
@@ -178,25 +172,12 @@ def render() -> None:
         county=county_value,
         district_types=types,
     )
-    cols = st.columns(5)
-    cols[0].metric("District / COE teams", f"{figures['teams']:,}")
-    cols[1].metric("Attended", f"{figures['attended']:,}")
-    cols[2].metric(
-        "Complete teams (4/4)",
-        f"{figures['complete_teams']:,}",
-        help="Districts and COEs that came with all four roles at least once.",
-    )
-    cols[3].metric("Applied, did not attend", f"{figures['applied_not_attended']:,}")
-    cols[4].metric("Team-event rows", f"{figures['team_events']:,}")
-    role_cols = st.columns(4)
-    for col, role in zip(role_cols, participation.ROLES):
-        col.metric(
-            f"{participation.ROLE_LABELS[role]} came",
-            f"{figures[f'role_{role}']:,}",
-            help=f"Districts and COEs whose {participation.ROLE_LABELS[role].lower()} "
-            "came to at least one selected event (a team standing for two "
-            "districts that share governance counts for each).",
-        )
+    headline = mapnav.headline_metrics(figures)
+    for col, (label, value, help_text) in zip(st.columns(len(headline)), headline):
+        col.metric(label, value, help=help_text)
+    roles = mapnav.headline_metrics(figures, mapnav.role_metrics())
+    for col, (label, value, help_text) in zip(st.columns(len(roles)), roles):
+        col.metric(label, value, help=help_text)
 
     # ---------------------------------------------------------------- breadcrumb
     crumbs = st.columns([1, 1, 1, 3])
@@ -276,11 +257,22 @@ def render() -> None:
         "high school districts are drawn with a purple outline over a lighter fill. "
         "Toggle layers in the map's top-right box. Click a district to see its team."
     )
+    names = state.entity_labels()
+    choices = st.session_state.get("map_click_choices") or []
+    if len(choices) > 1 and st.session_state["drill_geoid"] in choices:
+        # an elementary and a high-school district under one click: offer both
+        st.radio(
+            "This point is in",
+            choices,
+            format_func=lambda g: names.get(g, g),
+            horizontal=True,
+            key="map_click_pick",
+            on_change=_on_click_pick,
+        )
 
     # -------------------------------------------------------------- team panel
     geoid = st.session_state["drill_geoid"]
     options = state.entity_choices(region_value, county_value)
-    names = state.entity_labels()
     if geoid and geoid not in options:
         options = [*options, geoid]
     st.selectbox(

@@ -27,6 +27,7 @@ from loaders.participation.figures import (
     participation_by_area,
     participation_by_event,
 )
+from loaders.participation.notonmap import NOT_ON_MAP_REASONS, rows_not_on_map
 from loaders.participation.people import duplicate_people, person_ids, person_keys
 from loaders.participation.teams import (
     APPLIED_STATUSES,
@@ -52,6 +53,7 @@ __all__ = [
     "DETAIL_COLUMNS",
     "DATA_DICTIONARY",
     "FIGURE_COLUMNS",
+    "NOT_ON_MAP_REASONS",
     "ROLES",
     "ROLE_LABELS",
     "STATUS_LABELS",
@@ -71,6 +73,7 @@ __all__ = [
     "participation_by_event",
     "person_ids",
     "person_keys",
+    "rows_not_on_map",
     "team_detail",
     "team_details",
     "teams_by_event",

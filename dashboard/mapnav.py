@@ -1,0 +1,336 @@
+"""What the Map page decides, without Streamlit (tested without ``AppTest``).
+
+The page (:mod:`dashboard.views.map`) only draws widgets and calls these:
+
+* the headline metrics with their definitions (:func:`headline_metrics`, help
+  text from :data:`loaders.participation.DATA_DICTIONARY`);
+* the drill-down state transitions on the session state (any mutable mapping):
+  :func:`set_defaults`, :func:`region_changed`, :func:`county_changed`,
+  :func:`go_up`, :func:`open_entity`;
+* what a click on the map selects and which districts it offers where an
+  elementary and a high-school district overlap (:func:`read_click`,
+  :func:`click_choices`);
+* the roster caption with the rows not on the map, by reason, and where the
+  Data page lists them (:func:`roster_caption`, :func:`not_on_map_links`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geodata.boundaries import ENTITY_TYPES
+from loaders.participation import DATA_DICTIONARY, ROLE_LABELS, ROLES
+
+__all__ = [
+    "ALL",
+    "HEADLINE",
+    "TYPE_OPTIONS",
+    "Metric",
+    "click_choices",
+    "county_changed",
+    "go_up",
+    "headline_metrics",
+    "not_on_map_links",
+    "open_entity",
+    "read_click",
+    "region_changed",
+    "role_metrics",
+    "roster_caption",
+    "set_defaults",
+]
+
+#: District types of the sidebar filter → label.
+TYPE_OPTIONS: dict[str, str] = {
+    "unified": "Unified",
+    "elementary": "Elementary",
+    "secondary": "High school",
+    "coe": "County offices (COE)",
+}
+#: The "no filter" value of the region and county boxes.
+ALL = "All"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One number of the page: its figure key, label and definition (help)."""
+
+    key: str
+    label: str
+    help: str
+
+
+#: The headline figures, in page order; the definition of each is the data
+#: dictionary's (the same words as the exports' "Data dictionary" sheet).
+HEADLINE: tuple[Metric, ...] = tuple(
+    Metric(key, label, DATA_DICTIONARY[key])
+    for key, label in (
+        ("teams", "District / COE teams"),
+        ("reached", "Districts and COEs reached"),
+        ("attended", "Attended"),
+        ("complete_teams", "Complete teams (4/4)"),
+        ("applied_not_attended", "Applied, did not attend"),
+        ("team_events", "Team-event rows"),
+    )
+)
+
+
+def role_metrics() -> tuple[Metric, ...]:
+    """One metric per role ("Superintendent came"...), defined by the dictionary."""
+    return tuple(
+        Metric(f"role_{r}", f"{ROLE_LABELS[r]} came", DATA_DICTIONARY[f"role_{r}"])
+        for r in ROLES
+    )
+
+
+def headline_metrics(
+    figures: Mapping[str, int | float], metrics: Sequence[Metric] = HEADLINE
+) -> list[tuple[str, str, str]]:
+    """``(label, value text, help)`` of each metric, from a figures dict.
+
+    Parameters
+    ----------
+    figures : mapping
+        :func:`loaders.participation.headline_figures` of the page's filter.
+    metrics : sequence of Metric
+        Default :data:`HEADLINE`.
+
+    Raises
+    ------
+    KeyError
+        If a metric's figure is not in ``figures``.
+
+    Examples
+    --------
+    >>> headline_metrics({"teams": 1234}, [HEADLINE[0]])[0][:2]
+    ('District / COE teams', '1,234')
+    """
+    return [(m.label, f"{figures[m.key]:,}", m.help) for m in metrics]
+
+
+# ------------------------------------------------------------------- drill-down
+def set_defaults(ss: MutableMapping, event_ids: Sequence[str]) -> None:
+    """The page's session-state keys, where not set yet (``drill_geoid`` None)."""
+    ss.setdefault("map_measure", "events_attended")
+    ss.setdefault("map_events", [])
+    ss.setdefault("map_event", event_ids[0] if event_ids else None)
+    ss.setdefault("map_region", ALL)
+    ss.setdefault("map_county", ALL)
+    ss.setdefault("map_types", list(TYPE_OPTIONS))
+    ss.setdefault("drill_geoid", None)
+    ss.setdefault("map_click_choices", [])
+
+
+def _close(ss: MutableMapping) -> None:
+    ss["drill_geoid"] = None
+    ss["map_click_choices"] = []
+
+
+def region_changed(ss: MutableMapping) -> None:
+    """A region chosen: every county of it, no district open."""
+    ss["map_county"] = ALL
+    _close(ss)
+
+
+def county_changed(ss: MutableMapping) -> None:
+    """A county chosen: no district open."""
+    _close(ss)
+
+
+def go_up(ss: MutableMapping, level: str) -> None:
+    """A breadcrumb button: ``"state"``, ``"region"`` or ``"county"``.
+
+    Closes the open district; ``"state"`` clears region and county,
+    ``"region"`` the county.
+    """
+    if level == "state":
+        ss["map_region"] = ALL
+        ss["map_county"] = ALL
+    elif level == "region":
+        ss["map_county"] = ALL
+    _close(ss)
+
+
+def open_entity(ss: MutableMapping, entity: Mapping, *, follow: bool) -> None:
+    """Open a district or COE (its reference row: ``geoid``, ``ccsesa_region``,
+    ``county``).
+
+    ``follow=True`` (a click on the map) moves region and county to the
+    entity's; ``follow=False`` (chosen in the box) keeps a filter that already
+    holds it and only moves one that does not.
+    """
+    region, county = int(entity["ccsesa_region"]), str(entity["county"])
+    ss["drill_geoid"] = str(entity["geoid"])
+    if follow:
+        ss["map_region"], ss["map_county"] = region, county
+        return
+    if ss.get("map_region", ALL) not in (ALL, region):
+        ss["map_region"] = region
+        ss["map_county"] = ALL
+    if ss.get("map_county", ALL) not in (ALL, county):
+        ss["map_county"] = county
+
+
+# ----------------------------------------------------------------------- clicks
+def read_click(value: Mapping | None) -> tuple[str, float | None, float | None] | None:
+    """The clicked feature's GEOID and the clicked point, from the map's value.
+
+    Parameters
+    ----------
+    value : mapping or None
+        The streamlit-folium component's value: ``last_active_drawing`` (the
+        GeoJSON feature clicked, ``id`` = GEOID) and ``last_object_clicked``
+        (``{"lat": ..., "lng": ...}`` in degrees).
+
+    Returns
+    -------
+    (geoid, lon, lat) or None
+        None when no feature was clicked; ``lon``/``lat`` None when the point
+        is missing or not numeric.
+
+    Examples
+    --------
+    >>> read_click({"last_active_drawing": {"id": "0635830"},
+    ...             "last_object_clicked": {"lat": 38.44, "lng": -122.71}})
+    ('0635830', -122.71, 38.44)
+    """
+    value = value or {}
+    feature = value.get("last_active_drawing") or {}
+    geoid = feature.get("id") if isinstance(feature, Mapping) else None
+    if not geoid:
+        return None
+    point = value.get("last_object_clicked") or {}
+    try:
+        lon, lat = float(point["lng"]), float(point["lat"])
+    except (KeyError, TypeError, ValueError):
+        return str(geoid), None, None
+    return str(geoid), lon, lat
+
+
+def click_choices(
+    clicked: str,
+    clicked_type: str,
+    at_point: pd.DataFrame,
+    shown_types: Sequence[str],
+) -> list[str]:
+    """The districts a click offers: the clicked one and those drawn under it.
+
+    Elementary and high-school districts overlap by design, so a click there
+    hits one of them (the one drawn on top) while the point lies in both; the
+    page offers every district of a shown type at the point, the clicked one
+    selected. County offices (drawn under every district) are not offered
+    beside a district; a click on a COE offers the COE alone.
+
+    Parameters
+    ----------
+    clicked : str
+        GEOID of the feature the map reports.
+    clicked_type : str
+        Its ``district_type``.
+    at_point : pandas.DataFrame
+        :func:`geodata.boundaries.districts_at` of the clicked point
+        (``geoid``, ``district_type``); may be empty.
+    shown_types : sequence of str
+        District types ticked on the page (their layers are drawn).
+
+    Returns
+    -------
+    list of str
+        GEOIDs, ``clicked`` always among them, in :data:`ENTITY_TYPES` order
+        (unified, elementary, secondary) then GEOID. One element: nothing to
+        choose.
+
+    Examples
+    --------
+    >>> here = pd.DataFrame({"geoid": ["0635810", "0635830", "06097"],
+    ...     "district_type": ["elementary", "secondary", "coe"]})
+    >>> click_choices("0635830", "secondary", here, ["elementary", "secondary"])
+    ['0635810', '0635830']
+    >>> click_choices("0635830", "secondary", here, ["secondary"])
+    ['0635830']
+    """
+    if clicked_type == "coe" or at_point.empty:
+        return [clicked]
+    shown = set(shown_types) - {"coe"}
+    rows = at_point.loc[at_point["district_type"].isin(shown)]
+    found = dict(zip(rows["geoid"].astype(str), rows["district_type"]))
+    found.setdefault(clicked, clicked_type)
+    order = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    return sorted(found, key=lambda g: (order.get(found[g], len(order)), g))
+
+
+# ---------------------------------------------------------------------- caption
+#: Data page section that lists each reason's rows (``?section=`` of the link).
+REASON_SECTIONS: dict[str, str] = {
+    "rejected": "rosters",
+    "ambiguous": "review",
+    "unmatched": "review",
+    "not_california": "review",
+    "no_event": "rosters",
+}
+_REASON_WORDS: dict[str, str] = {
+    "rejected": "rejected",
+    "ambiguous": "ambiguous",
+    "unmatched": "unmatched",
+    "not_california": "not in California",
+    "no_event": "no event",
+}
+
+
+def roster_caption(label: str, n_rows: int, not_on_map: pd.DataFrame) -> str:
+    """The Map page's roster line: where the rows come from, how many are drawn.
+
+    Parameters
+    ----------
+    label : str
+        Where the roster came from.
+    n_rows : int
+        Roster rows (matched or not).
+    not_on_map : pandas.DataFrame
+        :func:`loaders.participation.rows_not_on_map` (``reason``, ``rows``).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"reason": ["unmatched", "no_event", "rejected"],
+    ...                       "rows": [3, 2, 0]})
+    >>> print(roster_caption("Saved rosters", 120, table).split(" · ")[-1])
+    5 not on the map: 3 unmatched, 2 no event
+    """
+    shown = not_on_map.loc[not_on_map["rows"] > 0]
+    head = f"Roster: **{label}** · {n_rows:,} roster rows"
+    if shown.empty:
+        return f"{head} · every row is on the map"
+    parts = ", ".join(
+        f"{int(n):,} {_REASON_WORDS.get(r, r)}"
+        for r, n in zip(shown["reason"], shown["rows"])
+    )
+    return f"{head} · {int(shown['rows'].sum()):,} not on the map: {parts}"
+
+
+def not_on_map_links(not_on_map: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(link label, Data page section)`` per Data page section with such rows.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"reason": ["ambiguous", "unmatched", "no_event"],
+    ...                       "rows": [1, 3, 2]})
+    >>> for link in not_on_map_links(table):
+    ...     print(link)
+    ('4 rows to review (ambiguous, unmatched)', 'review')
+    ('2 rows to fix (no event)', 'rosters')
+    """
+    by_section: dict[str, list[tuple[str, int]]] = {}
+    for reason, n in zip(not_on_map["reason"], not_on_map["rows"]):
+        if n > 0:
+            section = REASON_SECTIONS.get(reason, "review")
+            by_section.setdefault(section, []).append((reason, int(n)))
+    out = []
+    for section, items in by_section.items():
+        total = sum(n for _, n in items)
+        words = ", ".join(_REASON_WORDS.get(r, r) for r, _ in items)
+        verb = "review" if section == "review" else "fix"
+        rows = "row" if total == 1 else "rows"
+        out.append((f"{total:,} {rows} to {verb} ({words})", section))
+    return out
