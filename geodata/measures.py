@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from loaders import participation
+
 __all__ = [
     "MEASURES",
     "NO_DATA",
@@ -146,13 +148,13 @@ def completeness(teams: pd.DataFrame) -> pd.DataFrame:
 
 
 def people(teams: pd.DataFrame) -> pd.DataFrame:
-    """People the team brought, summed over the selected events (0/1-2/3-4/5+).
+    """Distinct people the team brought to the selected events (0/1-2/3-4/5+).
 
-    A team's people at one event are ``n_people`` of
-    :func:`loaders.participation.teams_by_event`; a person at two events counts
-    at each.
+    The one definition of "people" (:func:`loaders.participation.distinct_people`,
+    as in the tables): a person at two of the events counts once; a
+    shared-governance team's people show on each district it reaches.
     """
-    n = teams.groupby("geoid")["n_people"].sum()
+    n = participation.distinct_people(teams, "geoid")
     return _per_geoid(n, _count_class(n, (1, 3, 5)))
 
 

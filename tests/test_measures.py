@@ -106,7 +106,7 @@ def test_unknown_measure_names_the_choices(teams):
         measure_layer(pd.DataFrame({"geoid": ["0601770"]}), teams, measure="bogus")
 
 
-def test_people_sums_each_teams_people_over_the_events():
+def test_people_counts_each_person_once_over_the_events():
     layer = pd.DataFrame({"geoid": ["0634320", "0622710", "0601770"]})
     teams = pd.DataFrame(
         {
@@ -114,13 +114,41 @@ def test_people_sums_each_teams_people_over_the_events():
             "event_id": ["A", "B", "A"],
             "team_status": ["attended", "attended", "applied"],
             "n_people": [4, 2, 1],
+            # p1 and p2 came to both events: they count once
+            "person_ids": ["p1 p2 p3 p4", "p1 p2", "q1"],
         }
     )
     out = measure_layer(layer, teams, measure="people").set_index("geoid")
-    assert out["measure_value"].tolist()[:2] == [6.0, 1.0]
-    assert out["measure_label"].tolist() == ["5+ people", "1-2 people", NO_TEAM]
+    assert out["measure_value"].tolist()[:2] == [4.0, 1.0]
+    assert out["measure_label"].tolist() == ["3-4 people", "1-2 people", NO_TEAM]
     one = measure_layer(layer, teams, measure="people", event_ids=["B"])
     assert one["measure_label"].tolist() == ["1-2 people", NO_TEAM, NO_TEAM]
+
+
+def test_people_on_the_map_equal_the_district_table(reference):
+    """One figure, one function: the map's people = the table's people."""
+    from loaders import participation
+    from loaders.demo import demo_roster
+    from loaders.matching import match_roster
+
+    rows = demo_roster(reference)
+    matched = match_roster(rows.assign(source_row=range(2, len(rows) + 2)), reference)
+    teams = participation.teams_by_event(matched)
+    layer = reference[["geoid"]]
+    mapped = measure_layer(layer, teams, measure="people").set_index("geoid")
+    table = participation.figures_by_area(teams, reference, "district").set_index(
+        "geoid"
+    )
+    own = participation.own_rows(teams)
+    solo = set(own["geoid"]) - set(
+        teams.loc[teams["geoid"] != teams["team_geoid"], "team_geoid"]
+    )
+    solo = sorted(solo & set(table.index))
+    assert len(solo) > 100
+    assert (
+        mapped.loc[solo, "measure_value"].astype(int).tolist()
+        == table.loc[solo, "people"].astype(int).tolist()
+    )
 
 
 # a small real roster (issue 12, item 4): cancelled, invited, short and complete

@@ -229,6 +229,31 @@ def filter_teams(
     return out.reset_index(drop=True)
 
 
+def distinct_people(
+    rows: pd.DataFrame, by: str = "geoid", column: str = "person_ids"
+) -> pd.Series:
+    """Distinct people per value of ``by``: the one count of "people".
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Rows of :func:`loaders.participation.teams_by_event` (or filtered from
+        it), with ``by`` and ``column`` (str: space-separated person ids of the
+        row's team at its event).
+    by : str, default "geoid"
+        Column to group by (``geoid``, ``county``, ``ccsesa_region``...).
+    column : str, default "person_ids"
+        ``person_ids`` (everyone on the roster) or ``person_ids_came``.
+
+    Returns
+    -------
+    pandas.Series
+        int64 count per value of ``by`` that has anybody; a person at two of
+        the events counts once.
+    """
+    return _distinct_ids(rows, column, by)
+
+
 def _distinct_ids(rows: pd.DataFrame, column: str, by: str) -> pd.Series:
     """Distinct person ids per value of ``by`` (ids are space-joined per row)."""
     if column not in rows.columns:  # a frame from older code: rows, not people
