@@ -186,9 +186,9 @@ def _edit_section(ws: Workspace, added: pd.DataFrame) -> None:
             record = ws.edit_event(chosen, _values(prefix, new=False))
         except (EventError, WorkspaceError) as exc:
             _error(exc)
-            return
-        _saved(record, "Saved")
-        st.rerun()
+        else:
+            _saved(record, "Saved")
+            st.rerun()
     if st.button(f"Remove {chosen}", key="events_remove"):
         ws.remove_event(chosen)
         st.session_state["events_undo"] = chosen

@@ -339,7 +339,7 @@ def event_column(
     events were recognised are counted per note (file notes), as is a missing
     event column.
     """
-    events = []
+    ids: list[str] = []
     counts: dict[str, int] = {}
     known: dict[Any, Any] = {}
     for i, text in enumerate(body.text("event_id")):
@@ -352,14 +352,14 @@ def event_column(
             value = event_id
         elif result.note and (text or dates[i]):
             counts[result.note] = counts.get(result.note, 0) + 1
-        events.append(value)
+        ids.append(value)
     body.notes += [f"{note} ({count} rows)" for note, count in counts.items()]
     if not body.mapping.get("event_id") and not body.mapping.get("event_date"):
         if event_id:
             body.notes.append(f"no event column: every row set to event {event_id}")
         else:
             body.notes.append("no event column: event_id is empty; choose the event")
-    return events
+    return ids
 
 
 def rejected_rows(
