@@ -158,8 +158,10 @@ def test_add_edit_remove_restore_on_a_real_file(tmp_path):
 
 def test_all_events_joins_published_and_added(ws):
     ws.add_event(SI_2027)
-    ws.add_event({**SI_2027, "event_id": "CALMI-2026-NORCAL", "start_date":
-                  "2026-09-30", "end_date": "", "event_type": "network convening"})  # fmt: skip
+    norcal = {"event_id": "CALMI-2026-NORCAL", "start_date": "2026-09-30"}
+    ws.add_event(
+        {**SI_2027, **norcal, "end_date": "", "event_type": "network convening"}
+    )
     events = all_events(ws)
     assert len(events) == len(load_events()) + 2
     assert events["event_id"].is_unique
