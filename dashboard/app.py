@@ -42,6 +42,7 @@ _SPECS = [
     ("map.py", "Map", ":material/map:"),
     ("data.py", "Data", ":material/table:"),
     ("plan.py", "Plan", ":material/place:"),
+    ("events.py", "Events", ":material/event:"),
     ("export.py", "Export", ":material/download:"),
 ]
 pages = [

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from dashboard.cligroup import OneLineErrorGroup
+from dashboard.events_command import events_app, known_events
 from geodata.boundaries import entity_reference
 from geodata.formats import REGISTRY as FORMATS
 from geodata.formats import (
@@ -24,7 +25,6 @@ from geodata.formats import (
 )
 from geodata.maprequest import ALL_TYPES, MapRequest
 from geodata.measures import REGISTRY as MEASURES
-from loaders.events import load_events
 from loaders.exports import TABLE_NAMES, atomic_write_bytes, participation_tables
 from loaders.participation import teams_by_event
 
@@ -167,6 +167,7 @@ export_app = typer.Typer(
     cls=OneLineErrorGroup,
 )
 app.add_typer(export_app, name="export")
+app.add_typer(events_app, name="events")
 
 #: Where the rows come from when the workspace is empty (the plan JSON says so).
 DEMO_SOURCE = "built-in demo roster (placeholder people)"
@@ -271,7 +272,7 @@ def _roster_rows(roster: Path | None, reference: pd.DataFrame):
     if roster is not None:
         from loaders.roster import read_roster
 
-        load = read_roster(roster)
+        load = read_roster(roster, events=known_events())
         if len(load.rejected):
             typer.echo(
                 f"note: {len(load.rejected)} row(s) of {roster} could not be used "
@@ -342,7 +343,7 @@ def _event_ids(given: list[str] | None, events: pd.DataFrame) -> list[str]:
         if key not in known:
             raise ValueError(
                 f"--event {item}: not a CA LMI event id; choose from "
-                f"{', '.join(known.values())} (loaders/data/events.csv)."
+                f"{', '.join(known.values())} (lmi-dashboard events list)."
             )
         ids.append(known[key])
     return list(dict.fromkeys(ids))
@@ -428,7 +429,7 @@ def export_map(
     try:
         # every argument is checked before any roster is read
         kind = _out_format(out, fmt, "map")
-        events = load_events()
+        events = known_events()
         reference = entity_reference()
         request = MapRequest(
             measure=measure,
@@ -511,7 +512,7 @@ def export_table(
                 f"a {kind.upper()} file holds one table, not {len(wanted)} "
                 f"({', '.join(wanted)}): give one --table, or write .xlsx."
             )
-        events = load_events()
+        events = known_events()
         reference = entity_reference()
         event_ids = _event_ids(event, events)
         county_name = _county_name(county, region, reference)
@@ -642,7 +643,6 @@ def plan(
         export_table,
         plan_for_roster,
     )
-    from loaders.events import load_events
     from loaders.exports import atomic_write_bytes
 
     try:
@@ -650,7 +650,7 @@ def plan(
         if kind not in (None, "csv", "xlsx"):
             raise ValueError(f"--invites {invites}: write a .csv or .xlsx file.")
         # an unknown --event is named with the valid ids before any roster is read
-        event_ids = _event_ids(event, load_events())
+        event_ids = _event_ids(event, known_events())
         reference = entity_reference()
         matched, source = None, "none needed"
         if serve != "all-districts":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.events_command import known_events
 from geodata.boundaries import entity_reference
 from loaders.exports import write_table
 from loaders.matching import input_rows_with_matches, match_roster
@@ -83,9 +84,14 @@ def match_command(
         )
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(f"{out}: --out must end in .csv or .xlsx.")
+    events = known_events()  # published and added in the workspace
     try:
         load = read_roster(
-            roster, filename=roster.name, sheet=sheet, header_row=header_row
+            roster,
+            filename=roster.name,
+            sheet=sheet,
+            header_row=header_row,
+            events=events,
         )
     except OSError as exc:
         raise ValueError(f"{roster}: cannot be read ({exc.strerror or exc}).") from exc
@@ -93,7 +99,7 @@ def match_command(
     matched = match_roster(load.rows, entity_reference(), aliases=aliases)
     rejected = getattr(load, "rejected", None)
     n_rej = 0 if rejected is None else len(rejected)
-    every_row = input_rows_with_matches(load, matched)
+    every_row = input_rows_with_matches(load, matched, events)
     # the reader's contact columns: by header ("Name" too), content and mapping
     dropped = [] if contacts else load.contact_columns
     try:

@@ -50,9 +50,30 @@ def layers(level: str):
     return simplify.web_layers(level)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _events_at(url: str, revision: int) -> pd.DataFrame:
+    """Published and added events at one workspace revision."""
+    from loaders.workspace import open_workspace
+
+    return events_mod.all_events(open_workspace(url))
+
+
 def events() -> pd.DataFrame:
-    return events_mod.load_events()
+    """Every event: published and added in the workspace (origin column).
+
+    :func:`loaders.events.all_events`, re-read only after a save (cached by the
+    workspace's revision, checked at most every :data:`REVISION_MAX_AGE` s).
+    The frame is shared by every session: do not modify it in place.
+
+    Raises
+    ------
+    loaders.workspace.WorkspaceError
+        The workspace cannot be opened.
+    """
+    from loaders.workspace import open_workspace
+
+    workspace = open_workspace()
+    return _events_at(workspace.url, workspace.revision(REVISION_MAX_AGE))
 
 
 @dataclass(frozen=True)

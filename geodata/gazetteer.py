@@ -34,7 +34,7 @@ import pandas as pd
 from rapidfuzz import process
 
 from geodata.distances import CostMatrixError, as_latlon, haversine_matrix
-from loaders.events import load_events
+from loaders.events import ADDED, load_events
 
 __all__ = [
     "DEFAULT_MIN_POPULATION",
@@ -215,7 +215,11 @@ def past_venues(events: pd.DataFrame | None = None) -> pd.DataFrame:
     ----------
     events : pandas.DataFrame, optional
         The events table (columns ``city`` and ``label``; ``event_id`` used when
-        ``label`` is absent). Default: :func:`loaders.events.load_events`.
+        ``label`` is absent). Default: :func:`loaders.events.load_events`; pass
+        :func:`loaders.events.all_events` of the workspace to add the venues of
+        events a user added. An added event (``origin`` ``"added"``) whose city
+        the gazetteer does not know is left out and its label listed in
+        ``attrs["skipped_events"]`` of the result.
 
     Returns
     -------
@@ -238,6 +242,10 @@ def past_venues(events: pd.DataFrame | None = None) -> pd.DataFrame:
             "events table: column 'city' is missing; expected loaders/data/events.csv."
         )
     labels = table["label"] if "label" in table.columns else table["event_id"]
+    origins = (
+        table["origin"].tolist() if "origin" in table.columns else [None] * len(table)
+    )
+    skipped: list[str] = []
     held: dict[str, list[str]] = {}
     places: dict[str, pd.Series] = {}
     for i, (city, label) in enumerate(zip(table["city"], labels)):
@@ -246,6 +254,9 @@ def past_venues(events: pd.DataFrame | None = None) -> pd.DataFrame:
         try:
             place = find_city(str(city))
         except PlaceNotFoundError as exc:
+            if origins[i] == ADDED:  # a user's typo must not stop a plan or map
+                skipped.append(str(label))
+                continue
             raise PlaceNotFoundError(
                 f"events table, row {i + 2}, column city: {exc}"
             ) from None
@@ -262,7 +273,9 @@ def past_venues(events: pd.DataFrame | None = None) -> pd.DataFrame:
         }
         for name in held
     ]
-    return _as_candidates(pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS))
+    venues = _as_candidates(pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS))
+    venues.attrs["skipped_events"] = skipped
+    return venues
 
 
 def user_venue(lat: float, lon: float, name: str | None = None) -> dict:

@@ -614,29 +614,46 @@ _EventIndex = tuple[
 ]
 
 
+#: Columns of an events table the index reads.
+_EVENT_INDEX_COLUMNS = ["event_id", "label", "event_name", "start_date", "end_date"]
+
+
+def _event_index(events: pd.DataFrame | None = None) -> _EventIndex:
+    if events is None:
+        return _published_index()
+    rows = events[_EVENT_INDEX_COLUMNS].astype("string").fillna("")
+    return _index_of(tuple(rows.itertuples(index=False, name=None)))
+
+
 @lru_cache(maxsize=1)
-def _event_index() -> _EventIndex:
+def _published_index() -> _EventIndex:
     from loaders.events import load_events
 
-    events = load_events()
+    return _event_index(load_events())
+
+
+@lru_cache(maxsize=8)
+def _index_of(rows: tuple[tuple[str, str, str, str, str], ...]) -> _EventIndex:
     by_text: dict[str, str] = {}
     spans = []
     tokens = []
-    for row in events.itertuples(index=False):
+    for event_id, label, event_name, start_date, end_date in rows:
         words: set[str] = set()
-        for text in (row.event_id, row.label, row.event_name):
+        for text in (event_id, label, event_name):
             if text:
-                by_text.setdefault(fold(text), row.event_id)
+                by_text.setdefault(fold(text), event_id)
                 words.update(fold(text).split())
-        tokens.append((row.event_id, frozenset(words)))
-        if row.start_date:
-            start = _dt.date.fromisoformat(row.start_date)
-            end = _dt.date.fromisoformat(row.end_date or row.start_date)
-            spans.append((row.event_id, start, end))
+        tokens.append((event_id, frozenset(words)))
+        if start_date:
+            start = _dt.date.fromisoformat(start_date)
+            end = _dt.date.fromisoformat(end_date or start_date)
+            spans.append((event_id, start, end))
     return by_text, spans, tokens
 
 
-def normalize_event(raw: Any, *, date: _dt.date | None = None) -> VocabResult:
+def normalize_event(
+    raw: Any, *, date: _dt.date | None = None, events: pd.DataFrame | None = None
+) -> VocabResult:
     """Find the CA LMI event a roster's event text (and/or date) refers to.
 
     Parameters
@@ -647,6 +664,11 @@ def normalize_event(raw: Any, *, date: _dt.date | None = None) -> VocabResult:
     date : datetime.date, optional
         The event date from the same row, used when the text is missing or not
         known: the event whose dates include it.
+    events : pandas.DataFrame, optional
+        The events to recognise (``event_id``, ``label``, ``event_name``,
+        ``start_date``, ``end_date``), e.g. :func:`loaders.events.all_events`
+        of the workspace so added events are found too. Default: the published
+        events (:func:`loaders.events.load_events`).
 
     Returns
     -------
@@ -655,7 +677,7 @@ def normalize_event(raw: Any, *, date: _dt.date | None = None) -> VocabResult:
         as written (cleaned) with a ``note`` so the user can map it; missing
         text and no usable date give ``value`` None.
     """
-    by_text, spans, tokens = _event_index()
+    by_text, spans, tokens = _event_index(events)
     text = "" if _is_missing(raw) else clean_text(raw)
     if text:
         found = by_text.get(fold(text))

@@ -274,6 +274,71 @@ def test_v2_workspace_upgrades_in_place(tmp_path):
     assert _versions(path) == ([1, 2, 3], [migrations.HEAD])
 
 
+def _write_0003(path) -> None:
+    """A workspace as the app at revision 0003 left it (before events), with data."""
+    from alembic import command
+
+    command.upgrade(migrations.alembic_config(url=f"sqlite:///{path}"), "0003")
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode = WAL")
+    rows, rejected = _parquet(_matched_rows()), _parquet(_rejected())
+    con.execute("INSERT INTO files VALUES ('abc', 3, ?, ?)", (b"old", TS))
+    con.execute(
+        "INSERT INTO rosters VALUES (1, 'Winter 2024', 'w.csv', NULL, 1, "
+        "'{\"District\": \"entity_name\"}', 'sig', 'abc', ?, 5, 1, 2, 2, 1, "
+        '\'{"notes": ["kept"]}\', NULL)',
+        (TS,),
+    )
+    con.execute("INSERT INTO roster_blobs VALUES (1, ?, ?, 'x')", (rows, rejected))
+    con.execute(
+        "INSERT INTO aliases VALUES (1, 'SFUSD', 'sfusd', NULL, '', '0634410', 0, "
+        "NULL, ?, ?)",
+        (TS, TS),
+    )
+    con.execute(
+        "INSERT INTO column_maps VALUES ('sig', '{\"District\": \"entity_name\"}', ?)",
+        (TS,),
+    )
+    con.execute(
+        "INSERT INTO scenarios VALUES (1, 'North', 'p-median', '{}', "
+        '\'["Fresno", "Redding"]\', ?, ?, ?)',
+        (json.dumps(_plan("p-median", None)), TS, TS),
+    )
+    con.execute(
+        "INSERT INTO settings VALUES ('show_contact_details', 'true', ?)", (TS,)
+    )
+    con.execute("UPDATE changes SET revision = 11")
+    con.commit()
+    con.close()
+
+
+def test_0003_workspace_upgrades_and_keeps_its_data(tmp_path):
+    """Revision 0004 adds the events table; everything saved before stays."""
+    path = tmp_path / "r3.sqlite"
+    _write_0003(path)
+    assert _versions(path)[1] == ["0003"]
+    ws = open_workspace(f"sqlite:///{path}")
+    try:
+        assert ws.schema_version() == migrations.HEAD == "0004"
+        _check_common_data(ws)
+        assert ws.revision() == 11
+        assert ws.list_events().empty
+        ws.add_event(
+            {"event_id": "CALMI-2027-SI", "event_name": "2027 CA LMI Summer "
+             "Institute", "event_type": "summer_institute",
+             "start_date": "2027-06-22"}
+        )  # fmt: skip
+        assert ws.list_events()["event_id"].tolist() == ["CALMI-2027-SI"]
+        assert ws.revision() == 12
+        assert ws.integrity_check() == "ok"
+    finally:
+        ws.close()
+    assert _versions(path)[1] == [migrations.HEAD]
+    fresh = tmp_path / "fresh.sqlite"
+    open_workspace(f"sqlite:///{fresh}").close()
+    assert _layout(f"sqlite:///{path}") == _layout(f"sqlite:///{fresh}")
+
+
 def _layout(url: str) -> dict:
     """Tables as the database describes them (types, keys, constraints)."""
     engine = create_engine(url)

@@ -135,11 +135,18 @@ def _display(
 
 
 # ----------------------------------------------------------------- upload
-def _read(data: bytes, name: str, sheet: str | None, header_row: int | None, mapping):
+def _read(
+    data: bytes, name: str, sheet: str | None, header_row: int | None, mapping, events
+):
     from loaders.roster import read_roster
 
     return read_roster(
-        data, filename=name, sheet=sheet, header_row=header_row, column_map=mapping
+        data,
+        filename=name,
+        sheet=sheet,
+        header_row=header_row,
+        column_map=mapping,
+        events=events,
     )
 
 
@@ -264,9 +271,10 @@ def _upload_section(ws: Workspace, show_contacts: bool) -> None:
                     + ". Pick one above."
                 )
     map_key = json.dumps(mapping, sort_keys=True)
+    events = state.events()  # published and added: rows may name either
     load = _memo(
-        ("read", sha, sheet, header_row, map_key),
-        lambda: _read(data, name, sheet, header_row, mapping),
+        ("read", sha, sheet, header_row, map_key, state.content_key(events)),
+        lambda: _read(data, name, sheet, header_row, mapping, events),
     )
 
     # match (again whenever saved aliases change)

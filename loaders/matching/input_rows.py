@@ -16,7 +16,9 @@ from loaders.events import load_events
 __all__ = ["input_rows_with_matches"]
 
 
-def input_rows_with_matches(load, matched: pd.DataFrame) -> pd.DataFrame:
+def input_rows_with_matches(
+    load, matched: pd.DataFrame, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every input row, in input order with its own columns, plus match columns.
 
     Parameters
@@ -26,6 +28,9 @@ def input_rows_with_matches(load, matched: pd.DataFrame) -> pd.DataFrame:
         ``rejected``; ``merged_into``).
     matched : pandas.DataFrame
         :func:`loaders.matching.match_roster` of ``load.rows``.
+    events : pandas.DataFrame, optional
+        The known events (``event_id``), e.g. :func:`loaders.events.all_events`
+        of the workspace. Default: the published events.
 
     Returns
     -------
@@ -77,14 +82,15 @@ def input_rows_with_matches(load, matched: pd.DataFrame) -> pd.DataFrame:
                     x for x in (note, str(why)) if x
                 )
     if "event_id" in by_row.columns:
-        known = set(load_events()["event_id"])
+        known = set((load_events() if events is None else events)["event_id"])
         for row, event in by_row["event_id"].dropna().items():
             if str(event) not in known and int(row) in result.index:
                 note = result.loc[int(row), "match_note"]
                 note = "" if note is None or pd.isna(note) else str(note)
                 why = (
                     f"event_id {event!r} is not a known CA LMI event "
-                    "(loaders/data/events.csv); check the id"
+                    "(loaders/data/events.csv or the events added in the "
+                    "workspace); check the id, or add the event"
                 )
                 result.loc[int(row), "match_note"] = "; ".join(
                     x for x in (note, why) if x

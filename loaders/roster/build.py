@@ -326,33 +326,40 @@ def event_date_column(body: Body) -> list[Any]:
     return dates
 
 
-def event_column(body: Body, dates: list[Any], event_id: str | None) -> list[str]:
+def event_column(
+    body: Body,
+    dates: list[Any],
+    event_id: str | None,
+    events: pd.DataFrame | None = None,
+) -> list[str]:
     """``event_id`` from the event text and date; ``event_id`` fills the gaps.
 
-    Notes on how events were recognised are counted per note (file notes), as
-    is a missing event column.
+    ``events`` is the table the text and dates are recognised in (default the
+    published events; see :func:`loaders.vocab.normalize_event`). Notes on how
+    events were recognised are counted per note (file notes), as is a missing
+    event column.
     """
-    events = []
+    ids: list[str] = []
     counts: dict[str, int] = {}
     known: dict[Any, Any] = {}
     for i, text in enumerate(body.text("event_id")):
         key = (text, dates[i])
         if key not in known:
-            known[key] = normalize_event(text or None, date=dates[i])
+            known[key] = normalize_event(text or None, date=dates[i], events=events)
         result = known[key]
         value = result.value or ""
         if not value and event_id:
             value = event_id
         elif result.note and (text or dates[i]):
             counts[result.note] = counts.get(result.note, 0) + 1
-        events.append(value)
+        ids.append(value)
     body.notes += [f"{note} ({count} rows)" for note, count in counts.items()]
     if not body.mapping.get("event_id") and not body.mapping.get("event_date"):
         if event_id:
             body.notes.append(f"no event column: every row set to event {event_id}")
         else:
             body.notes.append("no event column: event_id is empty; choose the event")
-    return events
+    return ids
 
 
 def rejected_rows(
@@ -470,6 +477,7 @@ def build(
     mapping: dict[str, str],
     ambiguous: dict[str, list[str]],
     event_id: str | None,
+    events: pd.DataFrame | None = None,
 ) -> RosterLoad:
     """Canonical roster rows from a parsed file and its column mapping.
 
@@ -484,6 +492,9 @@ def build(
         Canonical column → headers that could each feed it (for the result).
     event_id : str or None
         Event of rows whose event is missing.
+    events : pandas.DataFrame, optional
+        The events the event column is read against (see
+        :func:`loaders.roster.read_roster`).
 
     Returns
     -------
@@ -505,7 +516,7 @@ def build(
             code_problems[i] += found
     out["role"] = role_column(body)
     out["status"] = status_column(body)
-    out["event_id"] = event_column(body, event_date_column(body), event_id)
+    out["event_id"] = event_column(body, event_date_column(body), event_id, events)
 
     private = private_columns(source, mapping)
     rejected, keep = rejected_rows(body, out, code_problems, source, private)

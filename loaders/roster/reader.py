@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from loaders.roster.build import build
 from loaders.roster.layout import parse
 from loaders.roster.model import (
@@ -58,6 +60,7 @@ def read_roster(
     header_row: int | None = None,
     column_map: Mapping[str, str | None] | None = None,
     event_id: str | None = None,
+    events: pd.DataFrame | None = None,
 ) -> RosterLoad:
     """Read a roster file (CSV, TSV or XLSX) into the canonical roster.
 
@@ -84,6 +87,10 @@ def read_roster(
     event_id : str, optional
         Event of every row whose event column is missing or empty (for a file
         exported for one event).
+    events : pandas.DataFrame, optional
+        The events the event column's ids, names and dates are read against
+        (:func:`loaders.events.all_events` of the workspace, so events a user
+        added are recognised). Default: the published events.
 
     Returns
     -------
@@ -153,4 +160,4 @@ def read_roster(
             "Map one column to entity_name (or a CDS / CD / NCES code column) in the "
             "app, or rename the header to 'District'.",
         )
-    return build(parsed, mapping, ambiguous, event_id)
+    return build(parsed, mapping, ambiguous, event_id, events)

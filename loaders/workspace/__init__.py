@@ -1,4 +1,5 @@
-"""The saved workspace: rosters, aliases, review decisions, mappings and scenarios.
+"""The saved workspace: rosters, aliases, review decisions, mappings, scenarios,
+events.
 
 Everything a user saves lives in one SQL database reached through one
 connection URL (SQLAlchemy 2.x Core): by default a SQLite file in the workspace
@@ -17,6 +18,7 @@ Where things are
 ``stores.aliases``        aliases, alias CSV export / import
 ``stores.settings``       column mappings per layout, settings
 ``stores.scenarios``      venue-planning scenarios, each under its own id
+``stores.events``         events a user added (published: ``loaders.events``)
 ``core``                  :class:`Workspace` and :func:`open_workspace`
 ========================  ====================================================
 

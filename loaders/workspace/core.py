@@ -8,6 +8,7 @@ from loaders.workspace.config import workspace_url
 from loaders.workspace.db import Database
 from loaders.workspace.stores import (
     AliasStore,
+    EventStore,
     ReviewStore,
     RosterStore,
     ScenarioStore,
@@ -18,10 +19,16 @@ __all__ = ["Workspace", "open_workspace"]
 
 
 class Workspace(
-    RosterStore, ReviewStore, AliasStore, SettingsStore, ScenarioStore, Database
+    RosterStore,
+    ReviewStore,
+    AliasStore,
+    SettingsStore,
+    ScenarioStore,
+    EventStore,
+    Database,
 ):
     """Saved work in one SQL database: rosters, review decisions, aliases, column
-    mappings, settings and scenarios (see :mod:`loaders.workspace`).
+    mappings, settings, scenarios and added events (see :mod:`loaders.workspace`).
 
     Create with :func:`open_workspace`. Thread-safe: every method takes its own
     pooled connection, and every save is one transaction.

@@ -19,6 +19,10 @@ Storage choices
 * ``scenarios``: one row per saved plan, keyed by its own ``scenario_id``; the
   name is a label (two plans may share it), ``model`` / ``options`` /
   ``venues`` summarise the payload so plans can be compared.
+* ``events``: events a user added (the published ones stay in
+  ``loaders/data/events.csv``), one row per ``event_id`` with the columns of
+  :data:`loaders.events.EVENT_COLUMNS`; dates are ISO text as in that table;
+  ``deleted_at`` is the trash (undo).
 * ``schema_migrations`` is the version table of the app before Alembic
   (versions 1-2); it is kept, with a row ``3`` that makes those versions refuse
   the file instead of misreading it.
@@ -45,6 +49,7 @@ __all__ = [
     "aliases",
     "changes",
     "column_maps",
+    "events",
     "files",
     "review_decisions",
     "roster_blobs",
@@ -166,6 +171,25 @@ review_decisions = Table(
     Column("not_california", Boolean, nullable=False),
     Column("state", String(16), nullable=False),  # pending / confirmed
     Column("decided_at", DateTime, nullable=False),
+)
+events = Table(
+    "events",
+    METADATA,
+    Column("event_id", String(64), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("event_name", Text, nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("start_date", String(10), nullable=False),  # ISO text, as events.csv
+    Column("end_date", String(10), nullable=False),
+    Column("venue_name", Text, nullable=False),
+    Column("venue_address", Text, nullable=False),
+    Column("city", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("source_url", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("deleted_at", DateTime),  # the trash: NULL for live events
 )
 changes = Table(  # one row, bumped by every write (cache key for the UI)
     "changes",
