@@ -31,6 +31,11 @@ def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
+def _table_with(at, column):
+    """The (last) table on the page that has this column."""
+    return [d.value for d in at.dataframe if column in d.value.columns][-1]
+
+
 def test_default_plan_for_teams_that_applied_but_did_not_attend(app):
     assert any(t.value == "Plan regional meetings" for t in app.title)
     assert app.session_state["plan_serve"] == "applied-not-attended"
@@ -98,7 +103,7 @@ def test_typed_venue_can_be_booked(app):
 def test_compare_2015_choice_with_best(app):
     _button(app, "2015 choice vs best 2, 3, 4").click().run()
     assert not app.exception
-    table = app.dataframe[-1].value
+    table = _table_with(app, "scenario")
     assert list(table["scenario"]) == [
         "2015 choice (LA + Emeryville)",
         "best 2",
@@ -108,17 +113,45 @@ def test_compare_2015_choice_with_best(app):
     obj = table.set_index("scenario")["objective"]
     assert obj["best 2"] <= obj["2015 choice (LA + Emeryville)"]
     assert obj["best 4"] <= obj["best 3"] <= obj["best 2"]
+    differences = _table_with(app, "field").set_index("field")
+    assert {"venues", "p"} <= set(differences.index)
+
+
+def test_a_capacitated_plan_with_the_same_venues_is_compared_not_replaced(app):
+    """Issue 12 item 10: each compared plan has its own key."""
+    _button(app, "Add this plan to the comparison").click().run()
+    p_median = list(_venues(app)["venue"])
+    app.checkbox(key="plan_use_capacity").check().run()
+    app.number_input(key="plan_capacity").set_value(400).run()
+    assert list(_venues(app)["venue"]) == p_median  # the same cities
+    _button(app, "Add this plan to the comparison").click().run()
+    assert not app.exception and not app.error
+    table = _table_with(app, "scenario")
+    assert list(table["model"]) == ["p-median", "capacitated p-median"]  # before: 1
+    assert table["venues"].nunique() == 1
+    differences = _table_with(app, "field").set_index("field")
+    assert set(differences.index) == {"model", "capacity"}
+    assert list(differences.loc["capacity"]) == ["", "400"]
+    # the same plan again adds nothing
+    _button(app, "Add this plan to the comparison").click().run()
+    assert len(_table_with(app, "scenario")) == 2
+    assert any("already in the comparison" in c.value for c in app.caption)
+    # one plan can be taken out, by its key
+    app.selectbox(key="plan_compare_pick").set_value("plan-1").run()
+    _button(app, "Remove from the comparison").click().run()
+    assert list(_table_with(app, "scenario")["model"]) == ["capacitated p-median"]
 
 
 def test_save_show_and_delete_a_scenario(app):
     app.text_input(key="plan_scenario_name").input("three venues").run()
     _button(app, "Save").click().run()
     assert not app.exception
-    assert any("Saved scenario" in s.value for s in app.success)
-    assert app.selectbox(key="plan_saved_choice").value == "three venues"
+    assert any("Saved scenario 'three venues' as #1" in s.value for s in app.success)
+    assert app.selectbox(key="plan_saved_choice").value == 1
     live = _venues(app)
     _button(app, "Show").click().run()
-    assert any("Showing saved scenario 'three venues'" in i.value for i in app.info)
+    shown = [i.value for i in app.info if "Showing saved scenario" in i.value]
+    assert shown and "three venues" in shown[0] and "(#1)" in shown[0]
     assert list(_venues(app)["venue"]) == list(live["venue"])
     _button(app, "Back to the live plan").click().run()
     app.checkbox(key="plan_confirm_delete").check().run()
@@ -165,3 +198,33 @@ def test_page_and_command_line_save_the_same_selection(app, tmp_path):
     }
     assert "demo roster" in page["selection"]["roster"].lower()
     assert page["venues"] == line["venues"] and page["objective"] == line["objective"]
+
+
+def test_saved_plans_are_chosen_and_deleted_by_id(app):
+    """Names may repeat: two saves under one name are two scenarios."""
+    app.text_input(key="plan_scenario_name").input("north").run()
+    _button(app, "Save").click().run()
+    app.slider[0].set_value(2).run()
+    _button(app, "Save").click().run()
+    assert not app.exception
+    choice = app.selectbox(key="plan_saved_choice")
+    assert choice.options == [
+        o for o in choice.options if o.startswith("north: p-median")
+    ]
+    assert len(choice.options) == 2 and choice.value == 2  # the newest
+    assert "2 venues" in choice.options[0] and "(#2)" in choice.options[0]
+    assert "3 venues" in choice.options[1] and "(#1)" in choice.options[1]
+    # both saved plans compared, under their ids, with what differs
+    _button(app, "Add to the comparison").click().run()
+    app.selectbox(key="plan_saved_choice").set_value(1).run()
+    _button(app, "Add to the comparison").click().run()
+    table = _table_with(app, "scenario")
+    assert [s.rsplit(" ", 1)[-1] for s in table["scenario"]] == ["(#2)", "(#1)"]
+    differences = _table_with(app, "field").set_index("field")
+    assert {"p", "venues"} <= set(differences.index)
+    # deleting #1 keeps #2
+    app.checkbox(key="plan_confirm_delete").check().run()
+    _button(app, "Delete").click().run()
+    assert not app.exception
+    choice = app.selectbox(key="plan_saved_choice")
+    assert len(choice.options) == 1 and choice.value == 2

@@ -17,6 +17,7 @@ from geodata.siting import (
 from loaders.demo import demo_roster
 from loaders.matching import match_roster
 from loaders.participation import teams_by_event
+from loaders.roster import read_roster
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +93,49 @@ def test_empty_or_full_filters_mean_all():
 def test_exact_solver_size_guard():
     assert not exact_too_large(300, 40, capacitated=True)
     assert exact_too_large(1002, 208, capacitated=False)
+
+
+# ------------------------------------------- a shared-governance team is one team
+SHARED = """District,County,Role,Status,Name,Email
+Santa Rosa City Schools,Sonoma,Superintendent,Applied,Ana Ruiz,ana@sr.example
+Santa Rosa City Schools,Sonoma,Board member,Applied,Bo Lee,bo@sr.example
+Santa Rosa City Schools,Sonoma,Teachers union president,Applied,Cy Wu,cy@sr.example
+Santa Rosa City Schools,Sonoma,Classified union president,Applied,Di Oz,di@sr.example
+Petaluma City Schools,Sonoma,Superintendent,Applied,Ed Po,ed@pcs.example.org
+"""
+SANTA_ROSA = {"0635810", "0635830"}  # Santa Rosa Elementary and High
+
+
+def test_a_shared_governance_team_is_planned_once(tmp_path, reference):
+    path = tmp_path / "shared.csv"
+    path.write_text(SHARED, encoding="utf-8")
+    matched = match_roster(read_roster(path, event_id="CALMI-2024-SI").rows, reference)
+    assert matched["match_status"].eq("matched").all()
+    # the reach view colours both districts of each pair ...
+    assert SANTA_ROSA <= set(teams_by_event(matched)["geoid"])
+    venues = CandidateOptions(min_population=100_000, include_past=False)
+    for people_per_team in (None, 4):
+        selection = TeamSelection(
+            "all-network",
+            event_ids=["CALMI-2024-SI"],
+            people_per_team=people_per_team,
+        )
+        plan = plan_for_roster(matched, reference, selection, PlanOptions(p=1), venues)
+        # ... but the plan serves two teams: Santa Rosa City Schools once
+        assert plan.summary()["teams"] == 2  # before: 4
+        served = plan.team_table().set_index("geoid")
+        assert len(SANTA_ROSA & set(served.index)) == 1
+        santa_rosa = served.loc[sorted(SANTA_ROSA & set(served.index))[0]]
+        assert santa_rosa["people"] == 4  # its people once, not 8
+        expected = 5 if people_per_team is None else 8  # before: 10 / 16
+        assert plan.summary()["people"] == expected
+    # every district: the shared team's other district is not a team of its own
+    every = plan_for_roster(
+        matched,
+        reference,
+        TeamSelection("all-districts", counties=["Sonoma"]),
+        PlanOptions(p=1),
+        venues,
+    )
+    sonoma = reference.loc[reference["county"] == "Sonoma", "geoid"]
+    assert every.summary()["teams"] == len(sonoma) - 2  # Santa Rosa, Petaluma

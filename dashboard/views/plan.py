@@ -58,23 +58,9 @@ def _candidates(
 
 def _defaults(event_ids: list[str]) -> None:
     ss = st.session_state
-    ss.setdefault("plan_serve", "applied-not-attended")
-    ss.setdefault("plan_events", siting.default_event_ids(event_ids))
-    ss.setdefault("plan_regions", [])
-    ss.setdefault("plan_counties", [])
-    ss.setdefault("plan_types", list(TYPE_OPTIONS))
-    ss.setdefault("plan_weight", "people")
-    ss.setdefault("plan_people", 4)
-    ss.setdefault("plan_min_population", 50_000)
-    ss.setdefault("plan_past", True)
-    ss.setdefault("plan_user_venues", [])
-    ss.setdefault("plan_model", "p-median")
-    ss.setdefault("plan_p", 3)
-    ss.setdefault("plan_use_capacity", False)
-    ss.setdefault("plan_capacity", 50)
-    ss.setdefault("plan_radius", 60)
-    ss.setdefault("plan_radius_units", "minutes")
-    ss.setdefault("plan_booked", [])
+    first = siting.PlanChoices(events=siting.default_event_ids(event_ids))
+    for key, value in first.to_values("plan_").items():
+        ss.setdefault(key, value)
     ss.setdefault("plan_compare", {})
     ss.setdefault("plan_loaded", None)
     ss.setdefault("plan_exact", None)
@@ -194,43 +180,6 @@ def _venues_and_model(names: list[str]) -> None:
     st.multiselect("Already booked (always kept)", names, key="plan_booked")
 
 
-def _settings() -> tuple:
-    """The page's choices as the service's options: (who, where, how).
-
-    Raises
-    ------
-    ValueError
-        A choice the options refuse (e.g. coverage without a radius).
-    """
-    ss = st.session_state
-    coverage = ss["plan_model"] == "coverage"
-    selection = siting.TeamSelection(
-        serve=ss["plan_serve"],
-        event_ids=ss["plan_events"],
-        regions=ss["plan_regions"],
-        counties=ss["plan_counties"],
-        district_types=ss["plan_types"],
-        weight=ss["plan_weight"],
-        people_per_team=int(ss["plan_people"]),
-    )
-    venues = siting.CandidateOptions(
-        min_population=int(ss["plan_min_population"]),
-        include_past=bool(ss["plan_past"]),
-        added_venues=tuple(ss["plan_user_venues"]),
-    )
-    options = siting.PlanOptions(
-        p=int(ss["plan_p"]),
-        model=ss["plan_model"],
-        capacity=int(ss["plan_capacity"])
-        if not coverage and ss["plan_use_capacity"]
-        else None,
-        radius=float(ss["plan_radius"]) if coverage else None,
-        radius_units=ss["plan_radius_units"],
-        booked=tuple(ss["plan_booked"]),
-    )
-    return selection, venues, options
-
-
 def _exact(solve, limit: int) -> siting.VenuePlan | str:
     """Run ``solve()`` (the exact solver) in a thread, showing progress."""
     box: dict = {}
@@ -328,33 +277,70 @@ def _invites(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
     )
 
 
-def _compare(plan: siting.VenuePlan) -> None:
+def _add_to_comparison(payload: dict, label: str, scenario_id=None) -> None:
+    compared, _, added = siting.add_to_comparison(
+        st.session_state["plan_compare"], payload, label, scenario_id=scenario_id
+    )
+    st.session_state["plan_compare"] = compared
+    if not added:
+        st.session_state["plan_compare_note"] = f"Already compared: {label}."
+
+
+def _payload(plan: siting.VenuePlan, loaded: tuple | None) -> dict:
+    """The plan shown, as saved data: the saved scenario's, or the live plan's."""
+    return loaded[2] if loaded else plan.to_dict()
+
+
+def _compare(plan: siting.VenuePlan, loaded: tuple | None) -> None:
+    """Plans side by side, each under its own key (never replaced)."""
     st.subheader("Compare scenarios")
     ss = st.session_state
     c1, c2, c3 = st.columns(3)
     if c1.button("Add this plan to the comparison"):
-        label = f"{' + '.join(plan.venues)}"
-        ss["plan_compare"] = {**ss["plan_compare"], label: plan.to_dict()}
+        if loaded:
+            _add_to_comparison(loaded[2], loaded[1], loaded[0])
+        else:
+            payload = plan.to_dict()
+            _add_to_comparison(payload, siting.plan_label(payload))
     if c2.button("2015 choice vs best 2, 3, 4"):
         others, notes = siting.alternatives(
             plan, fixed_sets={"2015 choice (LA + Emeryville)": siting.CHOICE_2015}
         )
-        ss["plan_compare"] = {
-            **ss["plan_compare"],
-            **{k: v.to_dict() for k, v in others.items()},
-        }
+        for label, other in others.items():
+            _add_to_comparison(other.to_dict(), label)
         for note in notes:
             st.warning(note)
     if c3.button("Clear the comparison"):
         ss["plan_compare"] = {}
-    if ss["plan_compare"]:
-        plans = {
-            k: siting.VenuePlan.from_dict(v) for k, v in ss["plan_compare"].items()
-        }
-        show_table(siting.compare_plans(plans))
+    if ss.pop("plan_compare_note", None):
+        st.caption("That plan is already in the comparison.")
+    compared = ss["plan_compare"]
+    if not compared:
+        return
+    try:
+        table = siting.comparison_table(compared)
+    except ValueError as exc:
+        st.error(f"A compared plan cannot be shown: {exc}")
+        return
+    show_table(table.drop(columns=["key", "scenario_id"]))
+    if len(compared) > 1:
+        st.markdown("**What differs between the compared plans**")
+        differences = siting.comparison_differences(compared)
+        if differences.empty:
+            st.caption("They agree on model, options, who is served and venues.")
+        else:
+            show_table(differences.reset_index(), column_config={"field": "Differs in"})
+    labels = siting.comparison_labels(compared)
+    r1, r2 = st.columns([3, 1])
+    key = r1.selectbox(
+        "Compared plan", list(compared), key="plan_compare_pick", format_func=labels.get
+    )
+    if r2.button("Remove from the comparison"):
+        ss["plan_compare"] = siting.remove_from_comparison(compared, key)
+        st.rerun()
 
 
-def _scenarios(plan: siting.VenuePlan) -> None:
+def _scenarios(plan: siting.VenuePlan, loaded: tuple | None) -> None:
     st.subheader("Saved scenarios")
     ws = _workspace()
     if ws is None:
@@ -364,36 +350,53 @@ def _scenarios(plan: siting.VenuePlan) -> None:
     name = c1.text_input("Scenario name", key="plan_scenario_name")
     if c2.button("Save", disabled=not name.strip()):
         try:
-            ws.save_scenario(name.strip(), plan.to_dict())
-            st.success(f"Saved scenario '{name.strip()}'.")
+            payload = _payload(plan, loaded)
+            scenario_id = ws.save_scenario(
+                name.strip(), payload, options=siting.scenario_options(payload)
+            )
+            st.session_state["plan_saved_choice"] = scenario_id
+            st.success(f"Saved scenario '{name.strip()}' as #{scenario_id}.")
         except ValueError as exc:
             st.error(str(exc))
     saved = ws.list_scenarios()
     if saved.empty:
         st.caption("No saved scenario yet.")
         return
-    choice = st.selectbox("Saved", saved["name"].tolist(), key="plan_saved_choice")
+    labels = {int(r["scenario_id"]): siting.saved_label(r) for _, r in saved.iterrows()}
+    if st.session_state.get("plan_saved_choice") not in labels:
+        st.session_state["plan_saved_choice"] = next(iter(labels))
+    choice = st.selectbox(
+        "Saved (newest first)",
+        list(labels),
+        key="plan_saved_choice",
+        format_func=labels.get,
+    )
     d1, d2, d3 = st.columns(3)
-    d1.button("Show", on_click=_show_saved, args=(ws, choice))
-    d2.button("Add to the comparison", on_click=_compare_saved, args=(ws, choice))
+    d1.button("Show", on_click=_show_saved, args=(ws, choice, labels[choice]))
+    d2.button(
+        "Add to the comparison",
+        on_click=_compare_saved,
+        args=(ws, choice, labels[choice]),
+    )
     confirm = d3.checkbox("Confirm delete", key="plan_confirm_delete")
     d3.button("Delete", disabled=not confirm, on_click=_delete_saved, args=(ws, choice))
 
 
-def _show_saved(ws, name: str) -> None:
-    st.session_state["plan_loaded"] = (name, ws.load_scenario(name))
+def _show_saved(ws, scenario_id: int, label: str) -> None:
+    st.session_state["plan_loaded"] = (
+        scenario_id,
+        label,
+        ws.load_scenario(scenario_id),
+    )
 
 
-def _compare_saved(ws, name: str) -> None:
-    st.session_state["plan_compare"] = {
-        **st.session_state["plan_compare"],
-        name: ws.load_scenario(name),
-    }
+def _compare_saved(ws, scenario_id: int, label: str) -> None:
+    _add_to_comparison(ws.load_scenario(scenario_id), label, scenario_id)
 
 
-def _delete_saved(ws, name: str) -> None:
-    ws.delete_scenario(name)
-    if (st.session_state.get("plan_loaded") or (None,))[0] == name:
+def _delete_saved(ws, scenario_id: int) -> None:
+    ws.delete_scenario(scenario_id)
+    if (st.session_state.get("plan_loaded") or (None,))[0] == scenario_id:
         st.session_state["plan_loaded"] = None
     st.session_state["plan_confirm_delete"] = False
 
@@ -425,17 +428,18 @@ def render() -> None:
     with right:
         loaded = st.session_state.get("plan_loaded")
         if loaded:
-            name, payload = loaded
-            st.info(f"Showing saved scenario '{name}'.")
+            scenario_id, label, payload = loaded
+            st.info(f"Showing saved scenario {label}.")
             st.button("Back to the live plan", on_click=_back_to_live)
             try:
                 plan = siting.VenuePlan.from_dict(payload)
             except (ValueError, KeyError) as exc:
-                st.error(f"Saved scenario '{name}' cannot be shown: {exc}")
+                st.error(f"Saved scenario {label} cannot be shown: {exc}")
                 return
         else:
             try:
-                selection, venues, options = _settings()
+                choices = siting.PlanChoices.from_values(st.session_state, "plan_")
+                selection, venues, options = choices.settings()
 
                 def solve(options=options):
                     return siting.plan_for_roster(
@@ -487,8 +491,8 @@ def render() -> None:
                         st.session_state["plan_exact"] = (exact_key, result.to_dict())
                         st.rerun()
         _show_plan(plan, matched)
-        _compare(plan)
-        _scenarios(plan)
+        _compare(plan, loaded)
+        _scenarios(plan, loaded)
 
 
 render()

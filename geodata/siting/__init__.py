@@ -36,8 +36,13 @@ Modules, one concept each
     a plan to JSON and back, distance sources included;
 :mod:`~geodata.siting.compare`
     other plans for the same teams, side by side;
+:mod:`~geodata.siting.scenarios`
+    plans compared under their own keys, labelled, and what differs;
 :mod:`~geodata.siting.service`
     :func:`plan_for_roster`, the one pipeline of the Plan page and the CLI;
+:mod:`~geodata.siting.choices`
+    a planner's choices as plain values (:class:`PlanChoices`) and the option
+    sets they mean;
 :mod:`~geodata.siting.export`
     plan tables as CSV / XLSX.
 
@@ -64,6 +69,7 @@ Examples
 """
 
 from geodata.siting.assignment import nearest_assignment, transport_assignment
+from geodata.siting.choices import PlanChoices
 from geodata.siting.compare import CHOICE_2015, alternatives, compare_plans
 from geodata.siting.exact import (
     EXACT_MAX_CELLS,
@@ -76,6 +82,17 @@ from geodata.siting.heuristics import solve_max_coverage, solve_p_median
 from geodata.siting.options import MODELS, RADIUS_UNITS, SOLVERS, PlanOptions
 from geodata.siting.plan import VenuePlan
 from geodata.siting.problem import ExactSolverError, InfeasiblePlanError, Solution
+from geodata.siting.scenarios import (
+    add_to_comparison,
+    comparison_differences,
+    comparison_labels,
+    comparison_table,
+    plan_label,
+    remove_from_comparison,
+    saved_label,
+    scenario_options,
+    scenario_summary,
+)
 from geodata.siting.serialisation import plan_to_dict, read_plan
 from geodata.siting.service import (
     DEFAULT_EVENT,
@@ -109,20 +126,30 @@ __all__ = [
     "CandidateOptions",
     "ExactSolverError",
     "InfeasiblePlanError",
+    "PlanChoices",
     "PlanOptions",
     "Solution",
     "TeamSelection",
     "VenuePlan",
+    "add_to_comparison",
     "alternatives",
     "candidate_table",
     "compare_plans",
+    "comparison_differences",
+    "comparison_labels",
+    "comparison_table",
     "default_event_ids",
     "exact_too_large",
     "export_table",
     "nearest_assignment",
     "plan_for_roster",
+    "plan_label",
     "plan_to_dict",
     "read_plan",
+    "remove_from_comparison",
+    "saved_label",
+    "scenario_options",
+    "scenario_summary",
     "select_teams",
     "selection_record",
     "solve_exact",

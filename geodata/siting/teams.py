@@ -5,6 +5,11 @@ counties, district types, weights); :func:`select_teams` applies it to the
 teams-by-event table of :mod:`loaders.participation` and the entity reference
 of :mod:`geodata.boundaries`. What a plan saves as its selection is
 :meth:`TeamSelection.to_dict`, whoever made the plan (Plan page or command line).
+
+A shared-governance team (Santa Rosa City Schools: Santa Rosa Elementary and
+Santa Rosa High, one board) is **one team**: it is planned once, at its own
+district (``team_geoid``), with its people once; the other district it reaches
+is not a second team.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+
+from loaders.participation import own_rows
 
 __all__ = [
     "DISTRICT_TYPES",
@@ -168,6 +175,15 @@ class TeamSelection:
         return select_teams(teams, reference, **asdict(self))
 
 
+def _reached_only(teams: pd.DataFrame) -> set[str]:
+    """GEOIDs that only ever appear as another team's linked district."""
+    if "team_geoid" not in teams.columns:
+        return set()
+    geoid = teams["geoid"].astype(str)
+    own = geoid == teams["team_geoid"].astype(str)
+    return set(geoid[~own]) - set(geoid[own])
+
+
 def select_teams(
     teams: pd.DataFrame | None,
     reference: pd.DataFrame,
@@ -186,9 +202,13 @@ def select_teams(
     ----------
     teams : pandas.DataFrame or None
         Teams per event from ``loaders.participation.teams_by_event(matched)``:
-        one row per (``geoid``, ``event_id``) with ``team_status``,
-        ``n_people``, ``role_completeness`` (0-4) and ``missing_roles``. May be
-        None only for ``serve="all-districts"``.
+        one row per district reached per event (``geoid``, ``event_id``) with
+        ``team_status``, ``n_people``, ``role_completeness`` (0-4),
+        ``missing_roles`` and, for shared-governance teams, ``team_geoid``.
+        Only a team's own rows (``geoid == team_geoid``, see
+        :func:`loaders.participation.own_rows`) are teams; a district reached
+        through another team's link is part of that team. May be None only
+        for ``serve="all-districts"``.
     reference : pandas.DataFrame
         :func:`geodata.boundaries.entity_reference` (``geoid``, ``name``,
         ``district_type``, ``county``, ``ccsesa_region``, ``lat``, ``lon``,
@@ -209,7 +229,8 @@ def select_teams(
             any event in ``teams``;
         ``"all-districts"``
             every district and COE in ``reference`` (teams found in the roster
-            keep their status).
+            keep their status), except the districts the roster shows to be
+            part of another district's shared-governance team.
     event_ids : sequence of str, optional
         Events that count (default, or empty: every event in ``teams``).
     regions, counties, district_types : iterables, optional
@@ -226,7 +247,8 @@ def select_teams(
     Returns
     -------
     pandas.DataFrame
-        One row per team (``geoid`` unique), ordered by ``geoid``: ``geoid``,
+        One row per team (``geoid`` unique: a shared-governance team once, at
+        its own district), ordered by ``geoid``: ``geoid``,
         ``name``, ``district_type``, ``county``, ``ccsesa_region`` (int),
         ``lat``, ``lon`` (WGS84 degrees), ``location_source``, ``weight``
         (float), ``people`` (int), ``team_status`` (best status at the chosen
@@ -289,7 +311,9 @@ def select_teams(
             f"teams: columns {sorted(missing)} are missing; expected "
             "loaders.participation.teams_by_event(matched)."
         )
-    frame = teams.copy()
+    # a district reached only through another team's link belongs to that team
+    part_of_shared = _reached_only(teams)
+    frame = own_rows(teams).copy()
     frame["geoid"] = frame["geoid"].astype("string")
     frame["event_id"] = frame["event_id"].astype("string")
     unknown_status = set(frame["team_status"].dropna()) - set(STATUS_ORDER)
@@ -348,6 +372,7 @@ def select_teams(
 
     if serve == "all-districts":
         geoids = pd.Index(ref.index.astype("string"))
+        geoids = geoids[~geoids.isin(part_of_shared)]
     else:
         geoids = pd.Index(best["geoid"].astype("string"))
     out = ref.loc[geoids].reset_index()
