@@ -24,6 +24,7 @@ from geodata.formats import (
 )
 from geodata.maprequest import ALL_TYPES, MapRequest
 from geodata.measures import REGISTRY as MEASURES
+from loaders.entities import ENTITY_TYPES
 from loaders.events import load_events
 from loaders.exports import TABLE_NAMES, atomic_write_bytes, participation_tables
 from loaders.participation import teams_by_event
@@ -205,11 +206,7 @@ def _region_number(value: str) -> int:
     return number
 
 
-class _DistrictType(enum.StrEnum):
-    unified = "unified"
-    elementary = "elementary"
-    secondary = "secondary"
-    coe = "coe"
+_DistrictType = enum.StrEnum("_DistrictType", {t: t for t in ENTITY_TYPES})
 
 
 _RosterOpt = Annotated[

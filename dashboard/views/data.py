@@ -27,6 +27,7 @@ import streamlit as st
 
 from dashboard import errors, state
 from dashboard.tables import show_table
+from loaders.entities import TYPE_WORDS as TYPE_LABEL
 from loaders.exports import table_csv_bytes
 from loaders.workspace import (
     NOT_CALIFORNIA_NOTE,
@@ -43,12 +44,6 @@ NONE = "__none__"
 NOT_CA = "__not_california__"
 ANY_COUNTY = "__any__"
 STATUSES = ("all", "matched", "ambiguous", "unmatched", "rejected")
-TYPE_LABEL = {
-    "unified": "unified",
-    "elementary": "elementary",
-    "secondary": "high school",
-    "coe": "county office",
-}
 PREVIEW_COLUMNS = [
     "source_row", "entity_name", "county", "event_id", "role", "status",
     "match_status", "matched_name", "geoid", "match_method", "score", "runner_up",

@@ -11,13 +11,8 @@ from geodata.layers import participation_layers
 from geodata.maprequest import MapRequest, detail_level
 from geodata.measures import MEASURES, measure_spec
 from loaders import participation
+from loaders.entities import TYPE_CHOICES as TYPE_OPTIONS
 
-TYPE_OPTIONS = {
-    "unified": "Unified",
-    "elementary": "Elementary",
-    "secondary": "High school",
-    "coe": "County offices (COE)",
-}
 ALL = "All"
 
 
