@@ -14,10 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["fold_text", "is_missing"]
+__all__ = ["INVISIBLE", "fold_text", "is_missing"]
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+#: :meth:`str.translate` table removing zero-width characters and soft hyphens.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -68,6 +69,6 @@ def fold_text(text: Any) -> str:
     if text.isascii():
         text = text.lower()
     else:
-        text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).casefold())
+        text = unicodedata.normalize("NFKD", text.translate(INVISIBLE).casefold())
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", text.replace("&", " and ")).split())

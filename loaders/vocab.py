@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.events import load_events
-from loaders.text import fold_text
+from loaders.text import INVISIBLE, fold_text
 
 __all__ = [
     "ROLES",
@@ -111,7 +111,6 @@ STATUS_LABELS: dict[str, str] = {
 
 YesMeans = Literal["attended", "registered", "applied"]
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _ASCII_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")
 
@@ -165,7 +164,7 @@ def clean_text(raw: Any) -> str:
         if "  " not in text and not _ASCII_BREAKS.search(text):
             return text.strip()
         return _SPACES.sub(" ", text).strip()
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text).translate(INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
 
