@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ if str(_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import errors, state  # noqa: E402
+from geodata import mapview  # noqa: E402
 
 st.set_page_config(
     page_title="CA LMI network dashboard",
@@ -23,8 +25,6 @@ state.static_assets_ready()
 if not st.get_option("server.enableStaticServing"):
     # started without the project's config (e.g. a bare `streamlit run`): the
     # map still loads Leaflet, from data: URLs instead of /app/static/
-    from geodata import mapview  # noqa: E402
-
     mapview.DEFAULT_ASSET_BASE = "data"
 
 if state.auth_configured() and not state.signed_in():
@@ -58,8 +58,6 @@ except Exception as exc:  # last line of defence: no traceback in the UI
         # that cannot be written...): say so, why and what to do, not "went wrong"
         errors.show_workspace_error(exc)
     else:
-        import logging
-
         logging.getLogger("lmi_dashboard").exception("page failed")
         st.error(
             "Something went wrong on this page and it could not be shown. "

@@ -6,8 +6,11 @@ errors the user can fix are printed as one clear line and exit with status 2.
 
 from __future__ import annotations
 
+import difflib
 import enum
+import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -15,6 +18,7 @@ import typer
 
 from dashboard.cligroup import OneLineErrorGroup
 from dashboard.events_command import events_app, known_events
+from geodata import simplify
 from geodata.boundaries import entity_reference
 from geodata.formats import REGISTRY as FORMATS
 from geodata.formats import (
@@ -25,8 +29,14 @@ from geodata.formats import (
 )
 from geodata.maprequest import ALL_TYPES, MapRequest
 from geodata.measures import REGISTRY as MEASURES
+from geodata.sources import SourceError
+from loaders.counties import normalize_county
+from loaders.demo import write_demo_roster
+from loaders.entities import ENTITY_TYPES
 from loaders.exports import TABLE_NAMES, atomic_write_bytes, participation_tables
+from loaders.matching import match_roster
 from loaders.participation import teams_by_event
+from loaders.roster import read_roster
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,41 +63,59 @@ def _fail(message: str) -> None:
 )
 def run(ctx: typer.Context) -> None:
     """Start the Streamlit app (Streamlit options such as --server.port 8502 pass)."""
+    # Imported here: Streamlit costs 0.4-0.8 s to import after this module
+    # (measured, time.perf_counter around the import; python -X importtime
+    # agrees), which every other command and --help would pay.
     from streamlit.web import cli as stcli
 
     config_dir = Path(__file__).resolve().parent.parent / ".streamlit"
-    defaults = [
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.address",
-        "localhost",
-        "--server.headless",
-        "true",
-        # Leaflet is served from dashboard/static/ (no CDN): the map needs it
-        "--server.enableStaticServing",
-        "true",
-    ]
-    given = " ".join(ctx.args)
-    args = []
-    for i in range(0, len(defaults), 2):
-        if defaults[i] not in given:
-            args += [defaults[i], defaults[i + 1]]
+    args = streamlit_args(ctx.args)
     _prepare_boundaries()
-    sys.argv = ["streamlit", "run", str(APP_SCRIPT), *args, *ctx.args]
+    sys.argv = ["streamlit", "run", str(APP_SCRIPT), *args]
     if config_dir.is_dir():
-        import os
-
         os.chdir(config_dir.parent)
     sys.exit(stcli.main())
 
 
+#: Streamlit options ``run`` passes unless the command line gives them: the app
+#: listens on this machine only, sends no usage statistics, serves Leaflet.
+STREAMLIT_DEFAULTS: tuple[tuple[str, str], ...] = (
+    ("--browser.gatherUsageStats", "false"),
+    ("--server.address", "localhost"),
+    ("--server.headless", "true"),
+    # Leaflet is served from dashboard/static/ (no CDN): the map needs it
+    ("--server.enableStaticServing", "true"),
+)
+
+
+def streamlit_args(given: list[str]) -> list[str]:
+    """The options ``lmi-dashboard run`` gives ``streamlit run``.
+
+    Parameters
+    ----------
+    given : list of str
+        Streamlit options from the command line (``["--server.port", "8502"]``).
+
+    Returns
+    -------
+    list of str
+        :data:`STREAMLIT_DEFAULTS` the command line does not set, then ``given``.
+
+    Examples
+    --------
+    >>> streamlit_args(["--server.address", "0.0.0.0"])[-4:]
+    ['--server.enableStaticServing', 'true', '--server.address', '0.0.0.0']
+    """
+    text = " ".join(given)
+    defaults = [x for opt in STREAMLIT_DEFAULTS if opt[0] not in text for x in opt]
+    return [*defaults, *given]
+
+
 def _prepare_boundaries() -> None:
     """Obtain the source files and build the statewide layers before serving."""
-    import time
-
-    from geodata import simplify
-    from geodata.mapview import install_static_assets
-    from geodata.sources import SourceError
+    # Imported here: folium (with Leaflet's asset helpers) costs 0.2-0.7 s to
+    # import after this module (measured as for Streamlit above); only `run` needs it.
+    from geodata.leafletassets import install_static_assets
 
     # Leaflet's files into dashboard/static/ before Streamlit looks for the folder
     install_static_assets(Path(__file__).with_name("static"))
@@ -106,9 +134,6 @@ def demo_roster(
     seed: Annotated[int, typer.Option(help="Random seed (fixed by default).")] = 2015,
 ) -> None:
     """Write the built-in demo roster (placeholder people, real districts)."""
-    from geodata.boundaries import entity_reference
-    from loaders.demo import write_demo_roster
-
     try:
         n = write_demo_roster(out, entity_reference(), seed=seed)
     except (OSError, ValueError) as exc:
@@ -144,6 +169,8 @@ def match(
     contacts_alias: _ContactsAlias = False,
 ) -> None:
     """Match every roster row to a district or COE; write them with match columns."""
+    # Imported here: it brings the workspace (SQLAlchemy), 0.2-0.6 s to import
+    # after this module (measured as for Streamlit above); --help needs none of it.
     from dashboard.match_command import match_command
 
     contacts = contacts or contacts_alias
@@ -168,10 +195,6 @@ export_app = typer.Typer(
 )
 app.add_typer(export_app, name="export")
 app.add_typer(events_app, name="events")
-
-#: Where the rows come from when the workspace is empty (the plan JSON says so).
-DEMO_SOURCE = "built-in demo roster (placeholder people)"
-
 
 def _or_list(words) -> str:
     """``"a, b or c"``."""
@@ -206,11 +229,7 @@ def _region_number(value: str) -> int:
     return number
 
 
-class _DistrictType(enum.StrEnum):
-    unified = "unified"
-    elementary = "elementary"
-    secondary = "secondary"
-    coe = "coe"
+_DistrictType = enum.StrEnum("_DistrictType", {t: t for t in ENTITY_TYPES})
 
 
 _RosterOpt = Annotated[
@@ -258,20 +277,17 @@ def _roster_rows(roster: Path | None, reference: pd.DataFrame):
     -------
     (pandas.DataFrame, str)
         The matched roster (ARCHITECTURE.md, one row per person per event) and
-        where it came from: the file, ``"saved workspace"`` or
-        :data:`DEMO_SOURCE`. Rows of the file the reader could not use, and the
-        fall-back to the demo roster, are each said in one line on stderr.
+        where it came from: the file, or (:mod:`dashboard.roster_source`)
+        ``"saved workspace"`` or the demo roster. Rows of the file the reader
+        could not use, and the fall-back to the demo roster, are each said in
+        one line on stderr.
 
     Raises
     ------
     ValueError, OSError
         If the roster file cannot be read (the message names file and row).
     """
-    from loaders.matching import match_roster
-
     if roster is not None:
-        from loaders.roster import read_roster
-
         load = read_roster(roster, events=known_events())
         if len(load.rejected):
             typer.echo(
@@ -280,19 +296,21 @@ def _roster_rows(roster: Path | None, reference: pd.DataFrame):
                 err=True,
             )
         return match_roster(load.rows, reference), str(roster)
+    # Imported here: the workspace (SQLAlchemy) costs 0.2-0.6 s to import after
+    # this module (measured as for Streamlit above); --help and --roster FILE
+    # need none of it.
+    from dashboard import roster_source
     from loaders.workspace import open_workspace, workspace_url
 
-    matched = open_workspace().all_rows()
-    if matched is not None and not matched.empty:
-        return matched, "saved workspace"
-    from loaders.demo import demo_roster
-
-    typer.echo(
-        f"note: no roster is saved in the workspace ({workspace_url()}); using the "
-        f"{DEMO_SOURCE}. Give --roster FILE to use yours.",
-        err=True,
-    )
-    return match_roster(demo_roster(reference), reference), DEMO_SOURCE
+    workspace = open_workspace()
+    matched, source = roster_source.roster_rows(reference, workspace)
+    if source == roster_source.DEMO_SOURCE:
+        typer.echo(
+            f"note: no roster is saved in the workspace ({workspace_url()}); using the "
+            f"{source}. Give --roster FILE to use yours.",
+            err=True,
+        )
+    return matched, source
 
 
 def _out_format(out: Path, fmt: str | None, kind: str) -> str:
@@ -359,12 +377,11 @@ def _county_name(
     """
     if county is None:
         return None
-    import difflib
-
     areas = reference.drop_duplicates("county_fips")
     key = county.strip().lower().removesuffix(" county").strip()
     hit = areas.loc[
-        (areas["county"].str.lower() == key) | (areas["county_fips"] == key)
+        (areas["county"] == normalize_county(county))
+        | (areas["county_fips"] == county.strip())
     ]
     if hit.empty:
         close = difflib.get_close_matches(
@@ -699,8 +716,6 @@ def plan(
 
 def main() -> None:
     """Console-script entry point: user-fixable errors print one line, exit 2."""
-    from geodata.sources import SourceError
-
     try:
         app()
     except SourceError as exc:

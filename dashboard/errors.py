@@ -9,14 +9,17 @@ already masks any password in the URL) and what to do. No traceback is shown.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 import streamlit as st
+from sqlalchemy.engine import make_url
 
 from loaders.workspace import (
     ENV_WORKSPACE_DIR,
     ENV_WORKSPACE_URL,
     Workspace,
     WorkspaceError,
+    workspace_url,
 )
 
 __all__ = ["opening_failed", "show_workspace_error"]
@@ -56,12 +59,6 @@ def _without_password(text: str) -> str:
     The WorkspaceError messages mask it already; this is a second guard.
     """
     try:
-        from urllib.parse import quote
-
-        from sqlalchemy.engine import make_url
-
-        from loaders.workspace import workspace_url
-
         password = make_url(workspace_url()).password
     except Exception:  # noqa: BLE001 - an unreadable URL has no password to find
         return text

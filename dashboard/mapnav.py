@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geodata.boundaries import ENTITY_TYPES
+from loaders.entities import TYPE_CHOICES
 from loaders.participation import DATA_DICTIONARY, ROLE_LABELS, ROLES
 
 __all__ = [
@@ -43,12 +44,8 @@ __all__ = [
 ]
 
 #: District types of the sidebar filter → label.
-TYPE_OPTIONS: dict[str, str] = {
-    "unified": "Unified",
-    "elementary": "Elementary",
-    "secondary": "High school",
-    "coe": "County offices (COE)",
-}
+#: District-type choices (the one definition: :data:`loaders.entities.TYPE_CHOICES`).
+TYPE_OPTIONS: dict[str, str] = TYPE_CHOICES
 #: The "no filter" value of the region and county boxes.
 ALL = "All"
 

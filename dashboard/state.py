@@ -18,18 +18,22 @@ Session-state keys shared between pages (the Export page reads the Map page's):
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import roster_source
 from geodata import boundaries, mapview, simplify
 from loaders import events as events_mod
 from loaders import participation
+from loaders.workspace import SETTING_SHOW_CONTACTS, open_workspace
 
 STATIC_DIR = Path(__file__).with_name("static")
-DEMO_LABEL = "Built-in demo roster (placeholder people)"
+#: :data:`dashboard.roster_source.DEMO_SOURCE`, as a page's caption says it.
+DEMO_LABEL = roster_source.DEMO_SOURCE[0].upper() + roster_source.DEMO_SOURCE[1:]
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,23 +103,15 @@ class Roster:
 
 @st.cache_resource(show_spinner="Matching the demo roster…")
 def _demo_roster() -> Roster:
-    from loaders.demo import demo_roster
-    from loaders.matching import match_roster
-
-    rows = demo_roster(reference())
-    if "source_row" not in rows.columns:
-        rows = rows.assign(source_row=range(2, len(rows) + 2))
-    matched = match_roster(rows, reference())
+    matched = roster_source.demo_rows(reference())
     return Roster(matched, DEMO_LABEL, content_key(matched))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _saved_roster(url: str, revision: int) -> Roster | None:
     """Saved rosters at one workspace revision (re-read only after a save)."""
-    from loaders.workspace import open_workspace
-
-    rows = open_workspace(url).all_rows()
-    if rows is None or rows.empty:
+    rows = roster_source.saved_rows(open_workspace(url))
+    if rows is None:
         return None
     return Roster(rows, "Saved rosters", content_key(rows))
 
@@ -138,13 +134,12 @@ def current_roster() -> Roster:
     loaders.workspace.WorkspaceError
         The workspace cannot be opened (see :func:`loaders.workspace.open_workspace`).
     """
-    try:
-        from loaders.workspace import open_workspace
-    except ImportError:  # pragma: no cover - the workspace needs SQLAlchemy
-        return _demo_roster()
     workspace = open_workspace()
-    saved = _saved_roster(workspace.url, workspace.revision(REVISION_MAX_AGE))
-    return saved if saved is not None else _demo_roster()
+    roster, _ = roster_source.saved_or_demo(
+        lambda: _saved_roster(workspace.url, workspace.revision(REVISION_MAX_AGE)),
+        _demo_roster,
+    )
+    return roster
 
 
 def content_key(frame: pd.DataFrame) -> str:
@@ -332,8 +327,6 @@ def signed_in() -> bool:
 
 
 def _env_flag(name: str) -> bool:
-    import os
-
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -352,8 +345,6 @@ def contacts_allowed() -> bool:
         if _env_flag(CONTACTS_ENV):
             return True
         try:
-            from loaders.workspace import SETTING_SHOW_CONTACTS, open_workspace
-
             return bool(open_workspace().get_setting(SETTING_SHOW_CONTACTS, False))
         except Exception:
             return False

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.participation import DATA_DICTIONARY
+from loaders.vocab import ROLE_LABELS
 
 # column → (title, kind, format, help). kind: "text", "number", "percent"
 # (a 0-1 share), "check" (True/False).
@@ -81,15 +82,7 @@ _COLUMNS: dict[str, tuple[str, str, str | None, str | None]] = {
     "role_completeness": ("Roles counted (of 4)", "number", "%d", None),
     "completeness_basis": ("Roles counted: came or applied", "text", None, None),
     "roles_came": ("Roles that came (of 4)", "number", "%d", None),
-    "role_superintendent": ("Superintendent", "check", None, None),
-    "role_board_member": ("Board member", "check", None, None),
-    "role_teachers_union_president": ("Teachers union president", "check", None, None),
-    "role_classified_union_president": (
-        "Classified union president",
-        "check",
-        None,
-        None,
-    ),
+    **{f"role_{r}": (label, "check", None, None) for r, label in ROLE_LABELS.items()},
     "missing_roles": ("Missing roles", "text", None, None),
     "table": ("Table", "text", None, None),
     "definition": ("Definition", "text", None, None),

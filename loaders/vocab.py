@@ -60,9 +60,14 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from loaders.events import load_events
+from loaders.text import INVISIBLE, fold_text
+
 __all__ = [
     "ROLES",
+    "ROLE_LABELS",
     "STATUSES",
+    "STATUS_LABELS",
     "VocabResult",
     "clean_text",
     "fold",
@@ -80,6 +85,13 @@ ROLES: tuple[str, ...] = (
     "teachers_union_president",
     "classified_union_president",
 )
+#: Each role as pages, tables and exports name it.
+ROLE_LABELS: dict[str, str] = {
+    "superintendent": "Superintendent",
+    "board_member": "Board member",
+    "teachers_union_president": "Teachers union president",
+    "classified_union_president": "Classified union president",
+}
 #: Canonical statuses, best to worst.
 STATUSES: tuple[str, ...] = (
     "attended",
@@ -88,14 +100,19 @@ STATUSES: tuple[str, ...] = (
     "applied",
     "cancelled",
 )
+#: A team's status (its best status at an event) as pages and exports name it.
+STATUS_LABELS: dict[str, str] = {
+    "attended": "Attended",
+    "registered": "Registered",
+    "waitlisted": "Waitlisted",
+    "applied": "Applied, did not attend",
+    "cancelled": "Cancelled",
+}
 
 YesMeans = Literal["attended", "registered", "applied"]
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _ASCII_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")
-_APOSTROPHES = re.compile(r"['\u2019`]")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 class VocabResult(NamedTuple):
@@ -147,22 +164,13 @@ def clean_text(raw: Any) -> str:
         if "  " not in text and not _ASCII_BREAKS.search(text):
             return text.strip()
         return _SPACES.sub(" ", text).strip()
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text).translate(INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
 
-def fold(raw: Any) -> str:
-    """Lower-case ASCII words for comparing free text.
-
-    Accents are removed ("Cañada" → "canada"), ``&`` becomes "and", apostrophes
-    vanish ("Sup't" → "supt") and every other punctuation mark becomes a space.
-    """
-    text = clean_text(raw).casefold().replace("&", " and ")
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _APOSTROPHES.sub("", text)
-    return _NON_WORD.sub(" ", text).strip()
+#: Lower-case ASCII words for comparing free text: :func:`loaders.text.fold_text`,
+#: the project's one text folding, under the name this module's callers use.
+fold = fold_text
 
 
 # ---------------------------------------------------------------------------
@@ -627,8 +635,6 @@ def _event_index(events: pd.DataFrame | None = None) -> _EventIndex:
 
 @lru_cache(maxsize=1)
 def _published_index() -> _EventIndex:
-    from loaders.events import load_events
-
     return _event_index(load_events())
 
 

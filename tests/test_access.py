@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import cli
 from tests.browser_support import choose, chromium_path, free_port, offline_browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,13 +202,14 @@ def test_config_and_command_default_to_localhost():
     assert config["server"]["address"] in ("localhost", "127.0.0.1")
     assert config["server"]["headless"] is True
     assert config["browser"]["gatherUsageStats"] is False
-    source = (ROOT / "dashboard" / "cli.py").read_text()
-    run = source[
-        source.index("def run(") : source.index(
-            "@app.command", source.index("def run(")
-        )
-    ]
-    assert re.search(r'"--server\.address",\s*"localhost"', run), run
+    # what `lmi-dashboard run` hands to `streamlit run`, with and without a
+    # command-line address
+    args = cli.streamlit_args(["--server.port", "8502"])
+    assert args[args.index("--server.address") + 1] == "localhost"
+    assert args[-2:] == ["--server.port", "8502"]
+    args = cli.streamlit_args(["--server.address", "0.0.0.0"])
+    assert args.count("--server.address") == 1
+    assert args[args.index("--server.address") + 1] == "0.0.0.0"
 
 
 def test_secrets_file_is_never_committed():

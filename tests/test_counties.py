@@ -46,13 +46,25 @@ def test_table_is_a_copy():
         ("  San  Luis   Obispo cnty", "San Luis Obispo"),
         ("Contra-Costa", "Contra Costa"),
         ("Del Norte", "Del Norte"),
-        ("LA", None),  # abbreviations are not expanded here
+        ("LA", "Los Angeles"),  # the matcher read "LA" so: one rule for both
+        ("County of San Diego, CA", "San Diego"),
         ("Springfield", None),
         ("", None),
     ],
 )
 def test_normalize_county(typed, name):
     assert normalize_county(typed) == name
+
+
+def test_one_county_rule():
+    """The matcher's folded key and the roster's canonical name are one rule."""
+    from loaders import counties, normalize
+
+    assert normalize.normalize_county is counties.county_key
+    for name in county_table()["county_name"]:
+        for typed in (name, f"{name.upper()} County", f"{name} Co."):
+            assert counties.normalize_county(typed) == name
+            assert counties.county_key(typed) == counties.county_key(name)
 
 
 def test_geodata_reads_the_same_table():

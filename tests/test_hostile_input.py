@@ -36,6 +36,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
 
 from loaders import exports
 from loaders.roster import (
@@ -564,12 +565,16 @@ def test_inflating_just_under_the_guard_stays_bounded(tmp_path):
 
 
 # ================================================================ upload size
-def test_upload_limit_is_one_figure_everywhere():
+def test_upload_limit_is_one_figure_everywhere(workspace_dir):
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     mb = config["server"]["maxUploadSize"]  # Streamlit: MiB (x 1024 x 1024)
     assert mb * 1024 * 1024 == MAX_BYTES
-    page = (ROOT / "dashboard" / "views" / "data.py").read_text()
-    assert f"Files up to {mb} MB" in page
+    # what the Data page tells a user beside its upload box
+    page = AppTest.from_file(str(ROOT / "dashboard" / "views" / "data.py"))
+    page.run(timeout=180)
+    assert not page.exception, page.exception
+    (uploader,) = page.get("file_uploader")
+    assert f"Files up to {mb} MB" in uploader.proto.help
     # the reader refuses one byte more than the figure, naming it in MB
     with pytest.raises(RosterFileError, match=rf"the limit is {mb} MB"):
         read_roster(b"District\n" + b"a" * (mb * 1024 * 1024), filename="big.csv")

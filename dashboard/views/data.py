@@ -27,7 +27,15 @@ import streamlit as st
 
 from dashboard import errors, state
 from dashboard.tables import show_table
+from loaders.entities import TYPE_WORDS as TYPE_LABEL
 from loaders.exports import table_csv_bytes
+from loaders.matching import candidates, match_roster
+from loaders.roster import (
+    EXTRA_COLUMNS,
+    ROSTER_COLUMNS,
+    inspect_roster,
+    read_roster,
+)
 from loaders.workspace import (
     NOT_CALIFORNIA_NOTE,
     SETTING_SHOW_CONTACTS,
@@ -43,12 +51,6 @@ NONE = "__none__"
 NOT_CA = "__not_california__"
 ANY_COUNTY = "__any__"
 STATUSES = ("all", "matched", "ambiguous", "unmatched", "rejected")
-TYPE_LABEL = {
-    "unified": "unified",
-    "elementary": "elementary",
-    "secondary": "high school",
-    "coe": "county office",
-}
 PREVIEW_COLUMNS = [
     "source_row", "entity_name", "county", "event_id", "role", "status",
     "match_status", "matched_name", "geoid", "match_method", "score", "runner_up",
@@ -138,8 +140,6 @@ def _display(
 def _read(
     data: bytes, name: str, sheet: str | None, header_row: int | None, mapping, events
 ):
-    from loaders.roster import read_roster
-
     return read_roster(
         data,
         filename=name,
@@ -151,8 +151,6 @@ def _read(
 
 
 def _inspect(data: bytes, name: str, sheet: str | None, header_row: int | None):
-    from loaders.roster import inspect_roster
-
     return inspect_roster(data, filename=name, sheet=sheet, header_row=header_row)
 
 
@@ -225,8 +223,6 @@ def _upload_section(ws: Workspace, show_contacts: bool) -> None:
     )
 
     # column mapping, pre-filled from the mapping remembered for this layout
-    from loaders.roster import EXTRA_COLUMNS, ROSTER_COLUMNS
-
     targets = [*ROSTER_COLUMNS, *EXTRA_COLUMNS]
     remembered = ws.get_column_map(layout.layout_signature) or {}
     remembered = {
@@ -278,8 +274,6 @@ def _upload_section(ws: Workspace, show_contacts: bool) -> None:
     )
 
     # match (again whenever saved aliases change)
-    from loaders.matching import match_roster
-
     aliases = ws.list_aliases()
     alias_key = hashlib.sha256(
         aliases[["alias", "county", "geoid"]].to_csv().encode()
@@ -416,8 +410,6 @@ def _opt(value: Any) -> str | None:
 
 
 def _review_section(ws: Workspace) -> None:
-    from loaders.matching import candidates
-
     st.subheader("Review queue")
     queue = ws.review_queue()
     if queue.empty:
@@ -811,8 +803,6 @@ def _alias_editor(ws: Workspace, al: pd.DataFrame, ref: pd.DataFrame, labels) ->
 # ----------------------------------------------------------------- page
 def _operator_settings(ws: Workspace) -> bool:
     """Whether contact details show; only the operator or a signed-in user decides."""
-    from dashboard import state
-
     with st.expander("Operator settings"):
         if state.signed_in():
             allowed = _contact_allowed(ws)

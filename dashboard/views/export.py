@@ -28,6 +28,7 @@ from geodata.formats import formats_of, participation_map_bytes, tables_bytes
 from geodata.maprequest import ALL_TYPES, MapRequest
 from geodata.measures import MEASURES, measure_spec
 from loaders import exports
+from loaders.entities import TYPE_CHOICES as TYPE_OPTIONS
 
 ALL = "All"
 MAP_KEYS = (
@@ -40,12 +41,6 @@ MAP_KEYS = (
     "map_regions",
     "map_counties",
 )
-TYPE_OPTIONS = {
-    "unified": "Unified",
-    "elementary": "Elementary",
-    "secondary": "High school",
-    "coe": "County offices (COE)",
-}
 WIDTHS = {
     2400: "2400 px (8 in at 300 dpi)",
     3600: "3600 px (12 in)",

@@ -10,42 +10,34 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 
 import geopandas as gpd
 import shapely
+from cachetools import LRUCache
 from shapely.ops import polylabel
 
+from geodata.simplify import simplify_coverages
 from geodata.staticmap.style import STATIC_CRS
 
-
-def coverage_simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
-    """Coverage-preserving simplification (shared edges stay shared), metres."""
-    if tolerance <= 0 or geoms.empty:
-        return geoms
-    try:
-        values = shapely.coverage_simplify(geoms.values, tolerance)
-    except shapely.errors.GEOSException:  # not a clean coverage: per polygon
-        values = shapely.simplify(geoms.values, tolerance, preserve_topology=True)
-    return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs)
-
-
-_CACHE: OrderedDict[tuple, object] = OrderedDict()
-_CACHE_SIZE = 32
+# Projected and simplified geometry, keyed by content (cachetools' LRU; the lock
+# because Streamlit renders in several threads).
+_CACHE: LRUCache = LRUCache(maxsize=32)
 _CACHE_LOCK = threading.Lock()
 
 
 def cached(key: tuple, build):
-    """Small in-process LRU for projected / simplified geometry (thread-safe)."""
+    """Small in-process LRU for projected / simplified geometry (thread-safe).
+
+    Returns the value stored under ``key``, else ``build()``'s, stored.
+    """
     with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
+        try:
             return _CACHE[key]
+        except KeyError:
+            pass
     value = build()
     with _CACHE_LOCK:
         _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
     return value
 
 
@@ -66,38 +58,17 @@ def tolerance_bucket(tolerance: float) -> float:
     return float(f"{tolerance:.2g}")
 
 
-def simplified(
-    frame: gpd.GeoDataFrame, tolerance: float, groups: dict[str, list[str]] | None
-) -> gpd.GeoDataFrame:
-    """Coverage-simplified copy of a frame in EPSG:3310 (cached by content)."""
+def simplified(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """Coverage-simplified copy of a frame in EPSG:3310 (cached by content).
+
+    The coverages are those of :func:`geodata.simplify.simplify_coverages`
+    (unified + elementary districts, high school districts, every other row).
+    """
     tolerance = tolerance_bucket(tolerance)
-    key = ("simplified", geom_key(frame), tolerance, repr(groups))
-    geoms = cached(key, lambda: _simplify_frame(frame, tolerance, groups).geometry)
+    key = ("simplified", geom_key(frame), tolerance)
+    geoms = cached(key, lambda: simplify_coverages(frame, tolerance).geometry)
     out = frame.copy()
     out["geometry"] = geoms.to_numpy()
-    return out
-
-
-def _simplify_frame(
-    frame: gpd.GeoDataFrame, tolerance: float, groups: dict[str, list[str]] | None
-) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    if tolerance <= 0:
-        return out
-    if groups is None or "district_type" not in out.columns:
-        out["geometry"] = coverage_simplify(out.geometry, tolerance)
-        return out
-    for types in groups.values():
-        mask = out["district_type"].isin(types)
-        if mask.any():
-            out.loc[mask, "geometry"] = coverage_simplify(
-                out.loc[mask].geometry, tolerance
-            ).values
-    rest = ~out["district_type"].isin([t for ts in groups.values() for t in ts])
-    if rest.any():
-        out.loc[rest, "geometry"] = coverage_simplify(
-            out.loc[rest].geometry, tolerance
-        ).values
     return out
 
 
@@ -127,8 +98,7 @@ def dissolved_regions(cnty: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFr
         regions = cnty[["ccsesa_region", "geometry"]].dissolve(
             by="ccsesa_region", as_index=False
         )
-        regions["geometry"] = coverage_simplify(regions.geometry, tolerance)
-        return regions
+        return simplify_coverages(regions, tolerance)
 
     return cached(("regions", geom_key(cnty), tolerance), build).copy()
 

@@ -207,8 +207,8 @@ def render_static_map(
     tol = metres_per_px / 3 if simplify else 0.0
     if simplify:
         # the whole coverage is simplified (and cached), then cut to the view
-        dist = simplified(dist, tol, {"base": ["unified", "elementary"]})
-        cnty_draw = simplified(cnty, tol, None)
+        dist = simplified(dist, tol)
+        cnty_draw = simplified(cnty, tol)
     else:
         cnty_draw = cnty
     dist = dist.loc[dist.intersects(view_box)]

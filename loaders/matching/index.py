@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache
 
 from loaders.aliases import alias_table, governance_links
+from loaders.entities import ENTITY_TYPES
 from loaders.normalize import MODIFIER_WORDS, is_missing, normalize_county, parse_name
 
 #: Columns the reference table must have.
@@ -28,7 +30,7 @@ REFERENCE_COLUMNS = [
 ]
 
 #: District type → small integer compared in the fuzzy score matrix.
-LEVEL_CODE = {None: 0, "unified": 1, "elementary": 2, "secondary": 3, "coe": 4}
+LEVEL_CODE = {None: 0, **{t: i for i, t in enumerate(ENTITY_TYPES, 1)}}
 _MOD_BIT = {m: 1 << i for i, m in enumerate(sorted(MODIFIER_WORDS))}
 
 
@@ -103,7 +105,7 @@ def _fingerprint(reference: pd.DataFrame) -> int:
 
 # One entry: the reference table does not change within a process. Keyed by a
 # content hash (a DataFrame cannot key functools' caches).
-_INDEX_CACHE: dict[int, Index] = {}
+_INDEX_CACHE: LRUCache = LRUCache(maxsize=1)
 
 
 def reference_index(reference: pd.DataFrame) -> Index:
@@ -129,7 +131,6 @@ def reference_index(reference: pd.DataFrame) -> Index:
     idx = _INDEX_CACHE.get(key)
     if idx is None:
         idx = _build_index(reference.reset_index(drop=True))
-        _INDEX_CACHE.clear()
         _INDEX_CACHE[key] = idx
     return idx
 

@@ -37,7 +37,7 @@ from loaders.participation.people import (
     person_ids,
     person_keys,
 )
-from loaders.vocab import ROLES, STATUSES
+from loaders.vocab import ROLE_LABELS, ROLES, STATUS_LABELS, STATUSES
 
 __all__ = [
     "APPLIED_STATUSES",
@@ -56,21 +56,8 @@ __all__ = [
     "unmatched_rows",
 ]
 
-ROLE_LABELS: dict[str, str] = {
-    "superintendent": "Superintendent",
-    "board_member": "Board member",
-    "teachers_union_president": "Teachers union president",
-    "classified_union_president": "Classified union president",
-}
 #: Team statuses from best to worst (the canonical roster statuses).
 STATUS_ORDER: tuple[str, ...] = STATUSES
-STATUS_LABELS: dict[str, str] = {
-    "attended": "Attended",
-    "registered": "Registered",
-    "waitlisted": "Waitlisted",
-    "applied": "Applied, did not attend",
-    "cancelled": "Cancelled",
-}
 #: Statuses a role counts with for a team that did not attend ("applied").
 APPLIED_STATUSES: tuple[str, ...] = ("registered", "waitlisted", "applied")
 #: ``completeness_basis`` values: roles that came (attended teams) or applied.

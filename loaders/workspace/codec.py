@@ -1,8 +1,8 @@
 """How values are stored: JSON text, Parquet blobs, SHA-256 keys, UTC timestamps.
 
-Internal to :mod:`loaders.workspace`. :func:`dumps` is the workspace's own JSON
-coercion (numpy scalars and arrays, timestamps, ``pd.NA``, sets, paths); it is
-listed for unification with the project's other JSON coercion.
+Internal to :mod:`loaders.workspace`. :func:`dumps` uses the project's one JSON
+coercion, :func:`loaders.fileio.json_default` (numpy scalars and arrays,
+timestamps, ``pd.NA``, sets, paths).
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from loaders.fileio import json_default
 from loaders.workspace.errors import WorkspaceError
 
 __all__ = [
@@ -36,22 +35,6 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, (datetime, date, pd.Timestamp)):
-        return obj.isoformat()
-    if obj is pd.NA:
-        return None
-    if isinstance(obj, (set, frozenset, tuple)):
-        return list(obj)
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
-
-
 def dumps(value: Any, what: str) -> str:
     """``value`` as JSON text (numpy values, timestamps and ``pd.NA`` converted).
 
@@ -69,11 +52,12 @@ def dumps(value: Any, what: str) -> str:
 
     Examples
     --------
+    >>> import numpy as np
     >>> dumps({"p": np.int64(3), "v": np.array([1.5])}, "a plan")
     '{"p": 3, "v": [1.5]}'
     """
     try:
-        return json.dumps(value, default=_json_default, ensure_ascii=False)
+        return json.dumps(value, default=json_default, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise WorkspaceError(f"Cannot save {what}: {exc}.") from None
 

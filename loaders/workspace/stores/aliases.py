@@ -23,6 +23,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from loaders.exports import FORMULA_PREFIXES, neutralise_text
+from loaders.roster.intake import decode_text
+from loaders.roster.model import RosterFileError
 from loaders.workspace.codec import isna, now, text
 from loaders.workspace.errors import AliasImportError, WorkspaceError
 from loaders.workspace.schema import aliases
@@ -162,15 +164,6 @@ def alias_values(
         "not_california": bool(not_california),
         "note": note_text or None,
     }
-
-
-def _decode_text(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # pragma: no cover - latin-1 decodes anything
 
 
 class AliasStore:
@@ -414,8 +407,11 @@ class AliasStore:
                 f"{filename} is {len(data) / 1e6:.1f} MB; alias files are limited to "
                 f"{MAX_ALIAS_CSV_BYTES / 1e6:.0f} MB."
             )
-        textdata = _decode_text(data)
-        if "\x00" in textdata:
+        try:  # the project's one encoding fallback (UTF-16, UTF-8, cp1252...)
+            textdata = decode_text(data, filename)[0]
+        except RosterFileError:  # binary data
+            textdata = None
+        if textdata is None or "\x00" in textdata:
             raise AliasImportError(
                 f"{filename} is not a text CSV file. Export aliases from the app, "
                 f"or save the spreadsheet as CSV."
