@@ -18,6 +18,7 @@ import typer
 
 from dashboard.cligroup import OneLineErrorGroup
 from dashboard.events_command import events_app, known_events
+from dashboard.plan_text import plan_text
 from geodata import simplify
 from geodata.boundaries import entity_reference
 from geodata.formats import REGISTRY as FORMATS
@@ -651,8 +652,8 @@ def plan(
     """Plan where regional meetings go; print the venues and write plan JSON."""
     import json
 
-    from dashboard.plan_text import plan_text
-    from geodata.boundaries import entity_reference
+    # Imported here: geodata.siting costs about 1.0 s to import (measured,
+    # 0.98-1.02 s); --help and the other commands need none of it.
     from geodata.siting import (
         CandidateOptions,
         PlanOptions,
@@ -660,7 +661,6 @@ def plan(
         export_table,
         plan_for_roster,
     )
-    from loaders.exports import atomic_write_bytes
 
     try:
         kind = invites.suffix.lstrip(".").lower() if invites is not None else None
@@ -702,6 +702,7 @@ def plan(
                 min_population=min_population, added_venues=tuple(add_venue or ())
             ),
             roster=source,
+            events=known_events(),
         )
         payload = result.to_dict()
         atomic_write_bytes(out, json.dumps(payload, indent=1).encode("utf-8"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from geodata.siting import VenuePlan
+if TYPE_CHECKING:  # geodata.siting costs ~1 s to import; the CLI loads this early
+    from geodata.siting import VenuePlan
 
 __all__ = ["plan_text"]
 

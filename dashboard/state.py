@@ -57,8 +57,6 @@ def layers(level: str):
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _events_at(url: str, revision: int) -> pd.DataFrame:
     """Published and added events at one workspace revision."""
-    from loaders.workspace import open_workspace
-
     return events_mod.all_events(open_workspace(url))
 
 
@@ -74,8 +72,6 @@ def events() -> pd.DataFrame:
     loaders.workspace.WorkspaceError
         The workspace cannot be opened.
     """
-    from loaders.workspace import open_workspace
-
     workspace = open_workspace()
     return _events_at(workspace.url, workspace.revision(REVISION_MAX_AGE))
 

@@ -7,12 +7,13 @@ to a uniquely named temporary file (or folder) beside the destination, then put
 in place with one :func:`os.replace`, so an interrupted write never leaves a
 half-written file and two processes writing at once never share a temporary.
 
-:func:`json_default` is the one conversion of numpy, pandas and date values for
-:func:`json.dumps`.
+:func:`to_jsonable` is the one conversion of numpy, pandas and date values to
+JSON (:func:`json_default` applies it as a :func:`json.dumps` hook).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import shutil
@@ -31,6 +32,7 @@ __all__ = [
     "atomic_output",
     "atomic_write_bytes",
     "json_default",
+    "to_jsonable",
 ]
 
 
@@ -193,8 +195,68 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path | None]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def to_jsonable(value: Any) -> Any:
+    """A value with every container and scalar made JSON-safe (deep).
+
+    The one JSON coercion of the project (:func:`json_default` is the same
+    rule as a :func:`json.dumps` hook). Dicts keep their keys as text; lists,
+    tuples, sets and arrays become lists; numpy scalars become Python ones;
+    NaN, infinity, ``None``, ``pd.NA`` and ``pd.NaT`` become ``None``; dates
+    and timestamps ISO text; paths text; anything else unknown its ``str``.
+
+    Examples
+    --------
+    >>> to_jsonable({"a": np.int64(3), "b": [np.float64("nan"), pd.NA], "c": (1,)})
+    {'a': 3, 'b': [None, None], 'c': [1]}
+    >>> to_jsonable({"d": date(2015, 5, 8), "p": Path("out") / "plan.json"})
+    {'d': '2015-05-08', 'p': 'out/plan.json'}
+    """
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (datetime, date, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+_JSON_HOOK_TYPES = (
+    np.ndarray,
+    np.generic,
+    datetime,
+    date,
+    pd.Timestamp,
+    set,
+    frozenset,
+    tuple,
+    Path,
+)
+
+
 def json_default(obj: Any) -> Any:
     """The JSON form of a value :func:`json.dumps` does not know (its ``default=``).
+
+    The rule of :func:`to_jsonable`, for the types listed below.
 
     Parameters
     ----------
@@ -205,8 +267,8 @@ def json_default(obj: Any) -> Any:
     Returns
     -------
     list, int, float, bool, str or None
-        Arrays and sets as lists, numpy scalars as Python scalars, dates as ISO
-        text, ``pd.NA`` as None, paths as text.
+        Arrays and sets as lists, numpy scalars as Python scalars (NaN as
+        None), dates as ISO text, ``pd.NA`` as None, paths as text.
 
     Raises
     ------
@@ -220,16 +282,6 @@ def json_default(obj: Any) -> Any:
     ...            default=json_default)
     '{"n": 3, "v": [1.5], "d": "2015-05-08"}'
     """
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, (datetime, date, pd.Timestamp)):
-        return obj.isoformat()
-    if obj is pd.NA:
-        return None
-    if isinstance(obj, (set, frozenset, tuple)):
-        return list(obj)
-    if isinstance(obj, Path):
-        return str(obj)
+    if obj is pd.NA or isinstance(obj, _JSON_HOOK_TYPES):
+        return to_jsonable(obj)
     raise TypeError(f"{type(obj).__name__} is not JSON serialisable")

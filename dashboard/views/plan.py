@@ -20,15 +20,11 @@ from dashboard import state
 from dashboard.tables import show_table
 from geodata import gazetteer, siting
 from geodata.planmap import plan_map
+from loaders.entities import TYPE_CHOICES
 from loaders.workspace import open_workspace
 
 REGIONS = list(range(1, 12))
-TYPE_OPTIONS = {
-    "unified": "Unified",
-    "elementary": "Elementary",
-    "secondary": "High school",
-    "coe": "County offices (COE)",
-}
+TYPE_OPTIONS = TYPE_CHOICES
 MODEL_LABELS = {
     "p-median": "Shortest average travel (p-median)",
     "coverage": "Most teams within reach (maximal coverage)",
@@ -47,12 +43,13 @@ def _workspace():
 
 @st.cache_data(show_spinner="Loading candidate venues…", max_entries=16)
 def _candidates(
-    min_population: int, include_past: bool, added: tuple[str, ...]
+    min_population: int, include_past: bool, added: tuple[str, ...], events
 ) -> pd.DataFrame:
     return siting.candidate_table(
         siting.CandidateOptions(
             min_population=min_population, include_past=include_past, added_venues=added
-        )
+        ),
+        events,
     )
 
 
@@ -421,6 +418,7 @@ def render() -> None:
         int(st.session_state["plan_min_population"]),
         bool(st.session_state["plan_past"]),
         tuple(st.session_state["plan_user_venues"]),
+        state.events(),
     )
     with left:
         _who_to_serve(events, teams_by_event, ref)

@@ -13,16 +13,18 @@ No personal data is written: teams are districts and county offices.
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
 from geodata.distances import EstimatedDriveTime, GreatCircle
 from geodata.siting.options import PlanOptions
+from loaders.fileio import to_jsonable
 
 __all__ = ["FORMAT", "SavedPlan", "jsonable", "plan_to_dict", "read_plan"]
+
+#: The project's one JSON coercion (:func:`loaders.fileio.to_jsonable`).
+jsonable = to_jsonable
 
 #: The ``format`` field of a saved plan.
 FORMAT = "lmi-venue-plan/1"
@@ -67,42 +69,6 @@ class SavedPlan(NamedTuple):
     chosen: list[str]
     solver: dict
     objective: float | None
-
-
-def jsonable(value):
-    """Convert numpy / pandas scalars and containers to JSON-safe values.
-
-    NaN, infinity and missing values become None; tuples and sets become lists;
-    anything else unknown becomes its ``str``.
-
-    Examples
-    --------
-    >>> jsonable({"a": np.int64(3), "b": [np.float64("nan"), pd.NA], "c": (1,)})
-    {'a': 3, 'b': [None, None], 'c': [1]}
-    """
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        return None if math.isnan(v) or math.isinf(v) else v
-    if isinstance(value, str):
-        return str(value)
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def _describe(source) -> str:

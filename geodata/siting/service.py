@@ -80,12 +80,17 @@ class CandidateOptions:
         return out
 
 
-def candidate_table(options: CandidateOptions) -> pd.DataFrame:
+def candidate_table(
+    options: CandidateOptions, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The candidate venues for these options.
 
     Parameters
     ----------
     options : CandidateOptions
+    events : pandas.DataFrame, optional
+        The events whose venues count as past venues: published and added
+        (:func:`loaders.events.all_events`); default the published list.
 
     Returns
     -------
@@ -101,7 +106,9 @@ def candidate_table(options: CandidateOptions) -> pd.DataFrame:
         Bad threshold or coordinates.
     """
     table = candidate_venues(
-        min_population=options.min_population, include_past=options.include_past
+        min_population=options.min_population,
+        include_past=options.include_past,
+        events=events,
     )
     table, _ = resolve_venues(table, options.added_venues)
     return table
@@ -152,6 +159,7 @@ def plan_for_roster(
     roster: str | None = None,
     teams_by_event: pd.DataFrame | None = None,
     candidates: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
 ) -> VenuePlan:
     """From a matched roster to a solved venue plan (the CLI and the Plan page).
 
@@ -177,7 +185,11 @@ def plan_for_roster(
         it already (the Plan page caches it); computed from ``matched`` when
         not given.
     candidates : pandas.DataFrame, optional
-        ``candidate_table(venues)`` when the caller has it already (cached).
+        ``candidate_table(venues, events)`` when the caller has it already
+        (cached).
+    events : pandas.DataFrame, optional
+        Published and added events (:func:`loaders.events.all_events`), whose
+        venues are past venues; default the published list.
 
     Returns
     -------
@@ -200,7 +212,7 @@ def plan_for_roster(
         teams_by_event = _teams_by_event(matched)
     teams = selection.select(teams_by_event, reference)
     if candidates is None:
-        candidates = candidate_table(venues)
+        candidates = candidate_table(venues, events)
     candidates, booked = resolve_venues(candidates, options.booked)
     return VenuePlan.from_teams(
         teams,

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from loaders.entities import ENTITY_TYPES
 from loaders.participation import own_rows
 
 __all__ = [
@@ -76,7 +77,8 @@ _TEAM_COLUMNS = [
     "priority",
 ]
 #: District types a selection can keep.
-DISTRICT_TYPES: tuple[str, ...] = ("unified", "elementary", "secondary", "coe")
+#: District types a plan can serve (the one definition: loaders.entities).
+DISTRICT_TYPES: tuple[str, ...] = ENTITY_TYPES
 
 
 def _tuple_or_none(values, cast=str) -> tuple | None:
