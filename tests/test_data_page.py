@@ -48,8 +48,12 @@ def _metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
 
+def _section_radio(at):
+    return next(r for r in at.radio if (r.key or "").startswith("data_section_"))
+
+
 def _section(at, name):
-    at.radio(key="data_section").set_value(name).run()
+    _section_radio(at).set_value(name).run()
     assert not at.exception, at.exception
     return at
 

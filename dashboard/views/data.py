@@ -4,8 +4,13 @@ Everything computed here comes from :mod:`loaders` (reading, matching, the
 workspace database); this script only lays it out. Errors the loaders raise are
 ``ValueError`` subclasses with messages fit for users: they are shown with
 ``st.error``, never as a traceback. Roster text is shown through
-``st.dataframe`` or with Markdown escaped. Contact details (names, emails) are
-shown only when the operator setting allows them.
+``st.dataframe`` (formula-safe: the grid's own CSV download writes no cell
+starting with ``=``, ``+``, ``-``, ``@``) or with Markdown escaped. Contact
+details (names, emails) are shown only when the operator setting allows them.
+What an upload merges and which events it lacks (:mod:`loaders.upload`,
+:mod:`loaders.event_mapping`), what waits for review (:mod:`loaders.review`)
+and what is not on the map (:mod:`loaders.participation`) are library
+functions, tested without Streamlit.
 
 Test seam: a test may put ``{"name": <file name>, "data": <bytes>}`` in
 ``st.session_state[UPLOAD_INJECT_KEY]``; the page then treats it exactly like a
@@ -27,7 +32,14 @@ import streamlit as st
 
 from dashboard import errors, state
 from dashboard.tables import show_table
-from loaders.exports import table_csv_bytes
+from loaders.event_mapping import apply_event_mapping, unresolved_events
+from loaders.events import load_events
+from loaders.exports import neutralise_frame, table_csv_bytes
+from loaders.matching import candidates, match_roster
+from loaders.participation import not_on_map_reason
+from loaders.review import alias_county, alias_scope_text, decision_counts
+from loaders.roster import EXTRA_COLUMNS, ROSTER_COLUMNS, inspect_roster, read_roster
+from loaders.upload import hide_contact_cells, merged_rows
 from loaders.workspace import (
     NOT_CALIFORNIA_NOTE,
     SETTING_SHOW_CONTACTS,
@@ -43,6 +55,10 @@ NONE = "__none__"
 NOT_CA = "__not_california__"
 ANY_COUNTY = "__any__"
 STATUSES = ("all", "matched", "ambiguous", "unmatched", "rejected")
+SECTION_TITLES = {
+    "upload": "Upload", "review": "Review", "rosters": "Saved rosters",
+    "aliases": "Aliases",
+}  # fmt: skip
 TYPE_LABEL = {
     "unified": "unified",
     "elementary": "elementary",
@@ -55,6 +71,8 @@ PREVIEW_COLUMNS = [
     "match_note", "row_notes",
 ]  # fmt: skip
 CONTACT_PREVIEW = ["person_name", "email"]
+NOT_ON_MAP_COLUMNS = ["roster_id", "source_row", "reason", "entity_name", "county",
+                      "event_id", "role", "status", "match_status"]  # fmt: skip
 _MEMO_SIZE = 12
 _log = logging.getLogger("lmi_dashboard.data")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -121,6 +139,11 @@ def _entity_label(ref: pd.DataFrame) -> dict[str, str]:
     )
 
 
+def _grid(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """A table of roster text, formula-safe: the grid's CSV download is safe too."""
+    return show_table(neutralise_frame(frame), **kwargs)
+
+
 def _contact_allowed(ws: Workspace) -> bool:
     return bool(ws.get_setting(SETTING_SHOW_CONTACTS, False))
 
@@ -136,16 +159,12 @@ def _display(
 
 # ----------------------------------------------------------------- upload
 def _read(data: bytes, name: str, sheet: str | None, header_row: int | None, mapping):
-    from loaders.roster import read_roster
-
     return read_roster(
         data, filename=name, sheet=sheet, header_row=header_row, column_map=mapping
     )
 
 
 def _inspect(data: bytes, name: str, sheet: str | None, header_row: int | None):
-    from loaders.roster import inspect_roster
-
     return inspect_roster(data, filename=name, sheet=sheet, header_row=header_row)
 
 
@@ -218,8 +237,6 @@ def _upload_section(ws: Workspace, show_contacts: bool) -> None:
     )
 
     # column mapping, pre-filled from the mapping remembered for this layout
-    from loaders.roster import EXTRA_COLUMNS, ROSTER_COLUMNS
-
     targets = [*ROSTER_COLUMNS, *EXTRA_COLUMNS]
     remembered = ws.get_column_map(layout.layout_signature) or {}
     remembered = {
@@ -270,8 +287,6 @@ def _upload_section(ws: Workspace, show_contacts: bool) -> None:
     )
 
     # match (again whenever saved aliases change)
-    from loaders.matching import match_roster
-
     aliases = ws.list_aliases()
     alias_key = hashlib.sha256(
         aliases[["alias", "county", "geoid"]].to_csv().encode()
@@ -282,11 +297,86 @@ def _upload_section(ws: Workspace, show_contacts: bool) -> None:
             return match_roster(load.rows, state.reference(), aliases=aliases)
 
     matched = _memo(("match", sha, sheet, header_row, map_key, alias_key), _match)
-    _preview(load, matched, show_contacts, mapping)
+    matched = _event_choice(load, matched, fkey)
+    _preview(load, matched, show_contacts)
+    _merged(ws, load, matched)
     _save_form(ws, name, data, load, matched)
 
 
-def _preview(load, matched: pd.DataFrame, show_contacts: bool, mapping) -> None:
+def _event_choice(load, matched: pd.DataFrame, fkey: str) -> pd.DataFrame:
+    """Rows whose event is unknown: one event for the file, or one per value."""
+    events = load_events()
+    where = {"source": load.source, "column_map": load.column_map}
+    todo = unresolved_events(matched, events, **where)
+    if todo.empty:
+        return matched
+    labels = dict(zip(events["event_id"], events["label"], strict=True))
+    options = ["", *events["event_id"]]
+
+    def fmt(e: str) -> str:
+        return "— leave without an event —" if not e else f"{labels.get(e) or e} ({e})"
+
+    n = int(todo["rows"].sum())
+    st.markdown("#### Events")
+    st.warning(
+        f"{n:,} row{'s' if n != 1 else ''} name no known event, so "
+        f"{'they' if n != 1 else 'it'} would not reach the map. Choose the event "
+        "for the whole file, or one event for each value below."
+    )
+    whole = st.selectbox(
+        "Event for every row without a known event",
+        options,
+        format_func=fmt,
+        key=f"data_event_all_{fkey}",
+    )
+    mapping: dict[str, str | None] = {}
+    if not whole:
+        cols = st.columns(2)
+        for i, r in enumerate(todo.itertuples(index=False)):
+            what = {"name": "Event", "date": "Date"}.get(r.kind, "No event given")
+            said = f"{what} “{_md(r.value)}”" if r.value else what
+            vkey = hashlib.sha1(f"{r.kind}|{r.value}".encode()).hexdigest()[:10]
+            mapping[r.value] = cols[i % 2].selectbox(
+                f"{said} · {r.rows:,} row{'s' if r.rows != 1 else ''}",
+                options,
+                format_func=fmt,
+                key=f"data_event_{fkey}_{vkey}",
+            )
+    else:
+        mapping = dict.fromkeys(todo["value"], whole)
+    mapped = apply_event_mapping(matched, mapping, events, **where)
+    left = unresolved_events(mapped, events, **where)
+    if not left.empty:
+        rows = sorted(r for lst in left["source_rows"] for r in lst)
+        shown = ", ".join(str(r) for r in rows[:20]) + (", …" if len(rows) > 20 else "")
+        st.caption(
+            f"Still without an event: {len(rows):,} row{'s' if len(rows) != 1 else ''}"
+            f" (file row {shown}). They are saved but not on the map."
+        )
+    return mapped
+
+
+def _merged(ws: Workspace, load, matched: pd.DataFrame) -> None:
+    """Rows that will count once: the same person twice at the same event."""
+    saved = ws.all_rows()
+    listing = ws.list_rosters()
+    names = dict(zip(listing["roster_id"].astype(int), listing["name"], strict=True))
+    merged = merged_rows(
+        matched, merged_into=load.merged_into, saved=saved, roster_names=names
+    )
+    if merged.empty:
+        return
+    st.info(
+        f"{len(merged):,} row{'s' if len(merged) != 1 else ''} of this file "
+        f"count{'s' if len(merged) == 1 else ''} as a person already counted at "
+        "the same event (listed twice, or already in a saved roster): each "
+        "person counts once per event."
+    )
+    with st.expander(f"Rows merged ({len(merged):,})"):
+        _grid(merged, column_config={"same_as": "Same person as"})
+
+
+def _preview(load, matched: pd.DataFrame, show_contacts: bool) -> None:
     counts = matched["match_status"].value_counts()
     n = {s: int(counts.get(s, 0)) for s in ("matched", "ambiguous", "unmatched")}
     n["rejected"] = len(load.rejected)
@@ -314,25 +404,18 @@ def _preview(load, matched: pd.DataFrame, show_contacts: bool, mapping) -> None:
         if rej.empty:
             st.caption("No row was rejected.")
         else:
-            show_table(rej)
+            _grid(rej)
     else:
         view = matched if show == "all" else matched[matched["match_status"] == show]
-        show_table(_display(view, show_contacts, PREVIEW_COLUMNS))
+        _grid(_display(view, show_contacts, PREVIEW_COLUMNS))
     if len(load.issues):
         issues = load.issues
         if not show_contacts:
-            # the cell text of a name or email column is contact data; the
-            # loader's reasons never quote it
-            private = set()
-            for t in CONTACT_PREVIEW:
-                for m in (mapping, load.column_map):
-                    private.update(str(m.get(t) or "").split(" + "))
-            private.discard("")
-            issues = issues.copy()
-            hide = issues["column"].astype("string").isin(private).fillna(False)
-            issues["value"] = issues["value"].astype("string").mask(hide, "(hidden)")
+            private = [*load.contact_columns]
+            private += [load.column_map.get(t) or "" for t in CONTACT_PREVIEW]
+            issues = hide_contact_cells(issues, private)
         with st.expander(f"Cells that could not be read ({len(issues):,})"):
-            show_table(issues)
+            _grid(issues)
 
 
 def _save_form(ws: Workspace, name: str, data: bytes, load, matched) -> None:
@@ -407,9 +490,36 @@ def _opt(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-def _review_section(ws: Workspace) -> None:
-    from loaders.matching import candidates
+def _group_key(rid: Any, entity_name: Any, county: Any) -> str:
+    """Stable key of a review item (one roster, name and county as typed)."""
+    county = None if county is None or pd.isna(county) else str(county)
+    return hashlib.sha1(f"{int(rid)}|{entity_name}|{county}".encode()).hexdigest()[:12]
 
+
+def _alias_county_of(ref: pd.DataFrame) -> Callable[[Any], str | None]:
+    """The county a confirmed decision's alias is saved for (see alias_county)."""
+    county_of = dict(zip(ref["geoid"], ref["county"], strict=True))
+    wide = st.session_state.get("data_wide", set())
+
+    def scope(d: Any) -> str | None:
+        return alias_county(
+            d.county,
+            None if d.not_california else county_of.get(d.geoid),
+            every_county=_group_key(d.roster_id, d.entity_name, d.county) in wide,
+        )
+
+    return scope
+
+
+def _toggle_wide(gkey: str) -> None:
+    wide = st.session_state.setdefault("data_wide", set())
+    if st.session_state.get(f"rq_wide_{gkey}"):
+        wide.add(gkey)
+    else:
+        wide.discard(gkey)
+
+
+def _review_section(ws: Workspace) -> None:
     st.subheader("Review queue")
     queue = ws.review_queue()
     if queue.empty:
@@ -434,7 +544,9 @@ def _review_section(ws: Workspace) -> None:
         f"need{'s' if len(q) == 1 else ''} a person's "
         "decision. Search for the right district or COE (county shown), or mark "
         "the name as not a California district, then confirm. Choices are kept "
-        "until you confirm; confirmed choices apply to future uploads too."
+        "until you confirm; a confirmed choice is saved as an alias for the "
+        "county shown on its item (tick 'for every county' to widen it) and "
+        "applies to future uploads too."
     )
     pages = max(1, -(-len(q) // PAGE_SIZE))
     page = 1
@@ -444,8 +556,9 @@ def _review_section(ws: Workspace) -> None:
                 f"Page (of {pages})", 1, pages, 1, key="data_review_page", step=1
             )
         )
+    county_of = dict(zip(ref["geoid"], ref["county"], strict=True))
     for g in q.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].itertuples(index=False):
-        _review_item(g, ref, labels, candidates)
+        _review_item(g, ref, labels, county_of)
     n_pending = int(
         (queue["pending_geoid"].notna() | queue["pending_not_california"]).sum()
     )
@@ -456,19 +569,20 @@ def _review_section(ws: Workspace) -> None:
         key="data_review_confirm",
     ):
         with st.spinner("Saving decisions…"):
-            n = ws.confirm_review()
+            n = ws.confirm_review(alias_county=_alias_county_of(ref))
+        st.session_state.pop("data_wide", None)
         _flash(
             "success",
-            f"Confirmed {n:,} rows. The names are saved as aliases and will match "
-            "automatically in future uploads.",
+            f"Confirmed {n:,} rows. The names are saved as aliases (see Aliases "
+            "for each one's county) and will match automatically in future uploads.",
         )
         st.rerun()
 
 
-def _review_item(g, ref: pd.DataFrame, labels: dict, candidates) -> None:
+def _review_item(g, ref: pd.DataFrame, labels: dict, county_of: dict) -> None:
     rid = int(g.roster_id)
     county = None if pd.isna(g.county) else str(g.county)
-    gkey = hashlib.sha1(f"{rid}|{g.entity_name}|{county}".encode()).hexdigest()[:12]
+    gkey = _group_key(rid, g.entity_name, g.county)
     with st.container(border=True):
         left, right = st.columns([2, 3])
         rows_text = ", ".join(str(r) for r in g.source_rows[:8])
@@ -477,7 +591,9 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, candidates) -> None:
         left.markdown(
             f"**{_md(g.entity_name) or '(no name)'}**  \n"
             f"{_md(county) + ' County' if county else 'county not given'} · "
-            f"{g.n_rows} row{'s' if g.n_rows != 1 else ''} (file row {rows_text})"
+            f"{g.n_rows} row{'s' if g.n_rows != 1 else ''} (file row {rows_text})  \n"
+            f"Event: {_md(g.events)} · role: {_md(g.roles)} · "
+            f"status: {_md(g.statuses)}"
         )
         # One source for the hint and the list: the candidates of the roster
         # name (the list below starts with them until the search is changed).
@@ -524,6 +640,22 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, candidates) -> None:
             on_change=_on_pick,
             args=(rid, list(g.row_indexes), widget),
         )
+        wide = right.checkbox(
+            "Save the alias for every county",
+            value=gkey in st.session_state.get("data_wide", set()),
+            key=f"rq_wide_{gkey}",
+            on_change=_toggle_wide,
+            args=(gkey,),
+            help="By default the confirmed choice holds only in the county the "
+            "rows give (or the chosen district's county when they give none).",
+        )
+        pick = st.session_state.get(widget)
+        chosen = None if pick in (None, NONE, NOT_CA) else county_of.get(pick)
+        scope = alias_county(county, chosen, every_county=wide)
+        right.caption(
+            f"On confirm, “{_md(g.entity_name)}” is saved as an alias "
+            f"{_md(alias_scope_text(scope))}."
+        )
 
 
 def _closest_caption(status: str, closest: pd.DataFrame, n: int = 3) -> str:
@@ -558,17 +690,30 @@ def _rosters_section(ws: Workspace, show_contacts: bool) -> None:
             "Upload a roster to see your own data."
         )
     else:
-        total = listing[["rows", "matched", "ambiguous", "unmatched"]].sum()
+        rows = ws.all_rows()
+        reason = not_on_map_reason(rows, load_events())
+        counts = decision_counts(rows, by="roster_id")
+        counts.index = counts.index.astype(int)
         cols = st.columns(4)
         cols[0].metric("Saved rosters", f"{len(listing):,}")
-        cols[1].metric("Rows on the map", f"{int(total['matched']):,}")
-        cols[2].metric("Ambiguous", f"{int(total['ambiguous']):,}")
-        cols[3].metric("Unmatched", f"{int(total['unmatched']):,}")
+        cols[1].metric("Rows on the map", f"{int(reason.isna().sum()):,}")
+        cols[2].metric("Waiting for review", f"{int(counts['to_review'].sum()):,}")
+        cols[3].metric("Not on the map", f"{int(reason.notna().sum()):,}")
         table = listing.assign(
             saved=listing["uploaded_at"].dt.strftime("%Y-%m-%d %H:%M UTC")
-        )[["roster_id", "name", "filename", "sheet", "saved", "rows", "matched",
-           "ambiguous", "unmatched", "rejected"]]  # fmt: skip
-        show_table(table, column_config={"name": "Roster"})
+        ).join(counts[["to_review", "not_california"]], on="roster_id")
+        table = table[["roster_id", "name", "filename", "sheet", "saved", "rows",
+                       "matched", "to_review", "not_california",
+                       "rejected"]].fillna({"to_review": 0, "not_california": 0})  # fmt: skip
+        _grid(
+            table,
+            column_config={
+                "name": "Roster",
+                "to_review": "Waiting for review",
+                "not_california": "Not California",
+            },
+        )
+        _not_on_map(rows, reason)
         names = dict(zip(listing["roster_id"], listing["name"], strict=True))
         rid = st.selectbox(
             "Roster",
@@ -578,6 +723,19 @@ def _rosters_section(ws: Workspace, show_contacts: bool) -> None:
         )
         _roster_actions(ws, int(rid), names[rid], show_contacts)
     _trash(ws)
+
+
+def _not_on_map(rows: pd.DataFrame, reason: pd.Series) -> None:
+    """The saved rows the map leaves out, with the reason (no contact details)."""
+    off = rows.loc[reason.notna()].assign(reason=reason[reason.notna()])
+    if off.empty:
+        return
+    with st.expander(f"Rows not on the map ({len(off):,})"):
+        st.caption(
+            "Rows waiting for review are resolved in Review; rows with no known "
+            "event are fixed by uploading the file again and choosing its event."
+        )
+        _grid(off[[c for c in NOT_ON_MAP_COLUMNS if c in off.columns]])
 
 
 def _roster_actions(ws: Workspace, rid: int, name: str, show_contacts: bool) -> None:
@@ -683,7 +841,7 @@ def _aliases_section(ws: Workspace) -> None:
             ],
             updated=al["updated_at"].dt.strftime("%Y-%m-%d"),
         )[["alias", "county", "means", "geoid", "note", "updated"]]
-        show_table(shown, column_config={"county": "Only in county"})
+        _grid(shown, column_config={"county": "Only in county"})
     _alias_editor(ws, al, ref, labels)
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -803,8 +961,6 @@ def _alias_editor(ws: Workspace, al: pd.DataFrame, ref: pd.DataFrame, labels) ->
 # ----------------------------------------------------------------- page
 def _operator_settings(ws: Workspace) -> bool:
     """Whether contact details show; only the operator or a signed-in user decides."""
-    from dashboard import state
-
     with st.expander("Operator settings"):
         if state.signed_in():
             allowed = _contact_allowed(ws)
@@ -832,6 +988,39 @@ def _operator_settings(ws: Workspace) -> bool:
     return state.contacts_allowed()
 
 
+def _section_picker(labels: dict[str, str]) -> str:
+    """The section shown, kept by its id (``data_section``), not by its label.
+
+    The browser resets a radio whose option labels change ("Review (3)" →
+    "Review (2)") to its first option, and drops the click that caused the
+    change (Undo). So the radio's key follows its labels: a new label set is a
+    new radio, created on the section kept in ``data_section``.
+    """
+    ss = st.session_state
+    ss.setdefault("data_section", "upload")
+    if "data_goto" in ss:  # set by an action on the previous run
+        ss["data_section"] = ss.pop("data_goto")
+    if ss["data_section"] not in SECTIONS:
+        ss["data_section"] = "upload"
+    key = "data_section_" + hashlib.sha1("|".join(labels.values()).encode()).hexdigest()[:8]
+    if ss.get(key) != ss["data_section"]:
+        ss[key] = ss["data_section"]
+
+    def chosen() -> None:
+        ss["data_section"] = ss[key]
+
+    st.radio(
+        "Section",
+        SECTIONS,
+        format_func=labels.get,
+        horizontal=True,
+        key=key,
+        on_change=chosen,
+        label_visibility="collapsed",
+    )
+    return ss["data_section"]
+
+
 def render() -> None:
     """The Data page."""
     st.title("Data")
@@ -853,23 +1042,12 @@ def render() -> None:
     except ValueError as exc:
         st.error(str(exc))
         queue_n = saved_n = 0
+    counts = {"review": queue_n, "rosters": saved_n}
     labels = {
-        "upload": "Upload",
-        "review": f"Review ({queue_n:,})" if queue_n else "Review",
-        "rosters": f"Saved rosters ({saved_n})",
-        "aliases": "Aliases",
+        s: SECTION_TITLES[s] + (f" ({counts[s]:,})" if counts.get(s) else "")
+        for s in SECTIONS
     }
-    st.session_state.setdefault("data_section", "upload")
-    if "data_goto" in st.session_state:  # set by an action on the previous run
-        st.session_state["data_section"] = st.session_state.pop("data_goto")
-    section = st.radio(
-        "Section",
-        SECTIONS,
-        format_func=labels.get,
-        horizontal=True,
-        key="data_section",
-        label_visibility="collapsed",
-    )
+    section = _section_picker(labels)
     if section == "upload":
         _guarded(_upload_section, ws, show_contacts)
     elif section == "review":

@@ -6,6 +6,8 @@ One concept per module:
   which roster rows it merges;
 * :mod:`loaders.participation.teams` — teams per event (the reach view for
   maps, the team view for counts) and role completeness with its basis;
+* :mod:`loaders.participation.notonmap` — roster rows not on the map, by
+  reason (unmatched, ambiguous, rejected, no event...);
 * :mod:`loaders.participation.figures` — every figure (entities, reached,
   teams, attended, complete teams, people) defined once, per area and per
   event, with the data dictionary :data:`DATA_DICTIONARY`.
@@ -26,6 +28,11 @@ from loaders.participation.figures import (
     headline_figures,
     participation_by_area,
     participation_by_event,
+)
+from loaders.participation.notonmap import (
+    NOT_ON_MAP_REASONS,
+    not_on_map_reason,
+    rows_not_on_map,
 )
 from loaders.participation.people import duplicate_people, person_ids, person_keys
 from loaders.participation.teams import (
@@ -52,6 +59,7 @@ __all__ = [
     "DETAIL_COLUMNS",
     "DATA_DICTIONARY",
     "FIGURE_COLUMNS",
+    "NOT_ON_MAP_REASONS",
     "ROLES",
     "ROLE_LABELS",
     "STATUS_LABELS",
@@ -66,11 +74,13 @@ __all__ = [
     "filter_reference",
     "filter_teams",
     "headline_figures",
+    "not_on_map_reason",
     "own_rows",
     "participation_by_area",
     "participation_by_event",
     "person_ids",
     "person_keys",
+    "rows_not_on_map",
     "team_detail",
     "team_details",
     "teams_by_event",
