@@ -566,7 +566,7 @@ def test_upload_limit_is_one_figure_everywhere():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     mb = config["server"]["maxUploadSize"]  # Streamlit: MiB (x 1024 x 1024)
     assert mb * 1024 * 1024 == MAX_BYTES
-    page = (ROOT / "dashboard" / "views" / "data.py").read_text()
+    page = (ROOT / "dashboard" / "datapage" / "upload.py").read_text()
     assert f"Files up to {mb} MB" in page
     # the reader refuses one byte more than the figure, naming it in MB
     with pytest.raises(RosterFileError, match=rf"the limit is {mb} MB"):
