@@ -206,7 +206,7 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, county_of: dict) -> None:
             on_change=_on_pick,
             args=(rid, list(g.row_indexes), widget),
         )
-        wide = right.checkbox(
+        wide = left.checkbox(
             "Save the alias for every county",
             value=gkey in st.session_state.get("data_wide", set()),
             key=f"rq_wide_{gkey}",
@@ -218,7 +218,7 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, county_of: dict) -> None:
         pick = st.session_state.get(widget)
         chosen = None if pick in (None, NONE, NOT_CA) else county_of.get(pick)
         scope = alias_county(county, chosen, every_county=wide)
-        right.caption(
+        left.caption(
             f"On confirm, “{md(g.entity_name)}” is saved as an alias "
             f"{md(alias_scope_text(scope))}."
         )
