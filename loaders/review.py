@@ -26,9 +26,13 @@ __all__ = [
     "NEEDS_REVIEW",
     "NOT_CALIFORNIA_NOTE",
     "REVIEW_METHOD",
+    "alias_county",
+    "alias_scope_text",
     "apply_decisions",
+    "decision_counts",
     "needs_review",
     "review_groups",
+    "value_counts_text",
 ]
 
 #: ``match_method`` written by a review decision.
@@ -52,9 +56,13 @@ GROUP_COLUMNS: tuple[str, ...] = (
     "pending_geoid",
     "pending_name",
     "pending_not_california",
+    "events",
+    "roles",
+    "statuses",
 )
 _GROUP_TEXT = ("entity_name", "county", "match_status", "matched_name", "runner_up",
-               "pending_geoid", "pending_name")  # fmt: skip
+               "pending_geoid", "pending_name", "events", "roles",
+               "statuses")  # fmt: skip
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -75,6 +83,21 @@ def _plain(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return value.item() if hasattr(value, "item") else value
+
+
+def value_counts_text(values: pd.Series) -> str:
+    """Distinct values with their counts, most frequent first: ``"a ×2, b"``.
+
+    Missing values count as "not given". A value seen once has no count.
+
+    Examples
+    --------
+    >>> value_counts_text(pd.Series(["applied", "attended", "applied", None]))
+    'applied ×2, attended, not given'
+    """
+    counts = values.astype("string").fillna("not given").value_counts(sort=False)
+    order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{v} ×{n}" if n > 1 else str(v) for v, n in order)
 
 
 def needs_review(rows: pd.DataFrame) -> pd.Series:
@@ -131,7 +154,9 @@ def review_groups(
         ``source_rows`` (list: the file's row numbers, or position + 2 when
         unknown), ``matched_name`` / ``runner_up`` (the matcher's best guesses,
         string), ``pending_geoid`` / ``pending_name`` (string),
-        ``pending_not_california`` (bool).
+        ``pending_not_california`` (bool), ``events``, ``roles``,
+        ``statuses`` (string: the group's values with their row counts,
+        :func:`value_counts_text`).
 
     Examples
     --------
@@ -175,6 +200,9 @@ def review_groups(
                     "pending_not_california": bool(
                         choice is not None and choice.not_california
                     ),
+                    "events": value_counts_text(_col(grp, "event_id")),
+                    "roles": value_counts_text(_col(grp, "role")),
+                    "statuses": value_counts_text(_col(grp, "status")),
                 }
             )
     frame = pd.DataFrame(out, columns=list(GROUP_COLUMNS))
@@ -252,3 +280,106 @@ def apply_decisions(rows: pd.DataFrame, decisions: Sequence[Any]) -> pd.DataFram
             if col in rows.columns:
                 rows.loc[idx, col] = ""
     return rows
+
+
+def alias_county(
+    row_county: str | None,
+    chosen_county: str | None,
+    *,
+    every_county: bool = False,
+) -> str | None:
+    """The county a confirmed review choice is saved for, as an alias.
+
+    A choice holds for the county the rows give; when they give none, for the
+    county of the district or COE chosen (an alias limited to a county still
+    applies to rows that give no county). The user may widen it to every
+    county.
+
+    Parameters
+    ----------
+    row_county : str or None
+        The county of the reviewed rows, as typed.
+    chosen_county : str or None
+        County of the district or COE chosen (None for "not a California
+        district").
+    every_county : bool, default False
+        The user widened the alias to every county.
+
+    Returns
+    -------
+    str or None
+        The alias's county; None = every county.
+
+    Examples
+    --------
+    >>> alias_county("Kern", "Fresno"), alias_county(None, "Fresno")
+    ('Kern', 'Fresno')
+    >>> alias_county("Kern", "Kern", every_county=True) is None
+    True
+    """
+    if every_county:
+        return None
+    for county in (row_county, chosen_county):
+        if county is not None and not pd.isna(county) and str(county).strip():
+            return str(county).strip()
+    return None
+
+
+def alias_scope_text(county: str | None) -> str:
+    """How the Data page names an alias's scope ("for Kern County only").
+
+    Examples
+    --------
+    >>> alias_scope_text("Kern"), alias_scope_text(None)
+    ('for Kern County only', 'for every county')
+    """
+    if county is None or pd.isna(county) or not str(county).strip():
+        return "for every county"
+    return f"for {str(county).strip()} County only"
+
+
+def decision_counts(rows: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Rows matched, waiting for review, and decided not California.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Matched rows (``match_status``; ``match_method``, ``match_note``).
+    by : str, optional
+        Column to count per value of (e.g. ``roster_id``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``matched``, ``to_review`` (:func:`needs_review`), ``not_california``
+        (decided in review) and ``unmatched`` (unmatched, neither waiting nor
+        decided not California), int64; one row, or one per value of ``by``
+        (as index).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"match_status": ["matched", "unmatched", "unmatched"],
+    ...                      "match_method": ["cd_code", "fuzzy", "review"],
+    ...                      "match_note": [None, None, NOT_CALIFORNIA_NOTE]})
+    >>> decision_counts(rows).iloc[0].to_dict()
+    {'matched': 1, 'to_review': 1, 'not_california': 1, 'unmatched': 0}
+    """
+    status = _col(rows, "match_status")
+    waiting = needs_review(rows)
+    not_ca = (
+        status.eq("unmatched").fillna(False)
+        & _col(rows, "match_note").eq(NOT_CALIFORNIA_NOTE).fillna(False)
+        & ~waiting
+    )
+    flags = pd.DataFrame(
+        {
+            "matched": status.eq("matched").fillna(False),
+            "to_review": waiting,
+            "not_california": not_ca,
+            "unmatched": status.isin(NEEDS_REVIEW).fillna(False) & ~waiting & ~not_ca,
+        },
+        index=rows.index,
+    ).astype("int64")
+    if by is None:
+        return flags.sum().to_frame().T.astype("int64")
+    return flags.groupby(rows[by]).sum().astype("int64")

@@ -48,8 +48,13 @@ def _metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
 
+def _section_radio(at):
+    """The section radio (its key follows its labels: dashboard/views/data.py)."""
+    return next(r for r in at.radio if (r.key or "").startswith("data_section"))
+
+
 def _section(at, name):
-    at.radio(key="data_section").set_value(name).run()
+    _section_radio(at).set_value(name).run()
     assert not at.exception, at.exception
     return at
 
@@ -377,3 +382,148 @@ def test_review_hint_and_list_show_the_same_candidates(page, reference):
         f"{r.name} ({r.county}) {r.score:.0f}" for r in expected.itertuples()
     )
     assert hint in item_caption  # same names, same order, same scores
+
+
+# ----------------------------------------------------------------- issue 12
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _cells_starting_with_formula(frame):
+    return [
+        v
+        for v in frame.astype("string").fillna("").to_numpy().ravel()
+        if str(v).startswith(FORMULA_START)
+    ]
+
+
+def test_preview_grid_hands_no_formula_to_its_csv_download(page):
+    evil = (
+        b"District,County,Role,Status,Event\n"
+        b'=HYPERLINK("http://evil.example"),,Superintendent,Applied,CALMI-2015-SYMP\n'
+        b"+Alameda Unified,Alameda,Board member,Applied,CALMI-2015-SYMP\n"
+        b"@SUM(A1),,Superintendent,Applied,-2+3\n"
+    )
+    _upload(page, evil, "evil.csv")
+    assert not page.exception
+    for show in ("all", "unmatched", "ambiguous"):
+        page.radio(key="data_preview_filter").set_value(show).run()
+        for grid in page.dataframe:
+            assert _cells_starting_with_formula(grid.value) == [], show
+    page.radio(key="data_preview_filter").set_value("all").run()
+    shown = " ".join(page.dataframe[0].value.astype(str).to_numpy().ravel())
+    assert "HYPERLINK" in shown  # shown, as inert text
+
+
+def test_upload_says_which_rows_merge_as_one_person(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    _section(page, "upload")
+    updated = ROSTER.replace(b"Registered", b"Attended")  # an updated export
+    _upload(page, updated, "spring-v2.csv")
+    assert any("person already counted" in i.value for i in page.info)
+    box = next(e for e in page.expander if e.label.startswith("Rows merged"))
+    merged = box.dataframe[0].value
+    # Ann (e-mail) and Bob (name, role, team) again; the unmatched rows form no team
+    assert merged["source_row"].tolist() == [2, 3]
+    assert merged["district"].tolist() == ["San Diego Unified", "Alameda Unified"]
+    assert merged["same_as"].str.contains("saved roster #1").all()
+    cells = " ".join(merged.astype(str).to_numpy().ravel())
+    assert "Ann" not in cells and "Bob" not in cells and "@" not in cells
+
+
+def test_roster_without_event_column_gets_its_event_at_upload(page):
+    no_event = (
+        b"District,County,Role\n"
+        b"San Diego Unified,San Diego,Superintendent\n"
+        b"Alameda Unified,Alameda,Board member\n"
+    )
+    _upload(page, no_event, "noevent.csv")
+    assert any("name no known event" in w.value for w in page.warning)
+    assert any("Still without an event: 2 rows" in c.value for c in page.caption)
+    whole = next(s for s in page.selectbox if s.label.startswith("Event for every"))
+    whole.set_value("CALMI-2015-SYMP").run()
+    assert not any("Still without an event" in c.value for c in page.caption)
+    assert set(page.dataframe[0].value["event_id"]) == {"CALMI-2015-SYMP"}
+    page.button(key="data_save").click().run()
+    rows = open_workspace().all_rows()
+    assert set(rows["event_id"]) == {"CALMI-2015-SYMP"}
+
+
+def test_unknown_event_values_are_mapped_one_by_one(page):
+    data = (
+        b"District,County,Role,Event\n"
+        b"San Diego Unified,San Diego,Superintendent,Spring retreat\n"
+        b"Alameda Unified,Alameda,Board member,Fall thing\n"
+    )
+    _upload(page, data, "odd-events.csv")
+    spring = next(s for s in page.selectbox if "Spring retreat" in s.label)
+    assert spring.label.endswith("1 row")
+    spring.set_value("CALMI-2015-SYMP").run()
+    assert any(
+        "Still without an event: 1 row (file row 3)" in c.value for c in page.caption
+    )
+
+
+def test_review_item_shows_event_role_status_and_alias_scope(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    item = next(m.value for m in page.markdown if "Foo Bar Valley" in m.value)
+    assert "2 rows" in item
+    assert "Event: CALMI\\-2015\\-SYMP ×2" in item
+    assert "board\\_member" in item and "teachers\\_union\\_president" in item
+    assert "status: applied ×2" in item
+    search = next(t for t in page.text_input if (t.key or "").startswith("rq_q_"))
+    search.set_value("Alameda Unified").run()
+    pick = next(s for s in page.selectbox if (s.key or "").startswith("rq_pick_"))
+    pick.select(
+        next(o for o in pick.options if o.startswith("Alameda Unified — "))
+    ).run()
+    assert any("for Alameda County only" in c.value for c in page.caption)
+    page.button(key="data_review_confirm").click().run()
+    al = open_workspace().list_aliases()
+    assert al["county"].tolist() == ["Alameda"]  # the chosen district's county
+
+
+def test_review_choice_widened_to_every_county(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    pick = next(s for s in page.selectbox if (s.key or "").startswith("rq_pick_"))
+    pick.select(pick.options[1]).run()
+    wide = next(c for c in page.checkbox if (c.key or "").startswith("rq_wide_"))
+    wide.check().run()
+    assert any("for every county" in c.value for c in page.caption)
+    page.button(key="data_review_confirm").click().run()
+    assert open_workspace().list_aliases()["county"].isna().all()
+
+
+def test_decided_rows_leave_the_waiting_counts(page):
+    _upload(page)
+    page.button(key="data_save").click().run()
+    _section(page, "rosters")
+    assert _metric(page, "Waiting for review") == "2"
+    _section(page, "review")
+    pick = next(s for s in page.selectbox if (s.key or "").startswith("rq_pick_"))
+    pick.select(pick.options[-1]).run()  # not a California district
+    page.button(key="data_review_confirm").click().run()
+    _section(page, "rosters")
+    assert _metric(page, "Waiting for review") == "0"
+    assert _metric(page, "Rows on the map") == "2"
+    assert _metric(page, "Not on the map") == "2"
+    table = page.dataframe[0].value
+    assert table["to_review"].tolist() == [0]
+    assert table["not_california"].tolist() == [2]
+    box = next(e for e in page.expander if e.label.startswith("Rows not on the map"))
+    assert set(box.dataframe[0].value["reason"]) == {"not_california"}
+    assert _section_radio(page).value == "rosters"
+
+
+def test_a_link_opens_the_section_it_names(workspace_dir):
+    """The Map page's caption links to ``?section=review``: the page opens there."""
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params["section"] = "review"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["data_section"] == "review"
+    assert "section" not in at.query_params  # taken once
+    at.run()  # the radio rules afterwards
+    assert at.session_state["data_section"] == "review"

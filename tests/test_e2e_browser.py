@@ -190,7 +190,11 @@ def test_upload_review_map_drill_plan_export_reload(app, browser_page, tmp_path)
         .filter(has=page.get_by_role("combobox", name="District or COE"))
         .last
     )
-    item.get_by_role("combobox", name="District or COE").click()
+    box = item.get_by_role("combobox", name="District or COE")
+    # as a user does: the list opens below the box, so bring it to mid-screen
+    # (a list that opens past the page's end closes again as the page scrolls)
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box.click()
     page.get_by_role(
         "option", name=re.compile(r"^Jefferson Elementary — San Mateo")
     ).first.click()

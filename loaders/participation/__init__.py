@@ -6,6 +6,8 @@ One concept per module:
   which roster rows it merges;
 * :mod:`loaders.participation.teams` — teams per event (the reach view for
   maps, the team view for counts) and role completeness with its basis;
+* :mod:`loaders.participation.notonmap` — roster rows not on the map, by
+  reason (unmatched, ambiguous, rejected, no event...);
 * :mod:`loaders.participation.figures` — every figure (entities, reached,
   teams, attended, complete teams, people) defined once, per area and per
   event, with the data dictionary :data:`DATA_DICTIONARY`.
@@ -28,7 +30,11 @@ from loaders.participation.figures import (
     participation_by_area,
     participation_by_event,
 )
-from loaders.participation.notonmap import NOT_ON_MAP_REASONS, rows_not_on_map
+from loaders.participation.notonmap import (
+    NOT_ON_MAP_REASONS,
+    not_on_map_reason,
+    rows_not_on_map,
+)
 from loaders.participation.people import duplicate_people, person_ids, person_keys
 from loaders.participation.teams import (
     APPLIED_STATUSES,
@@ -70,6 +76,7 @@ __all__ = [
     "filter_reference",
     "filter_teams",
     "headline_figures",
+    "not_on_map_reason",
     "own_rows",
     "participation_by_area",
     "participation_by_event",

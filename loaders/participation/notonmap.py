@@ -1,11 +1,18 @@
-"""Roster rows that are not on the map, counted by reason.
+"""Roster rows that are not on the map, and why.
 
-A row is on the map when it is ``matched`` to a district or COE and its
-``event_id`` is a known event. Every other row is left off for the first reason
-of :data:`NOT_ON_MAP_REASONS` that applies.
+A roster row is on the map when it forms part of a team at a known event: it is
+``matched`` to a district or COE and its ``event_id`` is one of the events
+table's. Every other row is left off for one reason (:data:`NOT_ON_MAP_REASONS`,
+the first that applies, in this order):
 
-(Minimal version written for the Map page's caption; the Data page's helper
-writes the full one under the same name and signature.)
+* ``rejected`` — the reader could not use the row (no district or COE);
+* ``ambiguous`` — several districts or COEs fit, a person has not chosen yet;
+* ``unmatched`` — no district or COE fits, a person has not decided yet;
+* ``not_california`` — a person decided it is not a California district;
+* ``no_event`` — matched, but its event is missing or not a known event.
+
+The Map page's caption counts them (:func:`rows_not_on_map`); the Data page
+lists them (:func:`not_on_map_reason`).
 """
 
 from __future__ import annotations
@@ -15,11 +22,11 @@ from collections.abc import Iterable
 import pandas as pd
 
 from loaders.events import load_events
-from loaders.review import NOT_CALIFORNIA_NOTE
+from loaders.review import NOT_CALIFORNIA_NOTE, needs_review
 
-__all__ = ["NOT_ON_MAP_REASONS", "rows_not_on_map"]
+__all__ = ["NOT_ON_MAP_REASONS", "not_on_map_reason", "rows_not_on_map"]
 
-#: Reason key → what it means, in the order rows are tested and listed.
+#: Reason key → what it means, in the order the reasons are tested and listed.
 NOT_ON_MAP_REASONS: dict[str, str] = {
     "rejected": "rejected when the file was read (no district or COE)",
     "ambiguous": "ambiguous: waiting for a choice in the review queue",
@@ -27,6 +34,66 @@ NOT_ON_MAP_REASONS: dict[str, str] = {
     "not_california": "decided in review: not a California district",
     "no_event": "no known event",
 }
+
+
+def _event_ids(events: pd.DataFrame | Iterable[str] | None) -> set[str]:
+    if events is None:
+        events = load_events()
+    if isinstance(events, pd.DataFrame):
+        events = events["event_id"]
+    return {str(e) for e in events if isinstance(e, str) and e}
+
+
+def not_on_map_reason(
+    matched: pd.DataFrame, events: pd.DataFrame | Iterable[str] | None = None
+) -> pd.Series:
+    """Why each row of a matched roster is not on the map (``<NA>`` when it is).
+
+    Parameters
+    ----------
+    matched : pandas.DataFrame
+        Matched roster (``match_status``, ``event_id``; ``match_method`` and
+        ``match_note`` when present), e.g. :meth:`Workspace.all_rows`.
+    events : pandas.DataFrame or iterable of str, optional
+        The known events (a frame with ``event_id``, or the ids). Default:
+        :func:`loaders.events.load_events`.
+
+    Returns
+    -------
+    pandas.Series
+        ``string`` on ``matched``'s index: a key of :data:`NOT_ON_MAP_REASONS`
+        other than ``rejected`` (rejected rows are not in a matched roster), or
+        ``<NA>`` for a row on the map.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({
+    ...     "match_status": ["matched", "matched", "ambiguous", "unmatched"],
+    ...     "match_method": ["cd_code", "cd_code", "fuzzy", "review"],
+    ...     "match_note": [None, None, None, "not a California district"],
+    ...     "event_id": ["E1", "2019 retreat", "E1", "E1"]})
+    >>> not_on_map_reason(rows, ["E1"]).tolist()
+    [<NA>, 'no_event', 'ambiguous', 'not_california']
+    """
+    known = _event_ids(events)
+    out = pd.Series(pd.NA, index=matched.index, dtype="string")
+    if matched.empty:
+        return out
+    status = matched["match_status"].astype("string")
+    waiting = needs_review(matched)
+    if "match_note" in matched.columns:
+        note = matched["match_note"].astype("string")
+    else:
+        note = pd.Series(pd.NA, index=matched.index, dtype="string")
+    event = matched["event_id"].astype("string")
+    has_event = event.isin(known).fillna(False).astype(bool)
+    is_matched = status.eq("matched").fillna(False).astype(bool)
+    out[is_matched & ~has_event] = "no_event"
+    out[~is_matched] = "unmatched"  # decided otherwise, without a note
+    out[~is_matched & note.eq(NOT_CALIFORNIA_NOTE).fillna(False)] = "not_california"
+    out[waiting & status.eq("unmatched").fillna(False)] = "unmatched"
+    out[waiting & status.eq("ambiguous").fillna(False)] = "ambiguous"
+    return out
 
 
 def rows_not_on_map(
@@ -39,55 +106,36 @@ def rows_not_on_map(
     Parameters
     ----------
     matched : pandas.DataFrame
-        Matched roster (``match_status``, ``event_id``; ``match_note`` when
-        present).
+        Matched roster (see :func:`not_on_map_reason`).
     rejected : pandas.DataFrame, optional
-        Rows the reader rejected; only their number counts.
+        The rows the reader rejected (``RosterLoad.rejected``, or the saved
+        rosters' rejected rows); only their number counts.
     events : pandas.DataFrame or iterable of str, optional
-        Known events (a frame with ``event_id``, or the ids); default
-        :func:`loaders.events.load_events`.
+        The known events. Default: :func:`loaders.events.load_events`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per key of :data:`NOT_ON_MAP_REASONS`, in that order, zeros
-        included: ``reason`` (str), ``label`` (str) and ``rows`` (int64).
+        One row per reason of :data:`NOT_ON_MAP_REASONS`, in that order, every
+        reason listed even at zero: ``reason`` (str, the key), ``label`` (str,
+        what it means) and ``rows`` (int64). ``rows.sum()`` is the number of
+        rows not on the map.
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"match_status": ["matched", "matched", "ambiguous"],
+    >>> rows = pd.DataFrame({"match_status": ["matched", "matched", "unmatched"],
     ...                      "event_id": ["E1", None, "E1"]})
     >>> table = rows_not_on_map(rows, pd.DataFrame({"row": [7]}), ["E1"])
-    >>> table.set_index("reason")["rows"].to_dict()  # doctest: +NORMALIZE_WHITESPACE
-    {'rejected': 1, 'ambiguous': 1, 'unmatched': 0, 'not_california': 0,
+    >>> dict(zip(table["reason"], table["rows"]))  # doctest: +NORMALIZE_WHITESPACE
+    {'rejected': 1, 'ambiguous': 0, 'unmatched': 1, 'not_california': 0,
      'no_event': 1}
     """
-    if events is None:
-        events = load_events()
-    if isinstance(events, pd.DataFrame):
-        events = events["event_id"]
-    known = {str(e) for e in events}
-    status = matched["match_status"].astype("string")
-    note = (
-        matched["match_note"].astype("string")
-        if "match_note" in matched.columns
-        else pd.Series(pd.NA, index=matched.index, dtype="string")
-    )
-    is_matched = status.eq("matched").fillna(False).astype(bool)
-    ambiguous = status.eq("ambiguous").fillna(False).astype(bool)
-    not_ca = ~is_matched & ~ambiguous & note.eq(NOT_CALIFORNIA_NOTE).fillna(False)
-    has_event = matched["event_id"].astype("string").isin(known).fillna(False)
-    counts = {
-        "rejected": 0 if rejected is None else len(rejected),
-        "ambiguous": int(ambiguous.sum()),
-        "unmatched": int((~is_matched & ~ambiguous & ~not_ca).sum()),
-        "not_california": int(not_ca.sum()),
-        "no_event": int((is_matched & ~has_event.astype(bool)).sum()),
-    }
+    counts = not_on_map_reason(matched, events).value_counts()
+    counts["rejected"] = 0 if rejected is None else len(rejected)
     return pd.DataFrame(
         {
             "reason": list(NOT_ON_MAP_REASONS),
             "label": list(NOT_ON_MAP_REASONS.values()),
-            "rows": [counts[r] for r in NOT_ON_MAP_REASONS],
+            "rows": [int(counts.get(r, 0)) for r in NOT_ON_MAP_REASONS],
         }
     ).astype({"rows": "int64"})

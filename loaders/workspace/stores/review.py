@@ -10,7 +10,7 @@ in one transaction. Which rows wait for review and how they are grouped is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -184,7 +184,11 @@ class ReviewStore:
         return frame
 
     def confirm_review(
-        self, roster_id: int | None = None, *, save_aliases: bool = True
+        self,
+        roster_id: int | None = None,
+        *,
+        save_aliases: bool = True,
+        alias_county: Callable[[Any], str | None] | None = None,
     ) -> int:
         """Apply pending review choices: update the stored rows and save aliases.
 
@@ -202,6 +206,11 @@ class ReviewStore:
             Only this roster's pending choices. Default: all rosters.
         save_aliases : bool, default True
             Also save the choices as aliases.
+        alias_county : callable, optional
+            The county each alias is saved for, from the decision (a row with
+            ``roster_id``, ``row_index``, ``entity_name``, ``county``,
+            ``geoid``, ``not_california``); None = every county. Default: the
+            rows' county as typed (see :func:`loaders.review.alias_county`).
 
         Returns
         -------
@@ -232,7 +241,8 @@ class ReviewStore:
                     for d in decisions:
                         if not d.entity_name:
                             continue
-                        key = (normalise_alias(d.entity_name), county_key(d.county))
+                        county = d.county if alias_county is None else alias_county(d)
+                        key = (normalise_alias(d.entity_name), county_key(county))
                         if key in alias_done or not key[0]:
                             continue
                         alias_done.add(key)
@@ -240,7 +250,7 @@ class ReviewStore:
                             conn,
                             d.entity_name,
                             geoid=d.geoid,
-                            county=d.county,
+                            county=county,
                             not_california=bool(d.not_california),
                             note=f"confirmed in review of roster '{meta.name}'",
                         )
