@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from loaders.exports import neutralise_frame
 from loaders.participation import DATA_DICTIONARY
 from loaders.vocab import ROLE_LABELS
 
@@ -204,14 +205,17 @@ def blank_empty_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
-    """``st.dataframe`` with titles, units and blank empty text.
+    """``st.dataframe`` with titles, units and blank empty text, formula-safe.
 
-    ``column_config`` entries passed in override the defaults; other keyword
-    arguments go to ``st.dataframe`` (``hide_index`` defaults to True and
-    ``width`` to ``"stretch"``).
+    Text cells go through :func:`loaders.exports.neutralise_frame`, so the
+    grid's own "download as CSV" button never writes a cell that starts a
+    formula (``=``, ``+``, ``-``, ``@``). ``column_config`` entries passed in
+    override the defaults; other keyword arguments go to ``st.dataframe``
+    (``hide_index`` defaults to True and ``width`` to ``"stretch"``).
     """
     config = column_config(frame.columns, dict(frame.dtypes))
     config.update(kwargs.pop("column_config", None) or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    return st.dataframe(blank_empty_text(frame), column_config=config, **kwargs)
+    shown = neutralise_frame(blank_empty_text(frame))
+    return st.dataframe(shown, column_config=config, **kwargs)
