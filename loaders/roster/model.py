@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from loaders.columns import ENTITY_COLUMNS, EXTRA_COLUMNS, ROSTER_COLUMNS
+
 __all__ = [
     "ENTITY_COLUMNS",
     "EXTRA_COLUMNS",
@@ -26,24 +28,7 @@ __all__ = [
     "RosterLoad",
 ]
 
-#: Canonical roster columns (ARCHITECTURE.md), all pandas ``string`` dtype.
-ROSTER_COLUMNS: list[str] = [
-    "event_id",
-    "entity_name",
-    "cds_code",
-    "cd_code",
-    "nces_id",
-    "county",
-    "role",
-    "status",
-    "person_name",
-    "email",
-]
-#: Columns that identify the district or COE; a row needs at least one of them.
-ENTITY_COLUMNS: tuple[str, ...] = ("entity_name", "cds_code", "cd_code", "nces_id")
-#: Further columns a mapping may name: used while reading, not kept as columns.
-#: ``event_date`` identifies the event when the event text does not.
-EXTRA_COLUMNS: tuple[str, ...] = ("event_date",)
+# The column contracts are defined once, in loaders.columns (re-exported here).
 REJECTED_COLUMNS: list[str] = ["file", "row", "column", "reason", "values"]
 ISSUE_COLUMNS: list[str] = ["file", "row", "column", "value", "reason"]
 #: Every column a mapping may name (:data:`ROSTER_COLUMNS`, then
