@@ -59,10 +59,11 @@ GROUP_COLUMNS: tuple[str, ...] = (
     "events",
     "roles",
     "statuses",
+    "match_notes",
 )
 _GROUP_TEXT = ("entity_name", "county", "match_status", "matched_name", "runner_up",
                "pending_geoid", "pending_name", "events", "roles",
-               "statuses")  # fmt: skip
+               "statuses", "match_notes")  # fmt: skip
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -156,7 +157,9 @@ def review_groups(
         string), ``pending_geoid`` / ``pending_name`` (string),
         ``pending_not_california`` (bool), ``events``, ``roles``,
         ``statuses`` (string: the group's values with their row counts,
-        :func:`value_counts_text`).
+        :func:`value_counts_text`), ``match_notes`` (string: the matcher's
+        distinct notes, e.g. "code and name disagree: …", ``"; "``-joined;
+        ``<NA>`` when none).
 
     Examples
     --------
@@ -203,6 +206,10 @@ def review_groups(
                     "events": value_counts_text(_col(grp, "event_id")),
                     "roles": value_counts_text(_col(grp, "role")),
                     "statuses": value_counts_text(_col(grp, "status")),
+                    "match_notes": "; ".join(
+                        dict.fromkeys(_col(grp, "match_note").dropna().astype(str))
+                    )
+                    or pd.NA,
                 }
             )
     frame = pd.DataFrame(out, columns=list(GROUP_COLUMNS))

@@ -443,6 +443,9 @@ def test_roster_without_event_column_gets_its_event_at_upload(page):
     whole = next(s for s in page.selectbox if s.label.startswith("Event for every"))
     whole.set_value("CALMI-2015-SYMP").run()
     assert not any("Still without an event" in c.value for c in page.caption)
+    # the warning gives way once every row has its event (no stale warning)
+    assert not any("name no known event" in w.value for w in page.warning)
+    assert any("will reach the map once saved" in m.value for m in page.success)
     assert set(page.dataframe[0].value["event_id"]) == {"CALMI-2015-SYMP"}
     page.button(key="data_save").click().run()
     rows = open_workspace().all_rows()

@@ -33,3 +33,17 @@ def test_show_table_neutralises_formulas():
         "Fresno",
     ]
     assert shown["teams"].tolist() == [1, 2, 3, 4, 5]  # numbers stay numbers
+
+
+def test_roster_text_in_markdown_never_becomes_a_link():
+    """GFM links bare URLs and addresses whatever the escapes: a word joiner
+    (invisible) breaks the scheme, "www" and "@" (checked in Chromium)."""
+    from dashboard.datapage.common import WORD_JOINER, md
+
+    text = md('=HYPERLINK("http://evil.example/y","x") www.evil.example a@evil.org')
+    assert "http://" not in text and "https://" not in text
+    assert f"http{WORD_JOINER}" in text and f"www{WORD_JOINER}" in text
+    assert f"{WORD_JOINER}@" in text
+    assert text.replace(WORD_JOINER, "").replace("\\", "") == (
+        '=HYPERLINK("http://evil.example/y","x") www.evil.example a@evil.org'
+    )

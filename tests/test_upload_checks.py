@@ -211,6 +211,19 @@ def test_review_items_say_event_role_status_and_rows(reference):
     assert item["statuses"] == "applied ×2, attended"
 
 
+def test_review_items_say_why_the_matcher_held_them_back(reference):
+    """South Pasadena Unified with Pasadena Unified's CD code: the item says so."""
+    text = (
+        "District,County,CD Code,Role,Status,Event\n"
+        f"South Pasadena Unified,Los Angeles,1964881,Superintendent,Attended,{EVENT}\n"
+    )
+    matched = _match(_load(text), reference)
+    assert matched["match_status"].tolist() == ["ambiguous"]
+    item = review_groups(matched).iloc[0]
+    assert "disagree" in item["match_notes"]
+    assert "Pasadena Unified" in item["match_notes"]
+
+
 def test_decided_rows_no_longer_wait(reference):
     text = SPRING + f"Zzyzx Qwerty Academy,,Superintendent,Applied,{EVENT},F,\n"
     matched = _match(_load(text), reference)

@@ -34,13 +34,22 @@ NOT_ON_MAP_COLUMNS = ["roster_id", "source_row", "reason", "entity_name", "count
 _MEMO_SIZE = 12
 _log = logging.getLogger("lmi_dashboard.data")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# GitHub-flavoured Markdown links bare URLs and addresses whatever the escapes
+# (checked in Chromium: "http\://x" still became a link); a word joiner (U+2060,
+# invisible) after the scheme or "www" and before "@" keeps them plain text.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www)|(@)")
+WORD_JOINER = "\u2060"
 
 
 def md(text: Any) -> str:
     """Roster text made inert for st.markdown (no links, images, HTML, LaTeX)."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    plain = " ".join(str(text).split())
+    plain = _AUTOLINK.sub(
+        lambda m: m.group(1) + WORD_JOINER if m.group(1) else WORD_JOINER + "@", plain
+    )
+    return _MD_SPECIAL.sub(r"\\\1", plain)
 
 
 def flash(kind: str, message: str) -> None:

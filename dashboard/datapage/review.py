@@ -167,6 +167,8 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, county_of: dict) -> None:
         closest = memo(
             ("cand", name, county), lambda: candidates(name, county, ref, k=8)
         )
+        if not pd.isna(g.match_notes):  # why the matcher held the rows back
+            left.warning(f"Why: {md(g.match_notes)}", icon=":material/help:")
         left.caption(_closest_caption(g.match_status, closest))
         query = right.text_input(
             "Search districts and COEs",

@@ -200,11 +200,7 @@ def _event_choice(load, matched: pd.DataFrame, fkey: str) -> pd.DataFrame:
 
     n = int(todo["rows"].sum())
     st.markdown("#### Events")
-    st.warning(
-        f"{n:,} row{'s' if n != 1 else ''} name no known event, so "
-        f"{'they' if n != 1 else 'it'} would not reach the map. Choose the event "
-        "for the whole file, or one event for each value below."
-    )
+    status = st.empty()  # filled once the choices below are known
     whole = st.selectbox(
         "Event for every row without a known event",
         options,
@@ -228,6 +224,18 @@ def _event_choice(load, matched: pd.DataFrame, fkey: str) -> pd.DataFrame:
         mapping = dict.fromkeys(todo["value"], whole)
     mapped = apply_event_mapping(matched, mapping, events, **where)
     left = unresolved_events(mapped, events, **where)
+    rows_n = f"{n:,} row{'s' if n != 1 else ''}"
+    if left.empty:
+        status.success(
+            f"{rows_n} named no known event; each now has the event chosen below "
+            "and will reach the map once saved."
+        )
+    else:
+        status.warning(
+            f"{rows_n} name no known event, so {'they' if n != 1 else 'it'} would "
+            "not reach the map. Choose the event for the whole file, or one event "
+            "for each value below."
+        )
     if not left.empty:
         rows = sorted(r for lst in left["source_rows"] for r in lst)
         shown = ", ".join(str(r) for r in rows[:20]) + (", …" if len(rows) > 20 else "")
