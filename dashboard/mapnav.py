@@ -65,10 +65,10 @@ HEADLINE: tuple[Metric, ...] = tuple(
     Metric(key, label, DATA_DICTIONARY[key])
     for key, label in (
         ("teams", "District / COE teams"),
-        ("reached", "Districts and COEs reached"),
+        ("reached", "Districts reached"),
         ("attended", "Attended"),
         ("complete_teams", "Complete teams (4/4)"),
-        ("applied_not_attended", "Applied, did not attend"),
+        ("applied_not_attended", "Applied only"),
         ("team_events", "Team-event rows"),
     )
 )
