@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import participation
+from loaders.vocab import STATUS_LABELS
 
 __all__ = [
     "MEASURES",
@@ -181,9 +182,9 @@ REGISTRY: dict[str, Measure] = {
             label="Status at one event",
             one_event=True,
             classes=(
-                MeasureClass("Attended", "#0072b2"),
-                MeasureClass("Registered", "#56b4e9"),
-                MeasureClass("Applied, did not attend", "#e69f00"),
+                MeasureClass(STATUS_LABELS["attended"], "#0072b2"),
+                MeasureClass(STATUS_LABELS["registered"], "#56b4e9"),
+                MeasureClass(STATUS_LABELS["applied"], "#e69f00"),
             ),
             compute=event_status,
             title="District teams",

@@ -753,14 +753,14 @@ def test_missing_file(tmp_path):
 
 
 def test_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(roster_mod, "MAX_BYTES", 100)
+    monkeypatch.setattr(roster_mod.limits, "MAX_BYTES", 100)
     path = _write(tmp_path, "big.csv", b"District\n" + b"Fresno Unified\n" * 20)
     with pytest.raises(RosterFileError, match=r"big.csv: is 0.0 MB; the limit is 0 MB"):
         read_roster(path)
 
 
 def test_row_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(roster_mod, "MAX_ROWS", 5)
+    monkeypatch.setattr(roster_mod.limits, "MAX_ROWS", 5)
     path = _write(tmp_path, "many.csv", b"District\n" + b"Fresno Unified\n" * 6)
     with pytest.raises(RosterFileError, match="more than 5 data rows; the limit is 5"):
         read_roster(path)
@@ -769,7 +769,7 @@ def test_row_limit(tmp_path, monkeypatch):
 
 
 def test_xlsx_zip_bomb_is_refused_before_opening(tmp_path, monkeypatch):
-    monkeypatch.setattr(roster_mod, "MAX_XLSX_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr(roster_mod.limits, "MAX_XLSX_UNPACKED", 1024 * 1024)
     data = _zip(
         {
             "xl/workbook.xml": b"<workbook/>",

@@ -68,16 +68,11 @@ module                 concept
 ``cells``              rows as read, the text of a cell
 =====================  ==========================================================
 
-The limits are read when a file is read: ``loaders.roster.MAX_BYTES = n`` (as
-tests do with ``monkeypatch.setattr``) sets :data:`loaders.roster.limits.MAX_BYTES`
-too.
+The limits are read from :mod:`loaders.roster.limits` when a file is read (a
+test changes ``loaders.roster.limits.MAX_BYTES``).
 """
 
 from __future__ import annotations
-
-import sys
-import types
-from typing import Any
 
 from loaders.roster import limits
 from loaders.roster.contacts import EMAIL_PROBLEM, contact_columns, normalize_email
@@ -104,6 +99,7 @@ from loaders.roster.reader import inspect_roster, read_roster
 from loaders.vocab import ROLES, STATUSES
 
 __all__ = [
+    "limits",
     "EMAIL_PROBLEM",
     "ENTITY_COLUMNS",
     "EXTRA_COLUMNS",
@@ -128,15 +124,3 @@ __all__ = [
     "propose_column_map",
     "read_roster",
 ]
-
-
-class _Package(types.ModuleType):
-    """This package's module: setting a limit on it sets it where it is read."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in limits.__all__:
-            setattr(limits, name, value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
