@@ -251,11 +251,6 @@ def distinct_people(
         int64 count per value of ``by`` that has anybody; a person at two of
         the events counts once.
     """
-    return _distinct_ids(rows, column, by)
-
-
-def _distinct_ids(rows: pd.DataFrame, column: str, by: str) -> pd.Series:
-    """Distinct person ids per value of ``by`` (ids are space-joined per row)."""
     if column not in rows.columns:  # a frame from older code: rows, not people
         if column != "person_ids" or "n_people" not in rows.columns:
             return pd.Series(dtype="int64")
@@ -302,8 +297,8 @@ def _counts(filtered: pd.DataFrame, by: str) -> pd.DataFrame:
     extra = pd.DataFrame(
         {
             "reached": t.groupby(by)["geoid"].nunique(),
-            "people": _distinct_ids(own, "person_ids", by),
-            "people_attended": _distinct_ids(own.loc[came], "person_ids_came", by),
+            "people": distinct_people(own, by, "person_ids"),
+            "people_attended": distinct_people(own.loc[came], by, "person_ids_came"),
             "team_events": own.groupby(by).size(),
             "_reached_attended": reached_came.groupby(by)["geoid"].nunique(),
         }
