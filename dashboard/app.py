@@ -13,8 +13,9 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import errors, state  # noqa: E402
+from dashboard import access, errors, state  # noqa: E402
 from geodata import mapview  # noqa: E402
+from loaders.workspace import acting_as  # noqa: E402
 
 st.set_page_config(
     page_title="CA LMI network dashboard",
@@ -33,7 +34,22 @@ if state.auth_configured() and not state.signed_in():
     st.write("Sign in to see the participation maps and rosters.")
     st.button("Sign in", type="primary", on_click=st.login)
     st.stop()
+try:
+    visitor = access.bind_visitor()
+except ValueError as exc:  # [lmi.roles] malformed: say so, show nothing
+    st.error(str(exc))
+    st.stop()
 if state.signed_in():
+    if visitor is None:  # signed in, but [lmi.roles] gives this address no role
+        st.title("CA LMI network dashboard")
+        st.write(
+            f"You are signed in as {st.user.get('email') or 'an unnamed account'}, "
+            "which has no role in this dashboard. Ask an admin to add you to "
+            "`[lmi.roles]` (docs/DEPLOYMENT.md)."
+        )
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+    st.sidebar.caption(f"Signed in as {visitor.name} ({visitor.role.label})")
     st.sidebar.button("Sign out", on_click=st.logout)
 
 # not "pages/": Streamlit would list a folder of that name itself
@@ -51,7 +67,8 @@ pages = [
     if (PAGES / file).is_file()
 ]
 try:
-    st.navigation(pages).run()
+    with acting_as(visitor):  # direct workspace calls act as the visitor too
+        st.navigation(pages).run()
 except Exception as exc:  # last line of defence: no traceback in the UI
     if errors.opening_failed(exc):
         # the workspace database cannot be opened (unreachable server, folder

@@ -29,7 +29,7 @@ from dashboard import roster_source
 from geodata import boundaries, mapview, simplify
 from loaders import events as events_mod
 from loaders import participation
-from loaders.workspace import SETTING_SHOW_CONTACTS, open_workspace
+from loaders.workspace import SETTING_SHOW_CONTACTS, Role, RoleRules, open_workspace
 
 STATIC_DIR = Path(__file__).with_name("static")
 #: :data:`dashboard.roster_source.DEMO_SOURCE`, as a page's caption says it.
@@ -322,6 +322,28 @@ def signed_in() -> bool:
         return False
 
 
+def visitor_role() -> Role | None:
+    """The visitor's role: admin without sign-in (the local operator); with
+    sign-in, what ``[lmi.roles]`` of ``secrets.toml`` gives the signed-in
+    address (:class:`loaders.workspace.RoleRules`), ``None`` for nobody.
+
+    Raises
+    ------
+    ValueError
+        ``[lmi.roles]`` is malformed.
+    """
+    if not auth_configured():
+        return Role.ADMIN
+    if not signed_in():
+        return None
+    try:
+        section = dict(st.secrets.get("lmi", {}).get("roles", {}))
+    except AttributeError:  # [lmi] roles = "…" (not a table)
+        raise ValueError("[lmi.roles] in secrets.toml must be a table.") from None
+    rules = RoleRules.from_mapping(section)
+    return rules.role_for(st.user.get("email"), verified=st.user.get("email_verified"))
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -332,11 +354,16 @@ def contacts_allowed() -> bool:
     The operator decides, not the visitor:
 
     - without sign-in, only when the app was started with ``LMI_SHOW_CONTACTS=1``;
-    - with sign-in configured, for signed-in users when ``LMI_SHOW_CONTACTS=1`` or
-      a signed-in user turned on "show contact details" on the Data page.
+    - with sign-in configured, for signed-in editors and admins when
+      ``LMI_SHOW_CONTACTS=1`` or an admin turned on "show contact details" on
+      the Data page; never for viewers.
     """
     if auth_configured():
-        if not signed_in():
+        try:
+            role = visitor_role()
+        except ValueError:
+            return False
+        if role is None or role < Role.EDITOR:
             return False
         if _env_flag(CONTACTS_ENV):
             return True

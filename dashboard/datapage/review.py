@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import access, state
 from dashboard.datapage.common import (
     NONE,
     NOT_CA,
@@ -26,12 +26,11 @@ from loaders.review import alias_county, alias_scope_text
 from loaders.workspace import (
     NOT_CALIFORNIA_NOTE,
     Workspace,
-    open_workspace,
 )
 
 
 def _on_pick(rid: int, rows: list[int], widget: str) -> None:
-    ws = open_workspace()
+    ws = access.workspace()  # a callback runs before app.py binds the visitor
     value = st.session_state.get(widget)
     try:
         if value in (None, NONE):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import access, state
 from dashboard.datapage.common import (
     NOT_ON_MAP_COLUMNS,
     flash,
@@ -20,6 +20,11 @@ from loaders.exports import table_csv_bytes
 from loaders.participation import not_on_map_reason
 from loaders.review import decision_counts
 from loaders.workspace import Workspace
+
+ADMIN_ONLY = (
+    "Removing, restoring and deleting rosters needs the admin role "
+    "(docs/DEPLOYMENT.md, roles)."
+)
 
 
 def rosters_section(ws: Workspace, show_contacts: bool) -> None:
@@ -133,7 +138,12 @@ def _roster_actions(ws: Workspace, rid: int, name: str, show_contacts: bool) -> 
         if n.button("Cancel", key="data_remove_no"):
             ss.pop("data_confirm_remove", None)
             st.rerun()
-    elif c3.button("Remove this roster…", key="data_remove"):
+    elif c3.button(
+        "Remove this roster…",
+        key="data_remove",
+        disabled=not access.can("delete_roster"),
+        help=None if access.can("delete_roster") else ADMIN_ONLY,
+    ):
         ss["data_confirm_remove"] = rid
         st.rerun()
     if meta.get("notes"):
@@ -154,14 +164,23 @@ def _trash(ws: Workspace) -> None:
             format_func=lambda r: f"#{r} {names[r]}",
             key="data_trash_pick",
         )
+        admin = access.can("purge_deleted")
+        if not admin:
+            st.caption(ADMIN_ONLY)
         c1, c2 = st.columns(2)
-        if c1.button("Restore", key="data_trash_restore"):
+        if c1.button("Restore", key="data_trash_restore", disabled=not admin):
             ws.restore_roster(int(rid))
             st.session_state.pop("data_undo", None)
             flash("success", f"Roster **{md(names[rid])}** is back.")
             st.rerun()
-        sure = c2.checkbox("I understand this cannot be undone", key="data_trash_sure")
-        if c2.button("Empty the trash", disabled=not sure, key="data_trash_empty"):
+        sure = c2.checkbox(
+            "I understand this cannot be undone",
+            key="data_trash_sure",
+            disabled=not admin,
+        )
+        if c2.button(
+            "Empty the trash", disabled=not (sure and admin), key="data_trash_empty"
+        ):
             n = ws.purge_deleted()
             st.session_state.pop("data_undo", None)
             flash("success", f"Deleted {n} roster{'s' if n != 1 else ''} for good.")

@@ -26,8 +26,9 @@ import hashlib
 
 import streamlit as st
 
-from dashboard import errors, state
+from dashboard import access, errors, state
 from dashboard.datapage.aliases import aliases_section
+from dashboard.datapage.audit import audit_section
 from dashboard.datapage.common import (
     contact_allowed,
     guarded,
@@ -38,24 +39,38 @@ from dashboard.datapage.rosters import rosters_section
 from dashboard.datapage.upload import upload_section
 from loaders.workspace import (
     SETTING_SHOW_CONTACTS,
+    Role,
     Workspace,
     WorkspaceError,
-    open_workspace,
 )
 
-SECTIONS = ("upload", "review", "rosters", "aliases")
+SECTIONS = ("upload", "review", "rosters", "aliases", "audit")
 SECTION_TITLES = {
     "upload": "Upload",
     "review": "Review",
     "rosters": "Saved rosters",
     "aliases": "Aliases",
+    "audit": "Audit trail",
+}
+#: What each section lets a user change, and the least role for it.
+SECTION_NEEDS = {
+    "upload": (Role.EDITOR, "uploading a roster"),
+    "review": (Role.EDITOR, "deciding review items"),
+    "aliases": (Role.EDITOR, "editing aliases"),
+    "audit": (Role.ADMIN, "reading the audit trail"),
 }
 
 
 def _operator_settings(ws: Workspace) -> bool:
     """Whether contact details show; only the operator or a signed-in user decides."""
     with st.expander("Operator settings"):
-        if state.signed_in():
+        if state.signed_in() and not access.can(Role.ADMIN):
+            st.caption(
+                "Contact details are "
+                + ("shown" if state.contacts_allowed() else "hidden")
+                + " for you. Only an admin changes this setting."
+            )
+        elif state.signed_in():
             allowed = contact_allowed(ws)
             value = st.toggle(
                 "Show contact details (names, emails) in the app",
@@ -81,7 +96,7 @@ def _operator_settings(ws: Workspace) -> bool:
     return state.contacts_allowed()
 
 
-def _section_picker(labels: dict[str, str]) -> str:
+def _section_picker(labels: dict[str, str], sections: tuple[str, ...]) -> str:
     """The section shown, kept by its id (``data_section``), not by its label.
 
     The browser resets a radio whose option labels change ("Review (3)" →
@@ -95,11 +110,11 @@ def _section_picker(labels: dict[str, str]) -> str:
     linked = st.query_params.get("section")  # a link from the Map page's caption
     if linked is not None:
         del st.query_params["section"]  # taken once; the radio rules afterwards
-        if linked in SECTIONS:
+        if linked in sections:
             ss["data_goto"] = linked
     if "data_goto" in ss:  # set by an action on the previous run
         ss["data_section"] = ss.pop("data_goto")
-    if ss["data_section"] not in SECTIONS:
+    if ss["data_section"] not in sections:
         ss["data_section"] = "upload"
     key = (
         "data_section_"
@@ -113,7 +128,7 @@ def _section_picker(labels: dict[str, str]) -> str:
 
     st.radio(
         "Section",
-        SECTIONS,
+        sections,
         format_func=labels.get,
         horizontal=True,
         key=key,
@@ -127,7 +142,7 @@ def render() -> None:
     """The Data page."""
     st.title("Data")
     try:
-        ws = open_workspace()
+        ws = access.workspace()
     except WorkspaceError as exc:
         errors.show_workspace_error(exc)
         st.stop()
@@ -145,12 +160,20 @@ def render() -> None:
         st.error(str(exc))
         queue_n = saved_n = 0
     counts = {"review": queue_n, "rosters": saved_n}
+    # the audit trail is listed for admins only; the others for everyone, with
+    # a note instead of controls where the role cannot change anything
+    sections = tuple(s for s in SECTIONS if s != "audit" or access.can(Role.ADMIN))
     labels = {
         s: SECTION_TITLES[s] + (f" ({counts[s]:,})" if counts.get(s) else "")
-        for s in SECTIONS
+        for s in sections
     }
-    section = _section_picker(labels)
-    if section == "upload":
+    section = _section_picker(labels, sections)
+    needed = SECTION_NEEDS.get(section)
+    if needed is not None and not access.can(needed[0]):
+        access.explain(*needed)
+    elif section == "audit":
+        guarded(audit_section, ws)
+    elif section == "upload":
         guarded(upload_section, ws, show_contacts)
     elif section == "review":
         guarded(review_section, ws)

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import access
 from dashboard.tables import show_table
 from geodata.gazetteer import PlaceNotFoundError, find_city
 from loaders.events import (
@@ -25,7 +26,7 @@ from loaders.events import (
     EventError,
     all_events,
 )
-from loaders.workspace import Workspace, WorkspaceError, open_workspace
+from loaders.workspace import Role, Workspace, WorkspaceError, open_workspace
 
 #: Columns of the events table shown, in order.
 SHOWN = ["event_id", "label", "event_type", "start_date", "end_date", "venue_name",
@@ -241,6 +242,9 @@ def render() -> None:
     st.caption(f"{len(events)} events: {len(events) - n_added} published, "
                f"{n_added} added.")  # fmt: skip
     show_table(events[SHOWN], key="events_table")
+    if not access.can("add_event"):  # the workspace refuses it anyway
+        access.explain(Role.EDITOR, "adding, editing and removing events")
+        return
     st.subheader("Add an event")
     _add_section(ws)
     st.subheader("Edit or remove an added event")

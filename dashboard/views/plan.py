@@ -16,12 +16,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import state
+from dashboard import access, state
 from dashboard.tables import show_table
 from geodata import gazetteer, siting
 from geodata.planmap import plan_map
 from loaders.entities import TYPE_CHOICES
-from loaders.workspace import open_workspace
 
 REGIONS = list(range(1, 12))
 TYPE_OPTIONS = TYPE_CHOICES
@@ -36,7 +35,7 @@ EXACT_LIMIT = 120
 def _workspace():
     """The workspace store, or None when it cannot be opened here."""
     try:
-        return open_workspace()
+        return access.workspace()  # bound to the visitor, also in callbacks
     except Exception:  # noqa: BLE001 - the page works without saved scenarios
         return None
 
@@ -343,9 +342,12 @@ def _scenarios(plan: siting.VenuePlan, loaded: tuple | None) -> None:
     if ws is None:
         st.info("The workspace store is not available, so scenarios cannot be saved.")
         return
+    editor = access.can("save_scenario")
+    if not editor:
+        st.caption("Saving and deleting scenarios needs the editor role.")
     c1, c2 = st.columns([3, 1])
     name = c1.text_input("Scenario name", key="plan_scenario_name")
-    if c2.button("Save", disabled=not name.strip()):
+    if c2.button("Save", disabled=not (name.strip() and editor)):
         try:
             payload = _payload(plan, loaded)
             scenario_id = ws.save_scenario(
@@ -375,8 +377,15 @@ def _scenarios(plan: siting.VenuePlan, loaded: tuple | None) -> None:
         on_click=_compare_saved,
         args=(ws, choice, labels[choice]),
     )
-    confirm = d3.checkbox("Confirm delete", key="plan_confirm_delete")
-    d3.button("Delete", disabled=not confirm, on_click=_delete_saved, args=(ws, choice))
+    confirm = d3.checkbox(
+        "Confirm delete", key="plan_confirm_delete", disabled=not editor
+    )
+    d3.button(
+        "Delete",
+        disabled=not (confirm and editor),
+        on_click=_delete_saved,
+        args=(ws, choice),
+    )
 
 
 def _show_saved(ws, scenario_id: int, label: str) -> None:

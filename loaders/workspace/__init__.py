@@ -19,6 +19,8 @@ Where things are
 ``stores.settings``       column mappings per layout, settings
 ``stores.scenarios``      venue-planning scenarios, each under its own id
 ``stores.events``         events a user added (published: ``loaders.events``)
+``access``                roles, the acting user, the permission check
+``audit``                 the audit trail (read; rows written with each change)
 ``core``                  :class:`Workspace` and :func:`open_workspace`
 ========================  ====================================================
 
@@ -30,6 +32,17 @@ they are stored as given. Callers decide what to show
 
 from loaders.exports import CONTACT_COLUMNS
 from loaders.review import NOT_CALIFORNIA_NOTE, REVIEW_METHOD
+from loaders.workspace.access import (
+    PERMISSIONS,
+    PermissionDenied,
+    Principal,
+    Role,
+    RoleRules,
+    acting_as,
+    local_principal,
+    set_unbound_principal,
+)
+from loaders.workspace.audit import AUDIT_COLUMNS
 from loaders.workspace.config import (
     ENV_WORKSPACE_DIR,
     ENV_WORKSPACE_URL,
@@ -37,7 +50,7 @@ from loaders.workspace.config import (
     workspace_dir,
     workspace_url,
 )
-from loaders.workspace.core import Workspace, open_workspace
+from loaders.workspace.core import ActingWorkspace, Workspace, open_workspace
 from loaders.workspace.errors import AliasImportError, WorkspaceError
 from loaders.workspace.migrations import HEAD as SCHEMA_VERSION
 from loaders.workspace.stores.aliases import (
@@ -51,6 +64,16 @@ from loaders.workspace.stores.settings import SETTING_SHOW_CONTACTS
 
 __all__ = [
     "ALIAS_CSV_COLUMNS",
+    "AUDIT_COLUMNS",
+    "PERMISSIONS",
+    "ActingWorkspace",
+    "PermissionDenied",
+    "Principal",
+    "Role",
+    "RoleRules",
+    "acting_as",
+    "local_principal",
+    "set_unbound_principal",
     "CONTACT_COLUMNS",
     "ENV_WORKSPACE_DIR",
     "ENV_WORKSPACE_URL",

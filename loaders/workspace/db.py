@@ -25,7 +25,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from loaders.workspace import migrations
+from loaders.workspace import audit, migrations
+from loaders.workspace.access import PENDING
 from loaders.workspace.config import ENV_WORKSPACE_DIR, ENV_WORKSPACE_URL, mask_url
 from loaders.workspace.errors import WorkspaceError
 from loaders.workspace.schema import changes
@@ -125,12 +126,21 @@ class Database:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction (committed on exit, rolled back on error)."""
+        """One write transaction (committed on exit, rolled back on error).
+
+        Inside a guarded method (:mod:`loaders.workspace.access`) its first
+        transaction also appends the change to the audit trail.
+        """
         self._check_open()
+        entry = PENDING.get()
         try:
             with self._engine.execution_options(lmi_write=True).begin() as conn:
                 yield conn
                 self._bump(conn)
+                if entry is not None and not entry.recorded:
+                    audit.record(conn, entry)
+            if entry is not None:
+                entry.recorded = True
         finally:
             self._local_writes += 1  # a cached revision() is stale now
 

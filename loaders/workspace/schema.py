@@ -23,6 +23,9 @@ Storage choices
   ``loaders/data/events.csv``), one row per ``event_id`` with the columns of
   :data:`loaders.events.EVENT_COLUMNS`; dates are ISO text as in that table;
   ``deleted_at`` is the trash (undo).
+* ``audit_log``: one row per change (who, when, what), written in the same
+  transaction as the change; nothing in the app updates or deletes a row, and
+  database triggers refuse it (revision 0006).
 * ``schema_migrations`` is the version table of the app before Alembic
   (versions 1-2); it is kept, with a row ``3`` that makes those versions refuse
   the file instead of misreading it.
@@ -47,6 +50,7 @@ from sqlalchemy import (
 __all__ = [
     "METADATA",
     "aliases",
+    "audit_log",
     "changes",
     "column_maps",
     "events",
@@ -196,4 +200,15 @@ changes = Table(  # one row, bumped by every write (cache key for the UI)
     METADATA,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("revision", Integer, nullable=False),
+)
+audit_log = Table(  # append-only: triggers refuse UPDATE and DELETE (0006)
+    "audit_log",
+    METADATA,
+    Column("entry_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),  # UTC, naive
+    Column("actor", Text, nullable=False),  # e-mail, or local:<account>
+    Column("role", String(16), nullable=False),
+    Column("action", String(64), nullable=False),  # roster.upload, ...
+    Column("target", Text, nullable=False),  # JSON object
+    sqlite_autoincrement=True,  # an entry id is never reused
 )
