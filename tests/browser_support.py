@@ -43,9 +43,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(workspace: Path, *, extra_env: dict | None = None, timeout=90):
-    """Run the app as ``lmi-dashboard run`` does, on a free loopback port; yield URL."""
-    port = free_port()
+def running_app(
+    workspace: Path, *, extra_env: dict | None = None, timeout=90, port=None
+):
+    """Run the app as ``lmi-dashboard run`` does, on a free loopback port (or
+    ``port``, e.g. one a sign-in redirect URI already names); yield URL."""
+    port = port or free_port()
     env = {**os.environ, "LMI_WORKSPACE_DIR": str(workspace), **(extra_env or {})}
     env.pop("LMI_WORKSPACE_URL", None)
     log = open(workspace / "streamlit.log", "wb")
