@@ -13,7 +13,7 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import access, errors, state  # noqa: E402
+from dashboard import access, errors, firststart, state  # noqa: E402
 from geodata import mapview  # noqa: E402
 from loaders.workspace import acting_as  # noqa: E402
 
@@ -51,6 +51,8 @@ if state.signed_in():
         st.stop()
     st.sidebar.caption(f"Signed in as {visitor.name} ({visitor.role.label})")
     st.sidebar.button("Sign out", on_click=st.logout)
+
+firststart.wait_until_ready()  # first start: progress until the boundaries are ready
 
 # not "pages/": Streamlit would list a folder of that name itself
 PAGES = Path(__file__).with_name("views")

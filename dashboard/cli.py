@@ -10,7 +10,7 @@ import difflib
 import enum
 import os
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -19,7 +19,7 @@ import typer
 from dashboard.cligroup import OneLineErrorGroup
 from dashboard.events_command import events_app, known_events
 from dashboard.plan_text import plan_text
-from geodata import simplify
+from geodata import firststart
 from geodata.boundaries import entity_reference
 from geodata.formats import REGISTRY as FORMATS
 from geodata.formats import (
@@ -30,7 +30,7 @@ from geodata.formats import (
 )
 from geodata.maprequest import ALL_TYPES, MapRequest
 from geodata.measures import REGISTRY as MEASURES
-from geodata.sources import SourceError
+from geodata.sources import SourceError, cache_dir
 from loaders.counties import normalize_county
 from loaders.demo import write_demo_roster
 from loaders.entities import ENTITY_TYPES
@@ -113,20 +113,36 @@ def streamlit_args(given: list[str]) -> list[str]:
 
 
 def _prepare_boundaries() -> None:
-    """Obtain the source files and build the statewide layers before serving."""
+    """Start obtaining the source files and building the statewide layers.
+
+    Runs beside the server (a thread of this process), so a visitor who
+    arrives meanwhile sees the progress on the page
+    (:mod:`dashboard.firststart`); the terminal shows the cache folder, each
+    step and the bytes of each download. A download that fails ends the
+    process with code 2 and the message, as before serving (a restart
+    resumes the download).
+    """
     # Imported here: folium (with Leaflet's asset helpers) costs 0.2-0.7 s to
     # import after this module (measured as for Streamlit above); only `run` needs it.
     from geodata.leafletassets import install_static_assets
 
     # Leaflet's files into dashboard/static/ before Streamlit looks for the folder
     install_static_assets(Path(__file__).with_name("static"))
-    started = time.perf_counter()
+    firststart.STATUS.update(phase="running", cache=str(cache_dir()))
+    threading.Thread(
+        target=_prepare_in_background, name="lmi-first-start", daemon=True
+    ).start()
+
+
+def _prepare_in_background() -> None:
     typer.echo("Preparing California school-district boundaries…", err=True)
     try:
-        simplify.web_layers("state")
+        seconds = firststart.prepare("state", stream=sys.stderr)
     except SourceError as exc:
-        _fail(str(exc))
-    typer.echo(f"Boundaries ready ({time.perf_counter() - started:.1f} s).", err=True)
+        typer.echo(f"error: {exc}", err=True)
+        sys.stderr.flush()
+        os._exit(2)  # the server must not go on without boundaries
+    typer.echo(f"Boundaries ready ({seconds:.1f} s).", err=True)
 
 
 @app.command("demo-roster")

@@ -11,29 +11,44 @@ Files are obtained in this order:
    CI point it at ``../shared/geodata``). Pinned hashes are checked here too.
 2. The download cache (``LMI_CACHE_DIR``, else the platform's user cache folder
    from :mod:`platformdirs`). Files there were checked when downloaded.
-3. A download from the publisher with :mod:`pooch`, which writes to a temporary
-   file and moves it into place only once complete and verified, so an
-   interrupted download never leaves a half-written file behind.
+3. A download from the publisher with :mod:`pooch`, which moves the file into
+   place only once complete and verified, so an interrupted download never
+   leaves a half-written file where a complete one is expected. The bytes
+   arrive in ``<cache>/sources/<file>.part`` (:class:`ResumableDownloader`):
+   a download cut short resumes from there on the next start (an HTTP
+   ``Range`` request guarded by ``If-Range``), or starts again from zero when
+   the publisher cannot resume or the file changed; a resumed file that fails
+   its hash is downloaded once more from the start. A lock file beside it
+   keeps two processes from downloading the same file at once.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import filelock
 import platformdirs
 import pooch
+import requests
 
 __all__ = [
     "SOURCES",
+    "ResumableDownloader",
     "Source",
     "SourceError",
     "cache_dir",
     "fetch",
     "geodata_override_dir",
+    "missing_sources",
 ]
+
+#: ``progress(bytes_done, bytes_total_or_None)`` during a download.
+ByteProgress = Callable[[int, int | None], None]
 
 
 class SourceError(RuntimeError):
@@ -168,7 +183,22 @@ def _find_in_override(root: Path, filename: str) -> Path | None:
     return None
 
 
-def fetch(key: str, *, download: bool = True) -> Path:
+def missing_sources() -> list[str]:
+    """Keys of :data:`SOURCES` that are neither in ``LMI_GEODATA_DIR`` nor in
+    the cache (what a first start downloads), in :data:`SOURCES` order."""
+    root = geodata_override_dir()
+    missing = []
+    for key, source in SOURCES.items():
+        if root is not None and _find_in_override(root, source.filename):
+            continue
+        if not (cache_dir() / "sources" / source.filename).is_file():
+            missing.append(key)
+    return missing
+
+
+def fetch(
+    key: str, *, download: bool = True, progress: ByteProgress | None = None
+) -> Path:
     """Path of a source file on disk, obtaining it if needed.
 
     Parameters
@@ -179,6 +209,9 @@ def fetch(key: str, *, download: bool = True) -> Path:
     download : bool, default True
         Download from the publisher when the file is neither in
         ``LMI_GEODATA_DIR`` nor in the cache. With ``False`` a missing file raises.
+    progress : callable, optional
+        ``progress(bytes_done, bytes_total)`` while downloading (``bytes_total``
+        is None when the publisher does not say); not called otherwise.
 
     Returns
     -------
@@ -209,7 +242,7 @@ def fetch(key: str, *, download: bool = True) -> Path:
             f"{source.filename} ({source.description}) is not in {where}the cache "
             f"({cached.parent}), and downloading is off."
         )
-    return _download(source, cached)
+    return _download(source, cached, progress)
 
 
 def _verify(path: Path, source: Source) -> None:
@@ -224,26 +257,160 @@ def _verify(path: Path, source: Source) -> None:
         )
 
 
-def _download(source: Source, target: Path) -> Path:
+class ResumableDownloader:
+    """A :mod:`pooch` downloader that can resume an interrupted download.
+
+    Pooch (1.8) downloads into a fresh temporary file each time and deletes it
+    when the transfer fails, so a 100 MB county file cut at 90 MB starts again
+    from zero; it has no resume (measured: a cut transfer leaves nothing). This
+    downloader keeps the bytes in ``part`` across runs and asks for the rest
+    with ``Range: bytes=<size>-`` and ``If-Range`` (the ETag or Last-Modified
+    the publisher gave), so the publisher sends either the rest (206) or, if
+    the file changed or it cannot resume, the whole file (200), which then
+    replaces the partial bytes. Pooch still checks the hash and moves the file
+    into place.
+
+    Parameters
+    ----------
+    part : pathlib.Path
+        Where the partial bytes live (``<file>.part``); a ``.json`` beside it
+        holds the URL and validators.
+    progress : callable, optional
+        ``progress(bytes_done, bytes_total_or_None)`` after every chunk.
+    timeout : float, default 60
+        Seconds to wait for the publisher to connect or send more bytes.
+
+    Attributes
+    ----------
+    resumed_from : int
+        Bytes that were already there when the last call started (0: fresh).
+    """
+
+    CHUNK = 1 << 16
+
+    def __init__(
+        self, part: Path, progress: ByteProgress | None = None, timeout: float = 60
+    ) -> None:
+        self.part = Path(part)
+        self.meta = self.part.with_name(self.part.name + ".json")
+        self.progress = progress
+        self.timeout = timeout
+        self.resumed_from = 0
+
+    def discard(self) -> None:
+        """Forget the partial bytes (the next call starts from zero)."""
+        self.part.unlink(missing_ok=True)
+        self.meta.unlink(missing_ok=True)
+
+    def _validators(self, url: str) -> dict:
+        try:
+            meta = json.loads(self.meta.read_text())
+        except (OSError, ValueError):
+            return {}
+        return meta if meta.get("url") == url else {}
+
+    def __call__(self, url: str, output_file: str, pooch_obj: object = None) -> None:
+        """Download ``url`` (resuming ``part``) and move it to ``output_file``.
+
+        Raises
+        ------
+        requests.RequestException
+            The publisher is unreachable, answers with an error, or the transfer
+            stops early (the bytes so far stay in ``part`` for the next call).
+        """
+        meta = self._validators(url)
+        offset = self.part.stat().st_size if self.part.is_file() and meta else 0
+        validator = meta.get("etag") or meta.get("last_modified")
+        headers = {}
+        if offset and validator:
+            headers = {"Range": f"bytes={offset}-", "If-Range": validator}
+        else:
+            offset = 0
+        with requests.get(url, headers=headers, stream=True, timeout=self.timeout) as r:
+            if r.status_code == 416:  # nothing left to send: start again cleanly
+                self.discard()
+                return self(url, output_file, pooch_obj)
+            r.raise_for_status()
+            if r.status_code != 206:
+                offset = 0  # the whole file: the partial bytes are replaced
+            length = r.headers.get("Content-Length")
+            total = offset + int(length) if length is not None else None
+            self.resumed_from = offset
+            self.meta.write_text(
+                json.dumps(
+                    {
+                        "url": url,
+                        "etag": r.headers.get("ETag"),
+                        "last_modified": r.headers.get("Last-Modified"),
+                    }
+                )
+            )
+            done = offset
+            with open(self.part, "ab" if offset else "wb") as out:
+                if self.progress is not None:
+                    self.progress(done, total)
+                for chunk in r.iter_content(self.CHUNK):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if self.progress is not None:
+                        self.progress(done, total)
+            if total is not None and done < total:
+                raise requests.ConnectionError(
+                    f"the transfer stopped at {done:,} of {total:,} bytes"
+                )
+        os.replace(self.part, output_file)
+        self.meta.unlink(missing_ok=True)
+
+
+def _download(
+    source: Source, target: Path, progress: ByteProgress | None = None
+) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     known_hash = f"sha256:{source.sha256}" if source.sha256 else None
-    try:
-        fetched = pooch.retrieve(
-            url=source.url,
-            known_hash=known_hash,
-            fname=source.filename,
-            path=target.parent,
-            progressbar=False,
-        )
-    except ValueError as exc:  # pooch raises ValueError on a hash mismatch
-        raise SourceError(
-            f"Downloaded {source.filename} from {source.url} but its SHA-256 does "
-            f"not match the pinned value: {exc}"
-        ) from exc
-    except Exception as exc:  # network errors come in many types
-        raise SourceError(
-            f"Could not download {source.filename} ({source.description}) from "
-            f"{source.url}: {exc}. With no internet, set LMI_GEODATA_DIR to a folder "
-            "holding the published files."
-        ) from exc
+    part = target.with_name(target.name + ".part")
+    downloader = ResumableDownloader(part, progress)
+    # one process downloads a file at a time; the others wait and then find it
+    with filelock.FileLock(str(target) + ".lock"):
+        if target.is_file():
+            return target
+        try:
+            try:
+                fetched = pooch.retrieve(
+                    url=source.url,
+                    known_hash=known_hash,
+                    fname=source.filename,
+                    path=target.parent,
+                    downloader=downloader,
+                )
+            except ValueError:
+                if not downloader.resumed_from:
+                    raise
+                # resumed bytes that do not add up: once more from zero
+                downloader.discard()
+                fetched = pooch.retrieve(
+                    url=source.url,
+                    known_hash=known_hash,
+                    fname=source.filename,
+                    path=target.parent,
+                    downloader=downloader,
+                )
+        except ValueError as exc:  # pooch raises ValueError on a hash mismatch
+            downloader.discard()
+            raise SourceError(
+                f"Downloaded {source.filename} from {source.url} but its SHA-256 "
+                f"does not match the pinned value: {exc}"
+            ) from exc
+        except Exception as exc:  # network errors come in many types
+            got = part.stat().st_size if part.is_file() else 0
+            kept = (
+                f" The {got:,} bytes received are kept in {part} and the next "
+                "start resumes from there."
+                if got
+                else ""
+            )
+            raise SourceError(
+                f"Could not download {source.filename} ({source.description}) "
+                f"from {source.url}: {exc}.{kept} With no internet, set "
+                "LMI_GEODATA_DIR to a folder holding the published files."
+            ) from exc
     return Path(fetched)

@@ -78,7 +78,11 @@ def running_app(
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
+                    # the server answers at once; the pages wait for the
+                    # boundaries the first start prepares beside it
+                    if r.status == 200 and b"Boundaries ready" in (
+                        workspace / "streamlit.log"
+                    ).read_bytes():
                         break
             except OSError:
                 pass
