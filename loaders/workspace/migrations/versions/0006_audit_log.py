@@ -44,7 +44,7 @@ def upgrade() -> None:
             )
     elif dialect == "postgresql":
         op.execute(
-            "CREATE FUNCTION lmi_audit_log_read_only() RETURNS trigger "
+            "CREATE OR REPLACE FUNCTION lmi_audit_log_read_only() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
             f"RAISE EXCEPTION '{_MESSAGE}'; END $$"
         )
