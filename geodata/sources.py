@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -37,11 +37,13 @@ import pooch
 import requests
 
 __all__ = [
+    "ENV_MIRROR",
     "SOURCES",
     "ResumableDownloader",
     "Source",
     "SourceError",
     "cache_dir",
+    "download_url",
     "fetch",
     "geodata_override_dir",
     "missing_sources",
@@ -362,9 +364,33 @@ class ResumableDownloader:
         self.meta.unlink(missing_ok=True)
 
 
+#: Environment variable naming a mirror: a base URL under which the published
+#: files are found by their published names (a county office's copy, an
+#: air-gapped server's); pinned hashes are checked as for the publishers.
+ENV_MIRROR = "LMI_SOURCES_MIRROR"
+
+
+def download_url(source: Source) -> str:
+    """Where :func:`fetch` downloads ``source`` from: ``$LMI_SOURCES_MIRROR``
+    + its published file name when the variable is set, else its publisher URL.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop("LMI_SOURCES_MIRROR", None) and None
+    >>> download_url(SOURCES["scsd"]) == SOURCES["scsd"].url
+    True
+    """
+    mirror = os.environ.get(ENV_MIRROR, "").strip()
+    if mirror:
+        return mirror.rstrip("/") + "/" + source.filename
+    return source.url
+
+
 def _download(
     source: Source, target: Path, progress: ByteProgress | None = None
 ) -> Path:
+    source = replace(source, url=download_url(source))
     target.parent.mkdir(parents=True, exist_ok=True)
     known_hash = f"sha256:{source.sha256}" if source.sha256 else None
     part = target.with_name(target.name + ".part")

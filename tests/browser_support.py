@@ -44,10 +44,17 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(
-    workspace: Path, *, extra_env: dict | None = None, timeout=90, port=None
+    workspace: Path,
+    *,
+    extra_env: dict | None = None,
+    timeout=90,
+    port=None,
+    wait_for_boundaries=True,
 ):
     """Run the app as ``lmi-dashboard run`` does, on a free loopback port (or
-    ``port``, e.g. one a sign-in redirect URI already names); yield URL."""
+    ``port``, e.g. one a sign-in redirect URI already names); yield URL once
+    it answers and (unless ``wait_for_boundaries`` is False) has prepared the
+    boundaries."""
     port = port or free_port()
     env = {**os.environ, "LMI_WORKSPACE_DIR": str(workspace), **(extra_env or {})}
     env.pop("LMI_WORKSPACE_URL", None)
@@ -80,9 +87,11 @@ def running_app(
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     # the server answers at once; the pages wait for the
                     # boundaries the first start prepares beside it
-                    if r.status == 200 and b"Boundaries ready" in (
-                        workspace / "streamlit.log"
-                    ).read_bytes():
+                    if r.status == 200 and (
+                        not wait_for_boundaries
+                        or b"Boundaries ready"
+                        in (workspace / "streamlit.log").read_bytes()
+                    ):
                         break
             except OSError:
                 pass
