@@ -354,16 +354,17 @@ def contacts_allowed() -> bool:
     The operator decides, not the visitor:
 
     - without sign-in, only when the app was started with ``LMI_SHOW_CONTACTS=1``;
-    - with sign-in configured, for signed-in editors and admins when
-      ``LMI_SHOW_CONTACTS=1`` or an admin turned on "show contact details" on
-      the Data page; never for viewers.
+    - with sign-in configured, for signed-in admins only (issue 16: contact
+      details are an admin's right) when ``LMI_SHOW_CONTACTS=1`` or an admin
+      turned on "show contact details" on the Data page; never for viewers or
+      editors.
     """
     if auth_configured():
         try:
             role = visitor_role()
         except ValueError:
             return False
-        if role is None or role < Role.EDITOR:
+        if role is None or role < Role.ADMIN:
             return False
         if _env_flag(CONTACTS_ENV):
             return True

@@ -2,9 +2,10 @@
 (``oidc-provider-mock`` on 127.0.0.1), the app started as ``lmi-dashboard
 run`` with ``[auth]`` and ``[lmi.roles]`` secrets, driven in Chromium.
 
-A viewer can neither upload nor see contact details; an editor uploads (and
-sees the contact details the operator switched on) but cannot remove rosters;
-an admin empties the trash and reads the audit trail, which names the editor.
+A viewer can neither upload nor see contact details; an editor uploads but
+sees no contact details either (they are an admin's) and cannot remove
+rosters; an admin sees the contact details the operator switched on, empties
+the trash and reads the audit trail, which names the editor.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def test_viewer_editor_admin_through_a_real_sign_in(signed_app, tmp_path):
         assert page.get_by_role("button", name="Remove this roster…").is_disabled()
         _assert_clean(page, "Data as viewer")
 
-        # ---- editor: uploads; sees contact details; cannot remove
+        # ---- editor: uploads; no contact details; cannot remove
         _sign_in(page, url, EDITOR)
         _goto(page, url, "Data")
         page.locator(
@@ -141,14 +142,17 @@ def test_viewer_editor_admin_through_a_real_sign_in(signed_app, tmp_path):
         page.get_by_text("Saved roster").first.wait_for()
         _idle(page)
         _section(page, "Saved rosters")
-        assert page.get_by_role("button", name="Download the original file").count()
+        assert (
+            page.get_by_role("button", name="Download the original file").count() == 0
+        )
         assert page.get_by_role("button", name="Remove this roster…").is_disabled()
         _assert_clean(page, "Data as editor")
 
-        # ---- admin: empties the trash, reads the audit trail
+        # ---- admin: sees contact details, empties the trash, reads the audit trail
         _sign_in(page, url, ADMIN)
         _goto(page, url, "Data")
         _section(page, "Saved rosters")
+        assert page.get_by_role("button", name="Download the original file").count()
         page.get_by_text(re.compile(r"^Trash \(1\)$")).click()
         _idle(page)
         page.get_by_text("I understand this cannot be undone").click()
