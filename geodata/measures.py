@@ -18,7 +18,11 @@ data* (no roster row at all for the selected event(s), so nothing can be said).
 Neither is black. Palettes are colour-blind safe: ColorBrewer YlGnBu (without
 its palest step, which printed too close to the cream of *No data*) for counts,
 with an orange for a team with a count of zero; Okabe-Ito blue / sky blue /
-orange for status.
+orange for status. tests/test_palettes_cvd.py holds every class that can be on
+one map at least 10 CAM02-UCS delta E apart under simulated deuteranomaly,
+protanomaly and tritanomaly (up to dichromacy), 12 between legend neighbours;
+that is why the YlGnBu steps are #edf8b1 / #41b6c4 (not #c7e9b4 / #7fcdbb,
+which a protanope saw 8 from the grey of *no team*) and the grey is #cccccc.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ __all__ = [
 
 NO_TEAM = "No team from this district"
 NO_DATA = "No data for the selected event(s)"
-_NO_TEAM_COLOR = "#d9d9d9"  # light grey
+_NO_TEAM_COLOR = "#cccccc"  # light grey (tests/test_palettes_cvd.py)
 _NO_DATA_COLOR = "#fbf3dc"  # pale cream, clearly not grey and not black
 
 
@@ -169,8 +173,8 @@ REGISTRY: dict[str, Measure] = {
             one_event=False,
             classes=(
                 MeasureClass("Team, attended none", "#fdae61"),
-                MeasureClass("Attended 1 event", "#c7e9b4"),
-                MeasureClass("Attended 2 events", "#7fcdbb"),
+                MeasureClass("Attended 1 event", "#edf8b1"),
+                MeasureClass("Attended 2 events", "#41b6c4"),
                 MeasureClass("Attended 3-4 events", "#2c7fb8"),
                 MeasureClass("Attended 5+ events", "#253494"),
             ),
@@ -195,7 +199,7 @@ REGISTRY: dict[str, Measure] = {
             one_event=True,
             classes=(
                 MeasureClass("Did not attend (roles applied only)", "#fdae61"),
-                MeasureClass("Came, fewer than 4 roles", "#7fcdbb"),
+                MeasureClass("Came, fewer than 4 roles", "#41b6c4"),
                 MeasureClass("Came, all 4 roles (complete)", "#253494"),
             ),
             compute=completeness,
@@ -207,8 +211,8 @@ REGISTRY: dict[str, Measure] = {
             one_event=False,
             classes=(
                 MeasureClass("Team, 0 people", "#fdae61"),
-                MeasureClass("1-2 people", "#c7e9b4"),
-                MeasureClass("3-4 people", "#7fcdbb"),
+                MeasureClass("1-2 people", "#edf8b1"),
+                MeasureClass("3-4 people", "#41b6c4"),
                 MeasureClass("5+ people", "#253494"),
             ),
             compute=people,

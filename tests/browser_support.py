@@ -182,3 +182,98 @@ def choose(page, label: str, option, *, typed: str | None = None, tries: int = 3
                 raise
             page.keyboard.press("Escape")
             page.wait_for_timeout(1000)
+
+
+# ------------------------------------------------------------ accessibility
+#: axe-core's rules for WCAG 2.0 / 2.1, levels A and AA (issue 14 item 4).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: Impacts that fail a test (axe's "moderate" and "minor" are reported only).
+AXE_FAILING = ("serious", "critical")
+
+
+def axe_script() -> str:
+    """axe-core's script as the ``axe-playwright-python`` wheel ships it.
+
+    Read from the installed package (test extras of pyproject.toml), never
+    from a CDN: the test browser reaches nothing but 127.0.0.1.
+    """
+    from importlib.resources import files
+
+    return files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
+
+
+_AXE_RUN = """async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                     iframes: false, resultTypes: ['violations']});
+  return {version: axe.version, violations: r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
+                              impact: n.impact, summary: n.failureSummary}))}))};
+}"""
+
+
+def axe_violations(page, *, tags=AXE_TAGS) -> list[dict]:
+    """Run axe-core in the page and in each of its frames (Streamlit components).
+
+    Each frame gets its own copy of axe (they are documents of their own; the
+    map is one), and its violations carry ``frame`` (the frame's URL path).
+
+    Returns
+    -------
+    list of dict
+        axe's violations: ``id``, ``impact``, ``help``, ``helpUrl``, ``frame``,
+        ``version`` and ``nodes`` (each ``target`` CSS selector, ``html``,
+        ``impact``, ``summary``).
+    """
+    script = axe_script()
+    found: list[dict] = []
+    for frame in page.frames:
+        if frame.is_detached() or frame.url in ("", "about:blank"):
+            continue
+        frame.add_script_tag(content=script)
+        result = frame.evaluate(_AXE_RUN, tags)
+        path = urlparse(frame.url).path or "/"
+        for violation in result["violations"]:
+            found.append({**violation, "frame": path, "version": result["version"]})
+    return found
+
+
+def failing_violations(violations, exclusions=()) -> list[dict]:
+    """Serious and critical violations, less the nodes a named exclusion covers.
+
+    ``exclusions`` are ``(rule id, frame path prefix, CSS selector)`` triples:
+    a node is excluded when its rule and frame match and its axe target
+    selector is ``selector`` or ends with it. A rule is never excluded whole.
+    """
+    failing = []
+    for v in violations:
+        if v["impact"] not in AXE_FAILING:
+            continue
+        nodes = [
+            n
+            for n in v["nodes"]
+            if not any(
+                rule == v["id"]
+                and v["frame"].startswith(frame)
+                and (n["target"] == sel or n["target"].endswith(" " + sel))
+                for rule, frame, sel in exclusions
+            )
+        ]
+        if nodes:
+            failing.append({**v, "nodes": nodes})
+    return failing
+
+
+def describe_violations(violations, where: str = "") -> str:
+    """A readable list: rule, impact, help, frame, then each node and its fix."""
+    lines = []
+    for v in violations:
+        lines.append(
+            f"{where}[{v['impact']}] {v['id']}: {v['help']} "
+            f"({len(v['nodes'])} node(s), frame {v['frame']}) {v['helpUrl']}"
+        )
+        for n in v["nodes"]:
+            lines.append(f"    {n['target']}\n      {n['html'][:200]}")
+            summary = " ".join((n.get("summary") or "").split())
+            lines.append(f"      {summary[:400]}")
+    return "\n".join(lines)

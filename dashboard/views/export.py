@@ -220,6 +220,8 @@ def render() -> None:
             preview,
             caption="Preview of the exported map (the PNG has the full resolution).",
             width=640,
+            # WCAG 1.1.1: what the picture shows; its figures are in the tables
+            alt=f"Map preview: {measure_spec(measure).title}, {area}, {event_part}.",
         )
     width_px = int(st.session_state["export_width"])
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import mapnav, state
+from dashboard import mapnav, maptable, state
 from dashboard.fastmap import st_folium_cached
 from geodata import boundaries, mapview
 from geodata.layers import participation_layers
@@ -257,6 +257,7 @@ def render() -> None:
         "high school districts are drawn with a purple outline over a lighter fill. "
         "Toggle layers in the map's top-right box. Click a district to see its team."
     )
+    maptable.show(teams, request, level=level, roster_key=roster_key)
     names = state.entity_labels()
     choices = st.session_state.get("map_click_choices") or []
     if len(choices) > 1 and st.session_state["drill_geoid"] in choices:
