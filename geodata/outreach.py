@@ -18,7 +18,7 @@ from geodata.distances import haversine_matrix
 from geodata.gazetteer import past_venues
 from loaders.participation import outreach
 
-__all__ = ["VENUE_COLUMNS", "outreach_with_distances"]
+__all__ = ["VENUE_COLUMNS", "add_venue_distances", "outreach_with_distances"]
 
 #: Columns :func:`outreach_with_distances` adds (the last two with a venue).
 VENUE_COLUMNS: list[str] = [
@@ -78,6 +78,43 @@ def outreach_with_distances(
     if rank_by == "distance" and venue is None:
         raise ValueError("Ranking by distance needs a venue (lat, lon).")
     table = outreach(teams, reference, events, **selection)
+    table = add_venue_distances(table, reference, events, venue=venue)
+    if rank_by == "distance":
+        table = table.sort_values(
+            ["miles_to_venue", "name"], na_position="last", ignore_index=True
+        )
+        table["rank"] = np.arange(1, len(table) + 1, dtype="int64")
+    return table
+
+
+def add_venue_distances(
+    table: pd.DataFrame,
+    reference: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    venue: tuple[float, float] | None = None,
+) -> pd.DataFrame:
+    """Add miles to the nearest past venue (and to ``venue``) to a list of districts.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Any table with ``geoid`` (e.g. :func:`loaders.participation.outreach`).
+    reference : pandas.DataFrame
+        ``geoid``, ``lat``, ``lon`` (WGS84 degrees) of every district/COE office.
+    events : pandas.DataFrame
+        The events table; held events with a ``city`` are the past venues.
+    venue : (float, float), optional
+        ``(lat, lon)`` of a chosen or planned venue.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``nearest_past_venue``, ``miles_to_nearest_past_venue``
+        and, with a venue, ``miles_to_venue`` (see
+        :func:`outreach_with_distances`).
+    """
+    table = table.copy()
     where = reference.set_index("geoid")[["lat", "lon"]].astype(float)
     points = where.reindex(table["geoid"]).to_numpy()
     ok = np.isfinite(points).all(axis=1)
@@ -95,9 +132,4 @@ def outreach_with_distances(
         if ok.any():
             to_venue[ok] = haversine_matrix(points[ok], [venue])[:, 0]
         table["miles_to_venue"] = np.round(to_venue, 1)
-        if rank_by == "distance":
-            table = table.sort_values(
-                ["miles_to_venue", "name"], na_position="last", ignore_index=True
-            )
-            table["rank"] = np.arange(1, len(table) + 1, dtype="int64")
     return table

@@ -203,7 +203,7 @@ def test_outreach_marks_applied_only_and_filters_by_county(teams, reference, eve
     table = p.outreach(teams, reference, events, counties=["Alameda"])
     assert set(table["county"]) == {"Alameda"}
     by = table.set_index("geoid")
-    assert by.at["06001", "applied_not_attended"]  # the COE applied, never came
+    assert by.at["06001", "applied_only"]  # the COE applied, never came
     never = p.outreach(teams, reference, events, include_lapsed=False)
     assert set(never["outreach"]) == {"never"}
 
@@ -244,7 +244,46 @@ def test_outreach_measure_is_the_outreach_list(teams, reference, events):
     labels = shown.set_index("geoid")["measure_label"]
     table = p.outreach(teams, reference, events).set_index("geoid")
     for geoid, status in table["outreach"].items():
-        on_roster = table.at[geoid, "applied_not_attended"] or status == "lapsed"
+        on_roster = table.at[geoid, "applied_only"] or status == "lapsed"
         expected = p.OUTREACH_LABELS[status] if on_roster else NO_TEAM
         assert labels[geoid] == expected
     assert labels["0601770"] == p.OUTREACH_LABELS["active"]
+
+
+def test_export_table_changes_and_outreach(tmp_path, workspace_dir, reference, events):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+    from loaders.demo import demo_roster
+    from loaders.matching import match_roster
+
+    runner = CliRunner()
+    out = tmp_path / "changes.csv"
+    args = ["export", "table", "--table", "changes", "--event", SI24]
+    result = runner.invoke(app, [*args, "--since", NORCAL.lower(), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    demo = p.teams_by_event(match_roster(demo_roster(reference), reference))
+    expected = p.changes(demo, reference, events, SI24, NORCAL)
+    assert list(table["geoid"]) == list(expected["geoid"])
+    assert list(table["change"]) == list(expected["change"])
+    assert {"geoid", "name", "county", "ccsesa_region", "change"} <= set(table)
+    out = tmp_path / "outreach.csv"
+    args = ["export", "table", "--table", "outreach", "--region", "4"]
+    result = runner.invoke(app, [*args, "--county", "Alameda", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert set(table["county"]) == {"Alameda"}
+    assert {"geoid", "name", "district_type", "enrollment"} <= set(table)
+    assert "miles_to_nearest_past_venue" in table
+    assert not table.columns.str.contains("email|person|phone").any()
+
+
+def test_time_tables_are_formula_safe(teams, reference, events):
+    from loaders.exports import prepare_table
+
+    tables = p.time_tables(teams, reference, events, [SI24])
+    risky = tables["changes"].assign(name="=HYPERLINK(1)")
+    assert prepare_table(risky)["name"].str.startswith("'=").all()
+    assert set(tables) == {"changes", "trends", "outreach"}
+    assert set(tables["changes"]["event_id"]) == {SI24}

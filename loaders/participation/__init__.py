@@ -76,9 +76,9 @@ from loaders.participation.teams import (
     teams_by_event,
     unmatched_rows,
 )
+from loaders.participation.timetables import time_tables
 from loaders.participation.trends import (
     TREND_COLUMNS,
-    TREND_DICTIONARY,
     event_order,
     order_event_ids,
     trends,
@@ -100,9 +100,9 @@ __all__ = [
     "outreach",
     "outreach_status",
     "TREND_COLUMNS",
-    "TREND_DICTIONARY",
     "event_order",
     "order_event_ids",
+    "time_tables",
     "trends",
     "APPLIED_STATUSES",
     "AREA_LEVELS",

@@ -3,7 +3,7 @@
 Over a set of events (default: every event with roster rows), in date order:
 
 * **never**: no team of the district/COE attended any of them (it may have
-  applied: ``applied_not_attended``), including districts on no roster at all;
+  applied: ``applied_only``), including districts on no roster at all;
 * **lapsed**: a team attended one of them, but not the latest one;
 * **active**: a team attended the latest one (not an outreach target).
 
@@ -52,7 +52,7 @@ OUTREACH_COLUMNS: list[str] = [
     "ccsesa_region",
     "enrollment",
     "outreach",
-    "applied_not_attended",
+    "applied_only",
     "events_attended",
     "last_attended_event_id",
 ]
@@ -144,7 +144,7 @@ def outreach(
         :data:`OUTREACH_COLUMNS`: ``rank`` (int, 1..n), the district's
         ``geoid``, ``cd_code``, ``name``, ``district_type``, ``county``,
         ``ccsesa_region``, ``enrollment`` (Int64 pupils; ``<NA>`` for COEs),
-        ``outreach`` (``"never"`` or ``"lapsed"``), ``applied_not_attended``
+        ``outreach`` (``"never"`` or ``"lapsed"``), ``applied_only``
         (bool: a team applied but never attended), ``events_attended`` (int)
         and ``last_attended_event_id`` (str). The never-attended first, then
         the lapsed, each by enrollment, largest first (COEs, with no
@@ -161,7 +161,7 @@ def outreach(
     )
     cols = [c for c in OUTREACH_COLUMNS[1:8] if c in ref.columns]
     out = ref[cols].merge(status, left_on="geoid", right_index=True, how="left")
-    out["applied_not_attended"] = out["outreach"].eq("never").fillna(False)
+    out["applied_only"] = out["outreach"].eq("never").fillna(False)
     out["outreach"] = out["outreach"].fillna("never")
     out["events_attended"] = out["events_attended"].fillna(0).astype("int64")
     out["last_attended_event_id"] = out["last_attended_event_id"].fillna("")
@@ -176,5 +176,5 @@ def outreach(
         ["_group", "_size", "name"], ascending=[True, False, True], ignore_index=True
     )
     out["rank"] = np.arange(1, len(out) + 1, dtype="int64")
-    out["applied_not_attended"] = out["applied_not_attended"].astype(bool)
+    out["applied_only"] = out["applied_only"].astype(bool)
     return out[[c for c in OUTREACH_COLUMNS if c in out.columns]]

@@ -21,7 +21,6 @@ import pandas as pd
 from loaders.participation.figures import area_figures, filter_reference, filter_teams
 
 __all__ = [
-    "TREND_DICTIONARY",
     "TREND_COLUMNS",
     "event_order",
     "order_event_ids",
@@ -48,25 +47,6 @@ TREND_COLUMNS: list[str] = [
     "enrollment_total",
     "enrollment_share_pct",
 ]
-
-#: Definitions of the trend columns (merged into the data dictionary shown
-#: with the tables).
-TREND_DICTIONARY: dict[str, str] = {
-    "dated": "Whether the event has a published start date (undated events "
-    "have no cumulative figures).",
-    "cumulative_teams": "Teams at any event up to and including this one (a "
-    "team at several events counts once).",
-    "cumulative_complete_teams": "Teams that came complete (all four roles) "
-    "to at least one event up to and including this one.",
-    "cumulative_people": "Distinct people on the rosters of the events up to "
-    "and including this one.",
-    "districts_reached": "Districts and COEs ever reached, up to this event, "
-    "by a team that attended.",
-    "enrollment_reached": "K-12 enrollment (CDE 2018-19) of the districts "
-    "ever reached by a team that attended.",
-    "enrollment_total": "K-12 enrollment (CDE 2018-19) of every district in the area.",
-    "enrollment_share_pct": "enrollment_reached as a percentage of enrollment_total.",
-}
 
 
 def _dates(events: pd.DataFrame) -> pd.Series:
@@ -147,9 +127,9 @@ def trends(
     events : pandas.DataFrame
         The events table (``event_id``, ``label``, ``start_date``). Only
         events with roster rows are listed.
-    level : {"all", "region"}
+    level : {"all", "region", "both"}
         ``"all"``: one row per event for California; ``"region"``: one row per
-        event per CCSESA region (1-11).
+        event per CCSESA region (1-11); ``"both"``: the first, then the second.
     district_types : list of str, optional
         Keep these district types only (default all).
 
@@ -169,10 +149,11 @@ def trends(
     Raises
     ------
     ValueError
-        If ``level`` is not ``"all"`` or ``"region"``.
+        If ``level`` is not ``"all"``, ``"region"`` or ``"both"``.
     """
-    if level not in ("all", "region"):
-        raise ValueError(f"level must be all or region, not {level!r}")
+    levels = {"all": ["all"], "region": ["region"], "both": ["all", "region"]}
+    if level not in levels:
+        raise ValueError(f"level must be all, region or both, not {level!r}")
     ref = filter_reference(reference, district_types=district_types)
     dated, undated = event_order(events)
     present = set(teams["event_id"])
@@ -180,58 +161,63 @@ def trends(
     undated = [e for e in undated if e in present]
     labels = dict(zip(events["event_id"], events["label"]))
     dates = _dates(events).to_dict()
-    by = None if level == "all" else "ccsesa_region"
-    areas = ["All"] if by is None else sorted(int(r) for r in ref[by].unique())
     enrol = pd.to_numeric(ref["enrollment"], errors="coerce").fillna(0)
     enrol_of = dict(zip(ref["geoid"], enrol.astype("int64")))
-    totals = (
-        {"All": int(enrol.sum())}
-        if by is None
-        else enrol.groupby(ref[by].astype(int)).sum().astype(int).to_dict()
-    )
-    entities = (
-        {"All": len(ref)} if by is None else ref.groupby(ref[by].astype(int)).size()
-    )
-
-    def figures(ids: list[str]) -> pd.DataFrame:
-        filtered = filter_teams(
-            teams, ref, event_ids=ids, district_types=district_types
-        )
-        table = area_figures(filtered, ref, "all" if by is None else "region")
-        key = table["area"] if by is None else table[by].astype(int)
-        return table.set_index(key.to_numpy()), filtered
-
+    # filtered once: the selections below are its rows of some events, which
+    # is what filter_teams(event_ids=...) returns (0.2 s of 1 s saved, measured)
+    everything = filter_teams(teams, ref, district_types=district_types)
     rows: list[dict] = []
-    for i, eid in enumerate(dated + undated):
-        is_dated = i < len(dated)
-        single, _ = figures([eid])
-        cumul, filtered = figures(dated[: i + 1]) if is_dated else (None, None)
-        reached = _reached_attended(filtered, by) if is_dated else {}
-        for area in areas:
-            row = {
-                "area": "California" if by is None else f"Region {area}",
-                "ccsesa_region": None if by is None else area,
-                "event_id": eid,
-                "event": labels.get(eid, eid),
-                "date": dates.get(eid, ""),
-                "dated": is_dated,
-                "teams": int(single.at[area, "teams"]),
-                "complete_teams": int(single.at[area, "complete_teams"]),
-                "people": int(single.at[area, "people"]),
-                "entities": int(entities[area]),
-                "enrollment_total": int(totals.get(area, 0)),
-            }
-            if is_dated:
-                geoids = reached.get(area, set())
-                pupils = int(sum(enrol_of.get(g, 0) for g in geoids))
-                row |= {
-                    "cumulative_teams": int(cumul.at[area, "teams"]),
-                    "cumulative_complete_teams": int(cumul.at[area, "complete_teams"]),
-                    "cumulative_people": int(cumul.at[area, "people"]),
-                    "districts_reached": len(geoids),
-                    "enrollment_reached": pupils,
+    for lvl in levels[level]:
+        by = None if lvl == "all" else "ccsesa_region"
+        if by is None:
+            areas: list = ["All"]
+            totals = {"All": int(enrol.sum())}
+            entities = {"All": len(ref)}
+        else:
+            region = ref[by].astype(int)
+            areas = sorted(set(region))
+            totals = enrol.groupby(region).sum().astype(int).to_dict()
+            entities = ref.groupby(region).size().to_dict()
+
+        def figures(ids: list[str], by=by, lvl=lvl):
+            sub = everything.loc[everything["event_id"].isin(ids)]
+            table = area_figures(sub, ref, lvl)
+            key = table["area"] if by is None else table[by].astype(int)
+            return table.set_index(key.to_numpy()), sub
+
+        for i, eid in enumerate(dated + undated):
+            is_dated = i < len(dated)
+            single, _ = figures([eid])
+            cumul, sub = figures(dated[: i + 1]) if is_dated else (None, None)
+            reached = _reached_attended(sub, by) if is_dated else {}
+            for area in areas:
+                row = {
+                    "area": "California" if by is None else f"Region {area}",
+                    "ccsesa_region": None if by is None else area,
+                    "event_id": eid,
+                    "event": labels.get(eid, eid),
+                    "date": dates.get(eid, ""),
+                    "dated": is_dated,
+                    "teams": int(single.at[area, "teams"]),
+                    "complete_teams": int(single.at[area, "complete_teams"]),
+                    "people": int(single.at[area, "people"]),
+                    "entities": int(entities[area]),
+                    "enrollment_total": int(totals.get(area, 0)),
                 }
-            rows.append(row)
+                if is_dated:
+                    geoids = reached.get(area, set())
+                    row |= {
+                        "cumulative_teams": int(cumul.at[area, "teams"]),
+                        "cumulative_complete_teams": int(
+                            cumul.at[area, "complete_teams"]
+                        ),
+                        "cumulative_people": int(cumul.at[area, "people"]),
+                        "districts_reached": len(geoids),
+                        "enrollment_reached": int(
+                            sum(enrol_of.get(g, 0) for g in geoids)
+                        ),
+                    }
+                rows.append(row)
     out = pd.DataFrame(rows, columns=TREND_COLUMNS)
     for c in [
         "cumulative_teams",
