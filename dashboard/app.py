@@ -40,6 +40,7 @@ if state.signed_in():
 PAGES = Path(__file__).with_name("views")
 _SPECS = [
     ("map.py", "Map", ":material/map:"),
+    ("trends.py", "Trends", ":material/trending_up:"),
     ("data.py", "Data", ":material/table:"),
     ("plan.py", "Plan", ":material/place:"),
     ("events.py", "Events", ":material/event:"),
