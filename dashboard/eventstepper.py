@@ -81,15 +81,19 @@ def event_stepper(
     dates = dict(zip(events["event_id"], events["start_date"]))
     if st.session_state.get("map_step") not in order:
         st.session_state["map_step"] = order[-1]
+    # the thumb and the ends show dates only: event names there wrap and overlap
     step = st.select_slider(
         "Event (date order)",
         options=order,
-        format_func=lambda e: f"{str(dates.get(e, ''))[:7]} {labels.get(e, e)}",
+        format_func=lambda e: str(dates.get(e, ""))[:10] or e,
         key="map_step",
     )
     shown = stepped_events(order, step, measure)
     if len(shown) == 1:
-        st.caption(f"Showing {labels.get(step, step)} (the event box is set aside).")
+        st.caption(
+            f"Showing {labels.get(step, step)} ({dates.get(step, '')}; the event "
+            "box is set aside)."
+        )
     else:
         st.caption(f"Showing the {len(shown)} events up to {labels.get(step, step)}.")
     return shown
