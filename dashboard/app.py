@@ -58,6 +58,7 @@ firststart.wait_until_ready()  # first start: progress until the boundaries are 
 PAGES = Path(__file__).with_name("views")
 _SPECS = [
     ("map.py", "Map", ":material/map:"),
+    ("trends.py", "Trends", ":material/trending_up:"),
     ("data.py", "Data", ":material/table:"),
     ("plan.py", "Plan", ":material/place:"),
     ("events.py", "Events", ":material/event:"),

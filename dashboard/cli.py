@@ -30,6 +30,7 @@ from geodata.formats import (
 )
 from geodata.maprequest import ALL_TYPES, MapRequest
 from geodata.measures import REGISTRY as MEASURES
+from geodata.outreach import add_venue_distances
 from geodata.sources import SourceError, cache_dir
 from loaders.counties import normalize_county
 from loaders.demo import write_demo_roster
@@ -503,7 +504,8 @@ def export_table(
         typer.Option(
             "--table",
             metavar="TABLE",
-            help="district, county, region, event, completeness or contacts "
+            help="district, county, region, event, completeness, changes, trends, "
+            "outreach or contacts "
             "(repeat). Default: all tables in XLSX, the district table in CSV "
             "(a CSV file holds one).",
         ),
@@ -525,6 +527,14 @@ def export_table(
         ),
     ] = False,
     contacts_alias: _ContactsAlias = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            metavar="EVENT_ID",
+            help="The changes table compares --event with this event (default: "
+            "the previous event of the same kind, else by date).",
+        ),
+    ] = None,
 ) -> None:
     """Write participation tables (contact details only with --contacts)."""
     include_contacts = include_contacts or contacts_alias
@@ -560,7 +570,9 @@ def export_table(
             counties=[county_name] if county_name else None,
             matched=matched,
             include_contacts=include_contacts,
+            since=(_event_ids([since], events) or [None])[0] if since else None,
         )
+        tables["outreach"] = add_venue_distances(tables["outreach"], reference, events)
         if not wanted:
             wanted = list(TABLE_NAMES) if FORMATS[kind].many_tables else ["district"]
         keys = [k for k in wanted if k in tables]

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.gazetteer import past_venues
-from geodata.measures import REGISTRY, measure_spec
+from geodata.measures import REGISTRY, compared_events, measure_spec
 from loaders.entities import ENTITY_TYPES
 
 __all__ = [
@@ -272,7 +272,10 @@ class MapRequest:
     @property
     def mapped_events(self) -> tuple[str, ...]:
         """The event ids the measure actually uses."""
-        if measure_spec(self.measure).one_event:
+        spec = measure_spec(self.measure)
+        if spec.one_event and spec.compare:  # the event, then its comparison
+            return tuple(compared_events(self.event_ids[:2]))
+        if spec.one_event:
             return self.event_ids[:1]
         return self.event_ids
 
@@ -312,6 +315,8 @@ def map_titles(
     title = f"{spec.title}: {area}"
     if spec.one_event:
         subtitle = f"{ev.at[ids[0], 'label']} ({when(ids[0])})"
+        if spec.compare and len(ids) > 1 and ids[1] in ev.index:
+            subtitle += f", compared with {ev.at[ids[1], 'label']}"
     else:
         if not ids:
             subtitle = f"All {len(events)} CA LMI events"

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import participation
+from loaders.events import load_events
 from loaders.vocab import STATUS_LABELS
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "REGISTRY",
     "Measure",
     "MeasureClass",
+    "compared_events",
     "legend",
     "measure_layer",
     "measure_spec",
@@ -91,6 +93,11 @@ class Measure:
         See :data:`Compute`.
     title : str
         Words a map title starts with (``"{title}: {area}"``).
+    compare : bool, default False
+        True for a measure over events in time (changes, outreach): its
+        ``compute(teams, event_ids)`` also takes the event ids (a one-event
+        measure: the event, then the event it is compared with, see
+        :func:`compared_events`) and gets the teams of those events.
     """
 
     key: str
@@ -99,6 +106,7 @@ class Measure:
     classes: tuple[MeasureClass, ...]
     compute: Compute
     title: str
+    compare: bool = False
 
 
 def _per_geoid(value: pd.Series, klass: Sequence[int] | np.ndarray) -> pd.DataFrame:
@@ -163,6 +171,75 @@ def people(teams: pd.DataFrame) -> pd.DataFrame:
     return _per_geoid(n, _count_class(n, (1, 3, 5)))
 
 
+def compared_events(
+    event_ids: Sequence[str], events: pd.DataFrame | None = None
+) -> list[str]:
+    """The event and the event it is compared with, for the changes measure.
+
+    Parameters
+    ----------
+    event_ids : sequence of str
+        Event B, optionally followed by the comparison event A.
+    events : pandas.DataFrame, optional
+        The events table (default the published ones,
+        :func:`loaders.events.load_events`), for the default comparison
+        (:func:`loaders.participation.comparison_event`).
+
+    Returns
+    -------
+    list of str
+        ``[B, A]``, or ``[B]`` when B has no comparison event (the first
+        event, or one without a date).
+    """
+    ids = list(event_ids)[:2]
+    if len(ids) == 1:
+        table = load_events() if events is None else events
+        since = participation.comparison_event(table, ids[0])
+        ids += [since] if since else []
+    return ids
+
+
+def changes(
+    teams: pd.DataFrame, event_ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """New (0), returning (1), lapsed (2) or attended neither (3), B against A.
+
+    ``event_ids`` is ``[B, A]`` (:func:`compared_events`); without it, B is
+    the latest of the events in ``teams`` (published dates) and A its default
+    comparison. The value is the roles that came at B (0 for a lapsed team).
+    Computed by :func:`loaders.participation.change_status`, as the changes
+    table.
+    """
+    if not event_ids:
+        order = participation.order_event_ids(teams["event_id"].unique(), load_events())
+        event_ids = [order[-1]]
+    ids = compared_events(event_ids)
+    status = participation.change_status(
+        teams, ids[0], ids[1] if len(ids) > 1 else None
+    )
+    klass = status["change"].map({c: i for i, c in enumerate(participation.CHANGES)})
+    return _per_geoid(status["roles_came"].fillna(0), klass.to_numpy())
+
+
+def outreach(
+    teams: pd.DataFrame, event_ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Never attended (0), lapsed (1) or attended the latest event (2).
+
+    Over ``event_ids`` (default every event in ``teams``) in date order
+    (published dates, :func:`loaders.participation.order_event_ids`); computed
+    by :func:`loaders.participation.outreach_status`, as the outreach list.
+    The value is the number of those events the team attended.
+    """
+    ids = list(event_ids) if event_ids else list(teams["event_id"].unique())
+    order = participation.order_event_ids(ids, load_events(), undated="first")
+    status = participation.outreach_status(teams, order)
+    klass = status["outreach"].map(
+        {s: i for i, s in enumerate(participation.OUTREACH_STATUSES)}
+    )
+    return _per_geoid(status["events_attended"], klass.to_numpy())
+
+
 #: Every map measure, in the order pages and legends list them.
 REGISTRY: dict[str, Measure] = {
     m.key: m
@@ -217,6 +294,38 @@ REGISTRY: dict[str, Measure] = {
             ),
             compute=people,
             title="People district teams brought to CA LMI events",
+        ),
+        Measure(
+            key="changes",
+            label="Changes since the event before",
+            one_event=True,
+            classes=tuple(
+                MeasureClass(participation.CHANGE_LABELS[c], colour)
+                for c, colour in zip(
+                    participation.CHANGES,
+                    # Okabe-Ito bluish green, blue, vermillion; pale orange
+                    ("#009e73", "#0072b2", "#d55e00", "#fdd49e"),
+                )
+            ),
+            compute=changes,
+            title="District teams new, returning and lapsed",
+            compare=True,
+        ),
+        Measure(
+            key="outreach",
+            label="Outreach: never attended or lapsed",
+            one_event=False,
+            classes=tuple(
+                MeasureClass(participation.OUTREACH_LABELS[s], colour)
+                for s, colour in zip(
+                    participation.OUTREACH_STATUSES,
+                    # Okabe-Ito orange, reddish purple; pale blue for done
+                    ("#e69f00", "#cc79a7", "#c6dbef"),
+                )
+            ),
+            compute=outreach,
+            title="Districts to reach: never attended or lapsed",
+            compare=True,
         ),
     )
 }
@@ -298,13 +407,13 @@ def measure_layer(
     if spec.one_event:
         if not event_ids:
             raise ValueError(f"The measure {spec.label!r} needs one event.")
-        event_ids = list(event_ids[:1])
+        event_ids = compared_events(event_ids) if spec.compare else list(event_ids[:1])
     sel = teams if not event_ids else teams.loc[teams["event_id"].isin(event_ids)]
     out = layer.copy()
     value = pd.Series(np.nan, index=out.index, dtype=float)
     label = pd.Series(NO_DATA if sel.empty else NO_TEAM, index=out.index, dtype=object)
     if not sel.empty:
-        per = spec.compute(sel)
+        per = spec.compute(sel, event_ids) if spec.compare else spec.compute(sel)
         geoids = out["geoid"].astype(str)
         value = geoids.map(per["value"]).astype(float)
         klass = geoids.map(per["klass"])

@@ -70,6 +70,9 @@ TABLE_NAMES: dict[str, str] = {
     "region": "By region",
     "event": "By event",
     "completeness": "Team completeness",
+    "changes": "Changes",
+    "trends": "Trends",
+    "outreach": "Outreach",
     "dictionary": "Data dictionary",
     "contacts": "Contacts",
 }
@@ -373,6 +376,7 @@ def participation_tables(
     district_types: list[str] | None = None,
     matched: pd.DataFrame | None = None,
     include_contacts: bool = False,
+    since: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The participation tables for a selection, keyed by :data:`TABLE_NAMES`.
 
@@ -394,6 +398,9 @@ def participation_tables(
         District types to keep (as the Map page's filter); ``None`` keeps all.
     matched : pandas.DataFrame, optional
         The matched roster; needed only for the ``"contacts"`` table.
+    since : str, optional
+        Event the ``"changes"`` table compares the first selected event with
+        (default: its previous event of the same kind, else by date).
     include_contacts : bool, default False
         Add the ``"contacts"`` table (one row per matched roster person of the
         selection with name, email and phone where the roster has them, and
@@ -412,6 +419,8 @@ def participation_tables(
         ``"region"`` (11 rows), ``"event"`` (selected events),
         ``"completeness"`` (one row per team per event: status, roles counted
         and their basis, missing roles; a shared-governance team once),
+        ``"changes"``, ``"trends"``, ``"outreach"`` (see
+        :func:`loaders.participation.time_tables`),
         ``"dictionary"`` (``table``, ``column``, ``definition`` for every
         column above, from :data:`loaders.participation.DATA_DICTIONARY`)
         and, on request, ``"contacts"``. No table but ``"contacts"`` carries
@@ -479,6 +488,18 @@ def participation_tables(
     ]
     out["completeness"] = comp[[c for c in cols if c in comp.columns]].sort_values(
         ["date", "event_id", "ccsesa_region", "county", "name"], ignore_index=True
+    )
+    out.update(
+        part.time_tables(
+            teams,
+            reference,
+            events,
+            event_ids,
+            since,
+            regions=regions,
+            counties=counties,
+            district_types=district_types,
+        )
     )
     out["dictionary"] = _dictionary(out)
     if include_contacts and matched is not None:

@@ -97,7 +97,10 @@ def test_help_lists_the_choices():
         assert measure in words
     assert "png, svg, pdf or html" in words
     words = _help_words("export", "table")
-    assert "district, county, region, event, completeness or contacts" in words
+    assert (
+        "district, county, region, event, completeness, changes, trends, outreach "
+        "or contacts" in words
+    )
     assert "--include-contacts" in words
 
 

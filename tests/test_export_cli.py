@@ -92,6 +92,9 @@ def test_table_xlsx_and_csv_from_the_workspace(runner, tmp_path, saved_roster):
         "By region",
         "By event",
         "Team completeness",
+        "Changes",
+        "Trends",
+        "Outreach",
         "Data dictionary",
     ]
     assert wb["By region"].max_row == 2
@@ -191,7 +194,7 @@ def test_empty_workspace_falls_back_to_the_demo_roster(runner, tmp_path, workspa
     assert result.exit_code == 0, _error(result)
     notes = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(notes) == 1 and "built-in demo roster" in notes[0], notes
-    assert "wrote 6 table(s)" in result.stdout
+    assert "wrote 9 table(s)" in result.stdout
     wb = openpyxl.load_workbook(book)
     assert wb["By district"].max_row > 100  # the demo's teams
     svg = tmp_path / "m.svg"

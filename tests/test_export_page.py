@@ -139,6 +139,9 @@ def test_tables_and_contact_details(saved_roster, monkeypatch):
         "By region",
         "By event",
         "Team completeness",
+        "Changes",
+        "Trends",
+        "Outreach",
         "Data dictionary",
     ]
     assert wb["By region"].max_row == 2  # header + region 4

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import mapnav, maptable, state
+from dashboard.eventstepper import event_stepper
 from dashboard.fastmap import st_folium_cached
 from geodata import boundaries, mapview
 from geodata.layers import participation_layers
@@ -126,6 +127,7 @@ def render() -> None:
                 key="map_event",
             )
             event_ids = [st.session_state["map_event"]]
+        event_ids = event_stepper(events, with_data, measure, event_ids)
         st.header("Where")
         regions = [ALL, *range(1, 12)]
         st.selectbox(

@@ -10,11 +10,28 @@ One concept per module:
   reason (unmatched, ambiguous, rejected, no event...);
 * :mod:`loaders.participation.figures` — every figure (entities, reached,
   teams, attended, complete teams, people) defined once, per area and per
-  event, with the data dictionary :data:`DATA_DICTIONARY`.
+  event, with the data dictionary :data:`DATA_DICTIONARY`;
+* :mod:`loaders.participation.changes` — new / returning / lapsed teams
+  between two events;
+* :mod:`loaders.participation.trends` — figures per event in date order and
+  cumulatively (teams, people, districts reached, share of enrollment);
+* :mod:`loaders.participation.outreach` — districts and COEs never reached
+  or lapsed, largest first.
 
 Every public name is importable from ``loaders.participation``.
 """
 
+from loaders.participation.changes import (
+    CHANGE_COLUMNS,
+    CHANGE_LABELS,
+    CHANGES,
+    COMPLETENESS_CHANGES,
+    change_counts,
+    change_status,
+    changes,
+    changes_by_area,
+    comparison_event,
+)
 from loaders.participation.figures import (
     AREA_LEVELS,
     DATA_DICTIONARY,
@@ -35,6 +52,13 @@ from loaders.participation.notonmap import (
     not_on_map_reason,
     rows_not_on_map,
 )
+from loaders.participation.outreach import (
+    OUTREACH_COLUMNS,
+    OUTREACH_LABELS,
+    OUTREACH_STATUSES,
+    outreach,
+    outreach_status,
+)
 from loaders.participation.people import duplicate_people, person_ids, person_keys
 from loaders.participation.teams import (
     APPLIED_STATUSES,
@@ -52,8 +76,34 @@ from loaders.participation.teams import (
     teams_by_event,
     unmatched_rows,
 )
+from loaders.participation.timetables import time_tables
+from loaders.participation.trends import (
+    TREND_COLUMNS,
+    event_order,
+    order_event_ids,
+    trends,
+)
 
 __all__ = [
+    "CHANGE_COLUMNS",
+    "CHANGE_LABELS",
+    "CHANGES",
+    "COMPLETENESS_CHANGES",
+    "change_counts",
+    "change_status",
+    "changes",
+    "changes_by_area",
+    "comparison_event",
+    "OUTREACH_COLUMNS",
+    "OUTREACH_LABELS",
+    "OUTREACH_STATUSES",
+    "outreach",
+    "outreach_status",
+    "TREND_COLUMNS",
+    "event_order",
+    "order_event_ids",
+    "time_tables",
+    "trends",
     "APPLIED_STATUSES",
     "AREA_LEVELS",
     "COMPLETENESS_BASES",

@@ -112,6 +112,51 @@ DATA_DICTIONARY: dict[str, str] = {
     "applied": "Teams whose best status at the event is applied (not "
     "admitted or not registered).",
     "cancelled": "Teams all of whose people cancelled.",
+    # changes between two events (loaders.participation.changes)
+    "enrollment": "K-12 enrollment (CDE 2018-19); empty for COEs.",
+    "change": "new (attended this event, not the one compared with), "
+    "returning (attended both) or lapsed (attended the one compared with, not "
+    "this one). A team attended when one of its people has status attended.",
+    "since_event_id": "The event compared with (by default the previous event "
+    "of the same kind, else the previous event by date).",
+    "status": "The team's best status at this event (empty: not on its roster).",
+    "since_status": "The team's best status at the event compared with.",
+    "since_roles_came": "Roles that came to the event compared with, of 4.",
+    "completeness_change": "For a returning team: whether the roles that came "
+    "rose, fell or stayed the same.",
+    "new": "Teams new at this event (attended it, not the one compared with).",
+    "returning": "Teams that attended both events.",
+    "lapsed": "Teams that attended the event compared with, not this one.",
+    "rose": "Returning teams that brought more roles than last time.",
+    "fell": "Returning teams that brought fewer roles than last time.",
+    # trends over time (loaders.participation.trends)
+    "dated": "Whether the event has a published start date (undated events "
+    "have no cumulative figures).",
+    "cumulative_teams": "Teams at any event up to and including this one (a "
+    "team at several events counts once).",
+    "cumulative_complete_teams": "Teams that came complete (all four roles) "
+    "to at least one event up to and including this one.",
+    "cumulative_people": "Distinct people on the rosters of the events up to "
+    "and including this one.",
+    "districts_reached": "Districts and COEs ever reached, up to this event, "
+    "by a team that attended.",
+    "enrollment_reached": "K-12 enrollment (CDE 2018-19) of the districts "
+    "ever reached by a team that attended.",
+    "enrollment_total": "K-12 enrollment (CDE 2018-19) of every district in the area.",
+    "enrollment_share_pct": "enrollment_reached as a percentage of enrollment_total.",
+    # outreach (loaders.participation.outreach)
+    "rank": "Place in the outreach list (never attended first, then lapsed; "
+    "each largest enrollment first, or nearest the venue when ranked by "
+    "distance).",
+    "outreach": "never (no team attended any of the events) or lapsed "
+    "(attended one, not the latest).",
+    "applied_only": "A team applied or registered but never attended.",
+    "last_attended_event_id": "The last event a team of this district attended.",
+    "nearest_past_venue": "The nearest city where a CA LMI event was held.",
+    "miles_to_nearest_past_venue": "Great-circle miles from the district or "
+    "COE office to the nearest past venue.",
+    "miles_to_venue": "Great-circle miles from the district or COE office to "
+    "the chosen venue.",
     **{
         f"role_{role}": f"Teams whose {label.lower()} came to at least one "
         "selected event (in the completeness table: that role counts in "
