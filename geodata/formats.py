@@ -14,7 +14,7 @@ Writers of one kind share one signature:
     (``teams`` from :func:`loaders.participation.teams_by_event`, ``events``
     from :func:`loaders.events.load_events`). Map files never carry personal
     data. Printed formats (:data:`PRINTED`) also take ``layout``, a
-    :class:`geodata.staticmap.page.PrintLayout` (paper, words, insets); their
+    :class:`geodata.printpage.PrintLayout` (paper, words, insets); their
     size is the page's, so they ignore ``width_px``.
 ``table``
     ``writer(tables, *, include_contacts) -> bytes``: ``tables`` maps sheet
@@ -247,7 +247,7 @@ def participation_map_bytes(
     width_px, dpi : int
         Raster width (pixels; formats not printed on a page) and print
         resolution (dots per inch).
-    layout : geodata.staticmap.page.PrintLayout, optional
+    layout : geodata.printpage.PrintLayout, optional
         Paper, orientation, words and insets of the printed formats
         (:data:`PRINTED`; default Letter portrait, automatic words); other
         formats ignore it.

@@ -234,3 +234,50 @@ def test_long_names_lose_whole_words_only():
     event_part = short.split("_")[2]
     words = full.split("_")[2].split("-")
     assert event_part.split("-") == words[: len(event_part.split("-"))]
+
+
+# ----------------------------------------------------------- command line
+def test_cli_page_words_and_file_name(tmp_path, workspace_dir, events):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+    from tests.test_export_cli import ROSTER_CSV
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_CSV, encoding="utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    args = [
+        "export", "map", "--roster", str(roster), "--measure", "completeness",
+        "--event", EVENTS_USED[1], "--region", "4", "--page", "A4",
+        "--orientation", "landscape", "--title", "Bay Area teams, 2015",
+        "--subtitle", "", "--note", "Sample roster.", "--out", str(folder),
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, (result.stderr or "") + result.output
+    stem = export_stem(MapRequest("completeness", (EVENTS_USED[1],), region=4), events)
+    event = "2015-bay-area-regional-convening"
+    assert stem == f"ca-lmi_completeness_{event}_region-4_{date.today():%Y-%m-%d}"
+    written = folder / f"{stem}.pdf"  # the Export page's name (test_export_page)
+    assert [p.name for p in folder.iterdir()] == [written.name]
+    pypdf = pytest.importorskip("pypdf")
+    page = pypdf.PdfReader(written).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
+        842,
+        595,
+    )
+    text = page.extract_text()
+    assert "Bay Area teams, 2015" in text and "Sample roster." in text
+    assert "2015 Bay Area regional convening (" not in text  # subtitle ""
+
+
+def test_cli_refuses_unknown_paper(tmp_path):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    result = CliRunner().invoke(
+        app, ["export", "map", "--page", "b5", "--out", str(tmp_path / "m.pdf")]
+    )
+    assert result.exit_code == 2
+    assert "letter" in (result.stderr or "") + result.output

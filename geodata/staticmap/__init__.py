@@ -42,7 +42,7 @@ Modules: :mod:`~geodata.staticmap.render` (layout and drawing),
 :mod:`~geodata.staticmap.markers` (COE squares, venue stars),
 :mod:`~geodata.staticmap.insets` (metro insets, locator),
 :mod:`~geodata.staticmap.labels` (district names without overlaps),
-:mod:`~geodata.staticmap.page` (paper sizes, the reader's words),
+:mod:`~geodata.printpage` (paper sizes, the reader's words),
 :mod:`~geodata.staticmap.style` (colours and type). The map request and area
 (:mod:`geodata.maprequest`) and the interactive HTML export
 (:mod:`geodata.htmlmap`) are re-exported here for callers of the former
@@ -63,7 +63,7 @@ from geodata.maprequest import (
     request_venues,
     select_area,
 )
-from geodata.staticmap.page import (
+from geodata.printpage import (
     DEFAULT_PAGE,
     PAGE_LABELS,
     PAGE_SIZES,

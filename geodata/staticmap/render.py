@@ -30,6 +30,7 @@ from geodata.maprequest import (
     select_area,
 )
 from geodata.measures import NO_DATA, NO_TEAM, measure_spec
+from geodata.printpage import DEFAULT_PAGE, PAGE_SIZES, PrintLayout
 from geodata.staticmap.geometry import (
     dissolved_regions,
     expand_view,
@@ -66,7 +67,6 @@ from geodata.staticmap.markers import (
     venue_points,
     venue_xy,
 )
-from geodata.staticmap.page import DEFAULT_PAGE, PAGE_SIZES, PrintLayout
 from geodata.staticmap.style import (
     COUNTY_EDGE,
     DISTRICT_EDGE,
@@ -232,7 +232,7 @@ def render_static_map(
         Credit line at the foot of the page.
     page : (float, float)
         Page ``(width, height)`` in inches
-        (:func:`geodata.staticmap.page.page_size_in`; default Letter portrait).
+        (:func:`geodata.printpage.page_size_in`; default Letter portrait).
         The figure is exactly this size: a PDF page of ``72 ×`` these points,
         a PNG of ``dpi ×`` these pixels. Fonts scale with the page's short side
         (1 on Letter).
@@ -675,7 +675,7 @@ def participation_figure(
     request : MapRequest
     layout : PrintLayout, optional
         Paper, orientation, the reader's words and insets
-        (:class:`geodata.staticmap.page.PrintLayout`; default Letter portrait
+        (:class:`geodata.printpage.PrintLayout`; default Letter portrait
         with the automatic title, subtitle and source line of
         :func:`geodata.maprequest.map_titles` and :data:`SOURCE_LINE`).
     dpi : int
