@@ -21,6 +21,7 @@ from dashboard.events_command import events_app, known_events
 from dashboard.plan_text import plan_text
 from geodata import firststart
 from geodata.boundaries import entity_reference
+from geodata.filenames import export_stem
 from geodata.formats import REGISTRY as FORMATS
 from geodata.formats import (
     format_for_path,
@@ -31,6 +32,7 @@ from geodata.formats import (
 from geodata.maprequest import ALL_TYPES, MapRequest
 from geodata.measures import REGISTRY as MEASURES
 from geodata.outreach import add_venue_distances
+from geodata.printpage import DEFAULT_PAGE, ORIENTATIONS, PAGE_SIZES, PrintLayout
 from geodata.sources import SourceError, cache_dir
 from loaders.counties import normalize_county
 from loaders.demo import write_demo_roster
@@ -213,6 +215,7 @@ export_app = typer.Typer(
 )
 app.add_typer(export_app, name="export")
 app.add_typer(events_app, name="events")
+
 
 def _or_list(words) -> str:
     """``"a, b or c"``."""
@@ -422,17 +425,32 @@ def _county_name(
     return name
 
 
+_Page = Literal[tuple(PAGE_SIZES)]  # type: ignore[valid-type]
+_Orientation = Literal[ORIENTATIONS]  # type: ignore[valid-type]
+
+
+def _map_out(out: Path | None, fmt: str | None, stem: str) -> tuple[Path, str]:
+    """``--out`` and its format; a folder (or none: ".") gets the selection's
+    name (:func:`geodata.filenames.export_stem`, as on the Export page)."""
+    if out is None or out.is_dir():
+        kind = (fmt or "pdf").lower()
+        out = (out or Path(".")) / f"{stem}{FORMATS[kind].suffix}"
+    return out, _out_format(out, fmt, "map")
+
+
 @export_app.command("map")
 def export_map(
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
             help="File to write ("
             + ", ".join(f.suffix for f in formats_of("map").values())
-            + ").",
+            + "), or a folder: the file is then named after the selection and "
+            "date (ca-lmi_completeness_2015-symposium_region-4_2026-12-06.pdf). "
+            "Default: that name in the current folder.",
         ),
-    ],
+    ] = None,
     roster: _RosterOpt = None,
     event: _EventOpt = None,
     measure: Annotated[
@@ -453,17 +471,47 @@ def export_map(
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help=f"{_or_list(formats_of('map'))} (default: from the --out suffix).",
+            help=f"{_or_list(formats_of('map'))} (default: from the --out suffix; "
+            "PDF when --out is a folder or not given).",
         ),
     ] = None,
-    width_px: Annotated[int, typer.Option("--width-px", min=600)] = 2400,
-    dpi: Annotated[int, typer.Option(min=72, max=1200)] = 300,
+    page: Annotated[
+        _Page,
+        typer.Option(
+            "--page",
+            metavar="SIZE",
+            case_sensitive=False,
+            help="Paper: " + _or_list(PAGE_SIZES) + " (PNG, SVG, PDF).",
+        ),
+    ] = DEFAULT_PAGE,
+    orientation: Annotated[
+        _Orientation,
+        typer.Option(
+            "--orientation", metavar="portrait|landscape", case_sensitive=False
+        ),
+    ] = "portrait",
+    dpi: Annotated[int, typer.Option(min=72, max=1200, help="PNG dots/inch.")] = 300,
+    title: Annotated[
+        str | None, typer.Option(help="Title (default: automatic).")
+    ] = None,
+    subtitle: Annotated[str | None, typer.Option(help='Subtitle ("": none).')] = None,
+    note: Annotated[str | None, typer.Option(help="Note under the legend.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source line at the foot.")] = None,
+    insets: Annotated[bool, typer.Option(help="Metro insets (statewide).")] = True,
     venues: Annotated[bool, typer.Option(help="Mark event venues.")] = True,
 ) -> None:
     """Write the participation map (no names or contact details, ever)."""
     try:
         # every argument is checked before any roster is read
-        kind = _out_format(out, fmt, "map")
+        layout = PrintLayout(
+            page,
+            orientation,
+            title=title,
+            subtitle=subtitle,
+            note=note,
+            source=source,
+            insets=insets,
+        )
         events = known_events()
         reference = entity_reference()
         request = MapRequest(
@@ -474,9 +522,10 @@ def export_map(
             district_types=tuple(t.value for t in types or ()) or ALL_TYPES,
             show_venues=venues,
         ).checked(events)
+        out, kind = _map_out(out, fmt, export_stem(request, events))
         matched, _ = _roster_rows(roster, reference)
         data = participation_map_bytes(
-            teams_by_event(matched), events, request, kind, width_px=width_px, dpi=dpi
+            teams_by_event(matched), events, request, kind, dpi=dpi, layout=layout
         )
         atomic_write_bytes(out, data)
     except (OSError, ValueError, LookupError) as exc:

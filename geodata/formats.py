@@ -13,7 +13,9 @@ Writers of one kind share one signature:
     participation map of a :class:`~geodata.maprequest.MapRequest`
     (``teams`` from :func:`loaders.participation.teams_by_event`, ``events``
     from :func:`loaders.events.load_events`). Map files never carry personal
-    data.
+    data. Printed formats (:data:`PRINTED`) also take ``layout``, a
+    :class:`geodata.printpage.PrintLayout` (paper, words, insets); their
+    size is the page's, so they ignore ``width_px``.
 ``table``
     ``writer(tables, *, include_contacts) -> bytes``: ``tables`` maps sheet
     names to frames (a format with ``many_tables=False`` takes exactly one).
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from geodata.maprequest import MapRequest
 
 __all__ = [
+    "PRINTED",
     "REGISTRY",
     "ExportFormat",
     "format_for_path",
@@ -47,6 +50,9 @@ __all__ = [
     "participation_map_bytes",
     "tables_bytes",
 ]
+
+#: Map formats printed on a page (they take a ``layout``).
+PRINTED: tuple[str, ...] = ("png", "svg", "pdf")
 
 Kind = Literal["map", "table"]
 
@@ -103,14 +109,16 @@ def _static_map(
     request: MapRequest,
     *,
     fmt: str,
-    width_px: int = 2400,
+    width_px: int | None = None,
     dpi: int = 300,
+    layout=None,
 ) -> bytes:
-    """The static map of a request (:func:`geodata.staticmap.participation_figure`)."""
+    """The static map of a request on a page (``width_px`` unused: the page
+    and ``dpi`` set the size; :func:`geodata.staticmap.participation_figure`)."""
     # Imported here: matplotlib costs 1-3 s to import (measured, see above).
     from geodata.staticmap.render import figure_bytes, participation_figure
 
-    fig = participation_figure(teams, events, request, width_px=width_px, dpi=dpi)
+    fig = participation_figure(teams, events, request, layout=layout, dpi=dpi)
     return figure_bytes(fig, fmt)
 
 
@@ -223,6 +231,7 @@ def participation_map_bytes(
     *,
     width_px: int = 2400,
     dpi: int = 300,
+    layout=None,
 ) -> bytes:
     """A request's map in a map format of :data:`REGISTRY`.
 
@@ -236,7 +245,12 @@ def participation_map_bytes(
     fmt : str
         A map format key (``"png"``, ``"svg"``, ``"pdf"``, ``"html"``).
     width_px, dpi : int
-        Raster width (pixels) and print resolution (static formats).
+        Raster width (pixels; formats not printed on a page) and print
+        resolution (dots per inch).
+    layout : geodata.printpage.PrintLayout, optional
+        Paper, orientation, words and insets of the printed formats
+        (:data:`PRINTED`; default Letter portrait, automatic words); other
+        formats ignore it.
 
     Returns
     -------
@@ -248,8 +262,9 @@ def participation_map_bytes(
     ValueError
         Unknown format (the message lists the map formats) or invalid request.
     """
-    writer = _of_kind(fmt, "map").writer
-    return writer(teams, events, request, width_px=width_px, dpi=dpi)
+    spec = _of_kind(fmt, "map")
+    extra = {"layout": layout} if layout is not None and spec.key in PRINTED else {}
+    return spec.writer(teams, events, request, width_px=width_px, dpi=dpi, **extra)
 
 
 def tables_bytes(

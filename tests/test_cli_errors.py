@@ -27,7 +27,7 @@ USAGE_ERRORS = [
     (["export", "table", "--format", "ods", "--out", "{tmp}/t.ods"], "'csv'"),
     (["export", "map", "--dpi", "10", "--out", "{tmp}/m.png"], "'--dpi'"),
     (["export", "map", "--colour", "red", "--out", "{tmp}/m.png"], "--colour"),
-    (["export", "map"], "Missing option '--out'"),
+    (["export", "map", "--page", "b5", "--out", "{tmp}/m.pdf"], "'--page'"),
     (["match"], "Missing argument 'ROSTER'"),
     (["demo-roster", "--out"], "'--out'"),
 ]

@@ -37,8 +37,7 @@ WRITERS = [
     ("export table --roster {d}/roster.csv --out {d}/t.csv", ["t.csv"]),
     ("export map --roster {d}/roster.csv --out {d}/m.html", ["m.html"]),
     (
-        "export map --roster {d}/roster.csv --region 4 --width-px 600 --dpi 72 "
-        "--out {d}/m.png",
+        "export map --roster {d}/roster.csv --region 4 --dpi 72 --out {d}/m.png",
         ["m.png"],
     ),
     (

@@ -64,7 +64,8 @@ def test_map_png_from_a_roster_file(runner, tmp_path, workspace_dir):
     )  # fmt: skip
     assert result.exit_code == 0, _error(result)
     width, height, dpi = png_header(out.read_bytes())
-    assert width == 2400 and height > 0 and dpi == pytest.approx(300, abs=0.05)
+    # Letter, the default page, at 300 dpi
+    assert (width, height) == (2550, 3300) and dpi == pytest.approx(300, abs=0.05)
     assert sorted(p.name for p in folder.iterdir()) == ["region4.png", "roster.csv"]
     assert "wrote PNG map" in result.output
 
@@ -277,16 +278,16 @@ LONG_TITLE = (
 
 
 @pytest.mark.parametrize(
-    ("county", "title", "width_px", "dpi"),
+    ("county", "title", "page", "dpi"),
     [
         # the reported one: "CA LMI events attended by district teams: Riv..."
-        ("Riverside", None, 1200, 150),
-        ("Riverside", None, 600, 72),  # smallest size: hinting widens text most
-        ("Alameda", LONG_TITLE, 1200, 150),
-        ("Alameda", "Supercalifragilisticexpialidocious" * 3, 1200, 150),
+        ("Riverside", None, "letter", 150),
+        ("Riverside", None, "letter", 72),  # smallest: hinting widens text most
+        ("Alameda", LONG_TITLE, "a4", 150),
+        ("Alameda", "Supercalifragilisticexpialidocious" * 3, "letter", 150),
     ],
 )
-def test_map_title_lies_inside_the_figure(reference, county, title, width_px, dpi):
+def test_map_title_lies_inside_the_figure(reference, county, title, page, dpi):
     from geodata import staticmap
     from loaders.events import load_events
     from loaders.participation import teams_by_event
@@ -294,9 +295,11 @@ def test_map_title_lies_inside_the_figure(reference, county, title, width_px, dp
     events = load_events()
     teams = teams_by_event(sample_matched(reference))
     request = MapRequest(county=county)
-    size = {"width_px": width_px, "dpi": dpi}
     if title is None:
-        fig = staticmap.participation_figure(teams, events, request, **size)
+        layout = staticmap.PrintLayout(page)
+        fig = staticmap.participation_figure(
+            teams, events, request, layout=layout, dpi=dpi
+        )
         full = "CA LMI events attended by district teams: Riverside County"
     else:
         districts, counties, legend = staticmap.measure_layers(teams, request)
@@ -307,7 +310,8 @@ def test_map_title_lies_inside_the_figure(reference, county, title, width_px, dp
             title=title,
             subtitle="All 20 CA LMI events " * 8,
             county=county,
-            **size,
+            page=staticmap.page_size_in(page),
+            dpi=dpi,
         )
         full = title
     title_box, sub_box, map_box, page = _text_boxes(fig)

@@ -42,6 +42,7 @@ def _downloads(at) -> dict[str, object]:
 
 
 _GENERATORS: dict[str, object] = {}
+_FILE_NAMES: dict[str, str | None] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +55,7 @@ def _record_download_generators(monkeypatch):
     def add_deferred(self, data_callable, *args, **kwargs):
         file_id = original(self, data_callable, *args, **kwargs)
         _GENERATORS[file_id] = data_callable
+        _FILE_NAMES[file_id] = kwargs.get("file_name", (*args, None, None, None)[2])
         return file_id
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
@@ -120,11 +122,34 @@ def test_files_follow_the_selection_and_selection_survives(saved_roster):
     assert '"0628050"' in html  # Oakland Unified, drawn in region 4
     assert '"0634320"' not in html  # San Diego Unified is not
 
-    _box(at, "Image width (PNG, 300 dpi)").select(3600).run()
+    _box(at, "Paper").select("a4").run()
+    at.radio(key="export_orientation").set_value("landscape").run()
+    _box(at, "Resolution (PNG)").select(150).run()
+    at.text_input(key="export_title").input("Bay Area teams").run()
+    at.text_area(key="export_note").input("Sample roster.").run()
     assert _box(at, "CCSESA region").value == 4
-    png = _fetch(next(b for k, b in _downloads(at).items() if "PNG" in k))
-    width, _, dpi = png_header(png)
-    assert width == 3600 and dpi == pytest.approx(300, abs=0.05)
+    png_button = next(b for k, b in _downloads(at).items() if "PNG" in k)
+    width, height, dpi = png_header(_fetch(png_button))
+    assert (width, height) == (1753, 1240)  # A4 landscape at 150 dpi
+    assert dpi == pytest.approx(150, abs=0.05)
+    pdf_button = next(b for k, b in _downloads(at).items() if "PDF" in k)
+    pypdf = pytest.importorskip("pypdf")
+    pdf = pypdf.PdfReader(io.BytesIO(_fetch(pdf_button)))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    assert "Bay Area teams" in pdf.pages[0].extract_text()
+    # the same name as `lmi-dashboard export map --out FOLDER` gives
+    from datetime import date
+
+    from geodata.filenames import export_stem
+    from geodata.maprequest import MapRequest
+    from loaders.events import load_events
+
+    stem = export_stem(
+        MapRequest("completeness", (EVENTS_USED[1],), region=4), load_events()
+    )
+    assert stem.endswith(f"_region-4_{date.today():%Y-%m-%d}")
+    assert _FILE_NAMES[png_button.proto.deferred_file_id] == f"{stem}.png"
 
 
 def test_tables_and_contact_details(saved_roster, monkeypatch):

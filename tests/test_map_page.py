@@ -200,10 +200,7 @@ def test_headline_equals_the_tables_for_the_same_filter(app, demo_teams, referen
             assert shown[metric.label] == row[metric.key], metric.key
             assert shown[metric.label] == regions[metric.key].sum(), metric.key
         helps = {m.label: m.help for m in app.metric}
-        assert (
-            helps["Districts reached"]
-            == (participation.DATA_DICTIONARY["reached"])
-        )
+        assert helps["Districts reached"] == (participation.DATA_DICTIONARY["reached"])
 
     types = list(mapnav.TYPE_OPTIONS)
     check(district_types=types)

@@ -11,7 +11,13 @@ import pytest
 
 from geodata import staticmap
 from geodata.formats import participation_map_bytes
-from geodata.staticmap import MapRequest, render_static_map
+from geodata.staticmap import (
+    PAGE_SIZES,
+    MapRequest,
+    PrintLayout,
+    page_size_in,
+    render_static_map,
+)
 from tests.test_exports import EVENTS_USED, sample_matched
 
 
@@ -62,39 +68,78 @@ def statewide_png(teams, events):
 
 
 # ----------------------------------------------------------------- formats
-def test_statewide_png_is_2400_px_at_300_dpi(statewide_png):
+def test_statewide_png_is_letter_at_300_dpi(statewide_png):
     width, height, dpi = png_header(statewide_png)
-    assert width == 2400
-    assert height > width  # California is taller than wide
+    assert (width, height) == (2550, 3300)  # 8.5 x 11 in
     assert dpi == pytest.approx(300, abs=0.05)
 
 
-def test_png_width_option(teams, events, region4):
-    data = participation_map_bytes(teams, events, region4, "png", width_px=3000)
-    width, _, dpi = png_header(data)
-    assert width == 3000 and dpi == pytest.approx(300, abs=0.05)
+def test_png_is_the_page_at_the_chosen_dpi(teams, events, region4):
+    layout = PrintLayout("a4", "landscape")
+    data = participation_map_bytes(
+        teams, events, region4, "png", dpi=150, layout=layout
+    )
+    width, height, dpi = png_header(data)
+    # 297 x 210 mm at 150 dpi = 1753.9 x 1240.2 px, whole pixels rounded down
+    assert (width, height) == layout.size_px(150) == (1753, 1240)
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as im:
-        assert im.size[0] == 3000
-        assert im.info["dpi"][0] == pytest.approx(300, abs=0.05)
+        assert im.size == (1753, 1240)
+        assert im.info["dpi"][0] == pytest.approx(150, abs=0.05)
 
 
 def test_svg_parses(teams, events, region4):
     data = participation_map_bytes(teams, events, region4, "svg")
     root = ET.fromstring(data)
     assert root.tag.endswith("svg")
-    assert float(root.get("width").removesuffix("pt")) == pytest.approx(8 * 72)
+    assert float(root.get("width").removesuffix("pt")) == pytest.approx(612)
+    assert float(root.get("height").removesuffix("pt")) == pytest.approx(792)
 
 
-def test_pdf_parses(teams, events, region4):
-    data = participation_map_bytes(teams, events, region4, "pdf")
+@pytest.mark.parametrize(
+    ("page", "orientation", "points"),
+    [
+        ("letter", "portrait", (612, 792)),
+        ("a4", "portrait", (595, 842)),
+        ("tabloid", "landscape", (1224, 792)),
+    ],
+)
+def test_pdf_page_is_exactly_the_paper(
+    teams, events, region4, page, orientation, points
+):
+    layout = PrintLayout(page, orientation)
+    data = participation_map_bytes(teams, events, region4, "pdf", layout=layout)
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
-    assert float(box.width) == pytest.approx(8 * 72)
+    assert (round(float(box.width)), round(float(box.height))) == points
+    assert float(box.width) == pytest.approx(page_size_in(page, orientation)[0] * 72)
+
+
+def test_default_pdf_is_letter(teams, events, region4):
+    pypdf = pytest.importorskip("pypdf")
+    data = participation_map_bytes(teams, events, region4, "pdf")
+    box = pypdf.PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (612, 792)
+
+
+def test_page_sizes_and_checks():
+    assert {k: [round(v * 72) for v in page_size_in(k)] for k in PAGE_SIZES} == {
+        "letter": [612, 792],
+        "legal": [612, 1008],
+        "tabloid": [792, 1224],
+        "a4": [595, 842],
+        "a3": [842, 1191],
+    }
+    assert PrintLayout("A4", "Landscape").size_px(100) == (1169, 826)
+    assert PrintLayout().size_px(300) == (2550, 3300)
+    with pytest.raises(ValueError, match="letter, legal, tabloid, a4, a3"):
+        PrintLayout("b5")
+    with pytest.raises(ValueError, match="portrait or landscape"):
+        PrintLayout("letter", "sideways")
 
 
 def test_html_is_standalone_and_holds_every_drawn_district(
@@ -202,11 +247,15 @@ def test_coe_square_at_the_office_and_faded_area_in_legend(region4_figure, refer
     assert any("square at its office" in t for t in flat)
 
 
-def test_statewide_map_has_no_faded_entry(teams, events):
-    fig = staticmap.participation_figure(
-        teams, events, MapRequest("events_attended"), width_px=800, dpi=100
+@pytest.fixture(scope="module")
+def statewide_figure(teams, events):
+    return staticmap.participation_figure(
+        teams, events, MapRequest("events_attended", EVENTS_USED), dpi=100
     )
-    labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+
+
+def test_statewide_map_has_no_faded_entry(statewide_figure):
+    labels = [t.get_text() for t in statewide_figure.axes[1].get_legend().get_texts()]
     assert not any("Outside the selection" in t for t in labels)
 
 
@@ -246,8 +295,8 @@ def test_render_from_plain_frames_without_measure_columns(districts, counties):
         title="Alpine",
         county="Alpine",
         show_regions=False,
-        width_px=900,
+        page=(4.0, 5.0),
         dpi=150,
     )
-    width, _, dpi = png_header(staticmap.figure_bytes(fig, "png"))
-    assert width == 900 and dpi == pytest.approx(150, abs=0.05)
+    width, height, dpi = png_header(staticmap.figure_bytes(fig, "png"))
+    assert (width, height) == (600, 750) and dpi == pytest.approx(150, abs=0.05)

@@ -7,8 +7,11 @@ functions as ``lmi-dashboard export`` (the format registry
 :mod:`geodata.formats`, one button per format) from the selection on screen at
 the moment of the
 click: download buttons run no script (``on_click="ignore"``), so a download
-never resets the page or the selection. Map files never carry personal data;
-tables carry names and emails only when "Include contact details" is ticked.
+never resets the page or the selection. Printed maps take the paper, words and
+insets chosen here (:class:`geodata.printpage.PrintLayout`), and every file is
+named by :func:`geodata.filenames.export_stem`, as on the command line. Map
+files never carry personal data; tables carry names and emails only when
+"Include contact details" is ticked.
 
 Other pages can offer extra tables here (venue plans, invite lists) by putting
 a ``{sheet name: DataFrame}`` dict in ``st.session_state["export_extra_tables"]``.
@@ -17,16 +20,23 @@ a ``{sheet name: DataFrame}`` dict in ``st.session_state["export_extra_tables"]`
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import state
 from dashboard.tables import show_table
+from geodata.filenames import export_stem
 from geodata.formats import formats_of, participation_map_bytes, tables_bytes
-from geodata.maprequest import ALL_TYPES, MapRequest
+from geodata.maprequest import (
+    ALL_TYPES,
+    SOURCE_LINE,
+    MapRequest,
+    map_titles,
+    select_area,
+)
 from geodata.measures import MEASURES, measure_spec
+from geodata.printpage import DEFAULT_PAGE, ORIENTATIONS, PAGE_LABELS, PrintLayout
 from loaders import exports
 from loaders.entities import TYPE_CHOICES as TYPE_OPTIONS
 
@@ -41,11 +51,7 @@ MAP_KEYS = (
     "map_regions",
     "map_counties",
 )
-WIDTHS = {
-    2400: "2400 px (8 in at 300 dpi)",
-    3600: "3600 px (12 in)",
-    4800: "4800 px (16 in)",
-}
+DPIS = {150: "150 dpi (screen)", 300: "300 dpi (print)", 600: "600 dpi"}
 EXTRA_TABLES_KEY = "export_extra_tables"
 
 
@@ -82,7 +88,12 @@ def _defaults(event_ids: list[str], with_data: list[str]) -> None:
     ]
     ss.setdefault("export_types", types)
     ss.setdefault("export_contacts", False)
-    ss.setdefault("export_width", 2400)
+    ss.setdefault("export_page", DEFAULT_PAGE)
+    ss.setdefault("export_orientation", "portrait")
+    ss.setdefault("export_dpi", 300)
+    ss.setdefault("export_insets", True)
+    for key in ("export_title", "export_subtitle", "export_note", "export_source"):
+        ss.setdefault(key, "")
     ss.setdefault("export_table", "district")
 
 
@@ -91,10 +102,56 @@ def _on_region_change() -> None:
 
 
 @st.cache_data(show_spinner="Drawing the preview…", max_entries=16)
-def _preview_png(key: str, _teams: pd.DataFrame, _events, request) -> bytes:
-    # Same layout as the exported PNG (same print width in inches), lower dpi.
+def _preview_png(key: str, _teams: pd.DataFrame, _events, request, layout) -> bytes:
+    # The exported page itself (same paper, words and layout), at a screen dpi.
     return participation_map_bytes(
-        _teams, _events, request, "png", width_px=1200, dpi=150
+        _teams, _events, request, "png", dpi=80, layout=layout
+    )
+
+
+def _print_choices(auto_title: str, auto_subtitle: str) -> PrintLayout:
+    """Paper, words and insets of the printed map, as chosen on the page.
+
+    An empty title, subtitle or source keeps the automatic text, shown as the
+    box's placeholder.
+    """
+    ss = st.session_state
+    left, right = st.columns(2)
+    with left:
+        st.selectbox(
+            "Paper", list(PAGE_LABELS), format_func=PAGE_LABELS.get, key="export_page"
+        )
+        st.radio(
+            "Orientation",
+            ORIENTATIONS,
+            format_func=str.capitalize,
+            horizontal=True,
+            key="export_orientation",
+        )
+        st.selectbox(
+            "Resolution (PNG)", list(DPIS), format_func=DPIS.get, key="export_dpi"
+        )
+        st.toggle(
+            "Bay Area and Los Angeles/Orange insets (statewide maps)",
+            key="export_insets",
+        )
+    with right:
+        st.text_input("Title", placeholder=auto_title, key="export_title")
+        st.text_input("Subtitle", placeholder=auto_subtitle, key="export_subtitle")
+        st.text_area("Note (under the legend)", height=68, key="export_note")
+        st.text_input("Source line", placeholder=SOURCE_LINE, key="export_source")
+
+    def word(key: str) -> str | None:
+        return str(ss[key]).strip() or None
+
+    return PrintLayout(
+        ss["export_page"],
+        ss["export_orientation"],
+        title=word("export_title"),
+        subtitle=word("export_subtitle"),
+        note=word("export_note"),
+        source=word("export_source"),
+        insets=bool(ss["export_insets"]),
     )
 
 
@@ -175,12 +232,6 @@ def render() -> None:
             format_func=TYPE_OPTIONS.get,
             key="export_types",
         )
-        st.selectbox(
-            "Image width (PNG, 300 dpi)",
-            list(WIDTHS),
-            format_func=WIDTHS.get,
-            key="export_width",
-        )
 
     request = MapRequest(
         measure=measure,
@@ -194,41 +245,35 @@ def render() -> None:
     except ValueError as exc:
         st.info(str(exc))
         return
-    area = (
-        f"{county} County"
-        if request.county
-        else f"Region {request.region}"
-        if request.region
-        else "California"
-    )
-    event_part = (
-        labels.get(request.mapped_events[0], "")
-        if len(request.mapped_events) == 1
-        else f"{len(request.mapped_events) or 'all'} events"
-    )
-    stem = _slug(f"ca-lmi {measure} {event_part} {area} {date.today():%Y-%m-%d}")
+    # one name for every file of the selection, as on the command line
+    stem = export_stem(request, events)
 
     # ------------------------------------------------------------------- map
     st.subheader("Map")
+    area = select_area(
+        ref.drop_duplicates("county_fips"), region=request.region, county=request.county
+    )
+    layout = _print_choices(*map_titles(request, events, area.label))
     try:
-        preview = _preview_png(content_key, teams, events, request)
+        preview = _preview_png(content_key, teams, events, request, layout)
     except ValueError as exc:
         st.error(f"The map could not be drawn: {exc}")
         preview = None
     if preview is not None:
         st.image(
             preview,
-            caption="Preview of the exported map (the PNG has the full resolution).",
+            caption="Preview of the exported page (the files have the full "
+            "resolution).",
             width=640,
             # WCAG 1.1.1: what the picture shows; its figures are in the tables
             alt=f"Map preview: {measure_spec(measure).title}, {area}, {event_part}.",
         )
-    width_px = int(st.session_state["export_width"])
+    dpi = int(st.session_state["export_dpi"])
 
     def map_file(fmt: str):
         def make() -> bytes:
             return participation_map_bytes(
-                teams, events, request, fmt, width_px=width_px, dpi=300
+                teams, events, request, fmt, dpi=dpi, layout=layout
             )
 
         return make

@@ -25,7 +25,13 @@ How the map reads
   without a team are not marked.
 * When the map is cropped to a region or county, the areas outside the
   selection are veiled in white ("Outside the selection" in the legend) and a
-  small California inset beside the legend locates the crop.
+  small California inset beside the legend locates the crop; districts are
+  named where their names fit without overlapping another label.
+* A statewide map carries enlarged insets of the Bay Area and Los
+  Angeles/Orange, each outlined on the main map.
+* The map is printed on a page (Letter by default; :class:`PrintLayout`): a PDF
+  page is exactly the paper's size, a PNG that size at the chosen dpi. The
+  legend lists only the classes drawn.
 
 No personal data is ever drawn: the inputs are per-district measures and venue
 names only.
@@ -34,6 +40,9 @@ Modules: :mod:`~geodata.staticmap.render` (layout and drawing),
 :mod:`~geodata.staticmap.geometry` (projection, simplification, cache),
 :mod:`~geodata.staticmap.legend` (legend entries, text fitting),
 :mod:`~geodata.staticmap.markers` (COE squares, venue stars),
+:mod:`~geodata.staticmap.insets` (metro insets, locator),
+:mod:`~geodata.staticmap.labels` (district names without overlaps),
+:mod:`~geodata.printpage` (paper sizes, the reader's words),
 :mod:`~geodata.staticmap.style` (colours and type). The map request and area
 (:mod:`geodata.maprequest`) and the interactive HTML export
 (:mod:`geodata.htmlmap`) are re-exported here for callers of the former
@@ -54,6 +63,13 @@ from geodata.maprequest import (
     request_venues,
     select_area,
 )
+from geodata.printpage import (
+    DEFAULT_PAGE,
+    PAGE_LABELS,
+    PAGE_SIZES,
+    PrintLayout,
+    page_size_in,
+)
 from geodata.staticmap.render import (
     STATIC_FORMATS,
     figure_bytes,
@@ -66,15 +82,20 @@ from geodata.staticmap.style import STATIC_CRS
 
 __all__ = [
     "ALL_TYPES",
+    "DEFAULT_PAGE",
     "MAX_VENUE_EVENTS",
+    "PAGE_LABELS",
+    "PAGE_SIZES",
     "SOURCE_LINE",
     "STATIC_CRS",
     "STATIC_FORMATS",
     "MapRequest",
     "MapSelection",
+    "PrintLayout",
     "figure_bytes",
     "map_titles",
     "measure_layers",
+    "page_size_in",
     "participation_figure",
     "participation_map_html",
     "render_static_map",

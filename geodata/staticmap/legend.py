@@ -11,7 +11,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
 
-from geodata.measures import NO_DATA, NO_TEAM
 from geodata.staticmap.style import (
     COUNTY_EDGE,
     LAND,
@@ -24,22 +23,34 @@ from geodata.staticmap.style import (
 
 
 def used_classes(legend, dist, cnty) -> list[tuple[str, str]]:
-    """Legend classes, without "no team" / "no data" when nothing is drawn so.
+    """Legend classes drawn on the map, in the legend's order.
 
-    The measure's own classes are always listed (a stable scale across maps);
-    the two absence classes only when some drawn district or COE falls in them.
+    Parameters
+    ----------
+    legend : sequence of (str, str)
+        Every class of the measure: label and hex colour.
+    dist, cnty : pandas.DataFrame
+        The districts and counties (COEs) drawn; a ``measure_label`` column
+        says each one's class.
+
+    Returns
+    -------
+    list of (str, str)
+        The classes some drawn district or COE falls in (all of them when no
+        frame has a ``measure_label``: plain frames without a measure).
     """
     drawn = set()
+    labelled = False
     for frame in (dist, cnty):
         if "measure_label" in frame.columns:
-            drawn.update(frame["measure_label"].dropna().astype(str))
-    if not drawn:
+            labelled = True
+            shown = frame
+            if "show_coe" in frame.columns:
+                shown = frame.loc[frame["show_coe"].fillna(False).astype(bool)]
+            drawn.update(shown["measure_label"].dropna().astype(str))
+    if not labelled:
         return list(legend)
-    return [
-        (label, color)
-        for label, color in legend
-        if label not in (NO_TEAM, NO_DATA) or label in drawn
-    ]
+    return [(label, color) for label, color in legend if label in drawn]
 
 
 def legend_handles(
@@ -181,6 +192,29 @@ def fit_text(
         return min(fitting, key=lambda s: (s[0], s[1]))[2], fontsize
     _, widest, wrapped = min(splits, key=lambda s: s[1])
     return wrapped, fontsize * room / widest
+
+
+def wrap_to_width(text: str, fontsize: float, width_in: float) -> str:
+    """Break a text between words into lines no wider than ``width_in`` inches.
+
+    Widths are measured as in :func:`fit_text` (the font matplotlib draws
+    with). A single word wider than the width stays on its own line.
+    """
+    prop = FontProperties(size=fontsize)
+    measure = TextToPath().get_text_width_height_descent
+    room = width_in * 72 * 0.97
+    lines: list[str] = []
+    for paragraph in str(text).splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}".strip()
+            if line and measure(trial, prop, ismath=False)[0] > room:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _wrap(text: str, width: int) -> str:

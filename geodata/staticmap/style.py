@@ -17,8 +17,6 @@ MUTED = "#555555"
 SELECT_EDGE = "#000000"
 VENUE_FACE = "#ffffff"
 VEIL_ALPHA = 0.62  # white veil over what lies outside a cropped selection
-#: Print width (inches) the font sizes are designed for; fonts scale with width.
-DESIGN_WIDTH_IN = 8.0
 #: Line spacing of wrapped titles (matplotlib ``linespacing``) and the resulting
 #: pitch between lines in font sizes (DejaVu Sans: ~1.17 em per line at 1.0).
 LINE_SPACING = 1.15
