@@ -253,7 +253,8 @@ def render() -> None:
     area = select_area(
         ref.drop_duplicates("county_fips"), region=request.region, county=request.county
     )
-    layout = _print_choices(*map_titles(request, events, area.label))
+    auto_title, auto_subtitle = map_titles(request, events, area.label)
+    layout = _print_choices(auto_title, auto_subtitle)
     try:
         preview = _preview_png(content_key, teams, events, request, layout)
     except ValueError as exc:
@@ -266,7 +267,8 @@ def render() -> None:
             "resolution).",
             width=640,
             # WCAG 1.1.1: what the picture shows; its figures are in the tables
-            alt=f"Map preview: {measure_spec(measure).title}, {area}, {event_part}.",
+            alt=f"Map preview: {layout.title or auto_title}. "
+            f"{auto_subtitle if layout.subtitle is None else layout.subtitle}",
         )
     dpi = int(st.session_state["export_dpi"])
 
