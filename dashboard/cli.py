@@ -28,13 +28,18 @@ from geodata.formats import (
     participation_map_bytes,
     tables_bytes,
 )
-from geodata.maprequest import ALL_TYPES, MapRequest
+from geodata.maprequest import ALL_TYPES, SOURCE_LINE, MapRequest
 from geodata.measures import REGISTRY as MEASURES
 from geodata.sources import SourceError
 from loaders.counties import normalize_county
 from loaders.demo import write_demo_roster
 from loaders.entities import ENTITY_TYPES
-from loaders.exports import TABLE_NAMES, atomic_write_bytes, participation_tables
+from loaders.exports import (
+    TABLE_NAMES,
+    atomic_write_bytes,
+    export_about,
+    participation_tables,
+)
 from loaders.matching import match_roster
 from loaders.participation import teams_by_event
 from loaders.roster import read_roster
@@ -487,11 +492,21 @@ def export_table(
         typer.Option(
             "--table",
             metavar="TABLE",
-            help="district, county, region, event, completeness or contacts "
-            "(repeat). Default: all tables in XLSX, the district table in CSV "
-            "(a CSV file holds one).",
+            help="district, county, region, event, completeness, dictionary or "
+            "contacts (repeat). Default: all tables in XLSX (its About sheet "
+            "holds the data dictionary), the district table in CSV (a CSV file "
+            "holds one).",
         ),
     ] = None,
+    raw_headers: Annotated[
+        bool,
+        typer.Option(
+            "--raw-headers",
+            help="Machine column names (cd_code, events_attended) and values "
+            "as computed, for scripts; default: titles in words (CD code, "
+            "Events attended) and one number format per column.",
+        ),
+    ] = False,
     fmt: Annotated[
         _TableFormat | None,
         typer.Option(
@@ -534,7 +549,7 @@ def export_table(
         reference = entity_reference()
         event_ids = _event_ids(event, events)
         county_name = _county_name(county, region, reference)
-        matched, _ = _roster_rows(roster, reference)
+        matched, roster_label = _roster_rows(roster, reference)
         tables = participation_tables(
             teams_by_event(matched),
             reference,
@@ -546,10 +561,29 @@ def export_table(
             include_contacts=include_contacts,
         )
         if not wanted:
-            wanted = list(TABLE_NAMES) if FORMATS[kind].many_tables else ["district"]
+            wanted = (
+                [k for k in TABLE_NAMES if k != "dictionary"]
+                if FORMATS[kind].many_tables
+                else ["district"]
+            )
         keys = [k for k in wanted if k in tables]
         chosen = {TABLE_NAMES[k]: tables[k] for k in keys}
-        data = tables_bytes(chosen, kind, include_contacts=include_contacts)
+        about = export_about(
+            roster=roster_label,
+            source=SOURCE_LINE,
+            events=events,
+            event_ids=event_ids or None,
+            regions=[region] if region else None,
+            counties=[county_name] if county_name else None,
+            include_contacts=include_contacts,
+        )
+        data = tables_bytes(
+            chosen,
+            kind,
+            include_contacts=include_contacts,
+            raw_headers=raw_headers,
+            about=about,
+        )
         atomic_write_bytes(out, data)
     except (OSError, ValueError, LookupError) as exc:
         _fail(str(exc))

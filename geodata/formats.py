@@ -15,10 +15,12 @@ Writers of one kind share one signature:
     from :func:`loaders.events.load_events`). Map files never carry personal
     data.
 ``table``
-    ``writer(tables, *, include_contacts) -> bytes``: ``tables`` maps sheet
-    names to frames (a format with ``many_tables=False`` takes exactly one).
-    Formula-safe, contact columns only with ``include_contacts``
-    (:mod:`loaders.exports`).
+    ``writer(tables, *, include_contacts, raw_headers, about) -> bytes``:
+    ``tables`` maps sheet names to frames (a format with ``many_tables=False``
+    takes exactly one). Formula-safe, contact columns only with
+    ``include_contacts``; column titles in words and one number format per
+    column unless ``raw_headers``; ``about`` (source, filter, date) goes on an
+    XLSX "About" sheet with the data dictionary (:mod:`loaders.exports`).
 
 Adding a format is one entry in :data:`REGISTRY`, one writer and one test (see
 ARCHITECTURE.md, "Where to add…").
@@ -130,7 +132,11 @@ def _html_map(
 
 
 def _csv_table(
-    tables: Mapping[str, pd.DataFrame], *, include_contacts: bool = False
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = False,
+    about: Mapping[str, str] | None = None,
 ) -> bytes:
     """One table as CSV (:func:`loaders.exports.table_csv_bytes`)."""
     if len(tables) != 1:
@@ -139,15 +145,26 @@ def _csv_table(
             f"({', '.join(tables)}). Choose one table or write XLSX."
         )
     return table_csv_bytes(
-        next(iter(tables.values())), include_contacts=include_contacts
+        next(iter(tables.values())),
+        include_contacts=include_contacts,
+        raw_headers=raw_headers,
     )
 
 
 def _xlsx_tables(
-    tables: Mapping[str, pd.DataFrame], *, include_contacts: bool = False
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = False,
+    about: Mapping[str, str] | None = None,
 ) -> bytes:
     """Tables as sheets of one workbook (:func:`loaders.exports.tables_xlsx_bytes`)."""
-    return tables_xlsx_bytes(dict(tables), include_contacts=include_contacts)
+    return tables_xlsx_bytes(
+        dict(tables),
+        include_contacts=include_contacts,
+        raw_headers=raw_headers,
+        about=about,
+    )
 
 
 #: Every export format, in the order buttons and help list them.
@@ -253,9 +270,30 @@ def participation_map_bytes(
 
 
 def tables_bytes(
-    tables: Mapping[str, pd.DataFrame], fmt: str, *, include_contacts: bool = False
+    tables: Mapping[str, pd.DataFrame],
+    fmt: str,
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = False,
+    about: Mapping[str, str] | None = None,
 ) -> bytes:
     """Tables (sheet name → frame) in a table format of :data:`REGISTRY`.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Sheet name → table.
+    fmt : str
+        A table format key (``"csv"``, ``"xlsx"``).
+    include_contacts : bool, default False
+        Keep names, emails and phones (:func:`loaders.exports.prepare_table`).
+    raw_headers : bool, default False
+        Machine column names (``cd_code``) and values as computed, for
+        scripts; default: titles in words ("CD code") and one number format
+        per column (:mod:`loaders.tablecolumns`).
+    about : mapping of str to str, optional
+        Source, filter and date (:func:`loaders.exports.export_about`) for the
+        XLSX "About" sheet (CSV has no place for it).
 
     Raises
     ------
@@ -263,4 +301,6 @@ def tables_bytes(
         Unknown format, or several tables for a one-table format (CSV).
     """
     writer = _of_kind(fmt, "table").writer
-    return writer(tables, include_contacts=include_contacts)
+    return writer(
+        tables, include_contacts=include_contacts, raw_headers=raw_headers, about=about
+    )

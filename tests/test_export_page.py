@@ -134,20 +134,29 @@ def test_tables_and_contact_details(saved_roster, monkeypatch):
     xlsx_button = next(b for k, b in _downloads(at).items() if "XLSX" in k)
     wb = openpyxl.load_workbook(io.BytesIO(_fetch(xlsx_button)))
     assert wb.sheetnames == [
+        "About",  # source, filter, date and the data dictionary
         "By district",
         "By county",
         "By region",
         "By event",
         "Team completeness",
-        "Data dictionary",
     ]
     assert wb["By region"].max_row == 2  # header + region 4
     comp = wb["Team completeness"]
     assert comp.max_row - 1 == 7  # 7 teams in region 4 at the Bay Area event
     header = [c.value for c in comp[1]]
-    assert "missing_roles" in header and "email" not in header
+    assert "Missing roles" in header and "Email" not in header
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Region"] == "CCSESA region 4"
+    assert EVENTS_USED[1] in about["Events"]
     csv_text = _fetch(next(b for k, b in _downloads(at).items() if "CSV" in k))
     assert b"@example.org" not in csv_text
+    assert csv_text.decode("utf-8-sig").startswith("NCES id / county FIPS,CD code,")
+
+    at.toggle(key="export_raw_headers").set_value(True).run()
+    csv_text = _fetch(next(b for k, b in _downloads(at).items() if "CSV" in k))
+    assert csv_text.decode("utf-8-sig").startswith("geoid,cd_code,")
+    at.toggle(key="export_raw_headers").set_value(False).run()
 
     titles = json.loads(at.dataframe[0].proto.columns)
     assert titles["ccsesa_region"]["label"] == "CCSESA region"
@@ -188,4 +197,4 @@ def test_extra_tables_from_other_pages(saved_roster):
         io.BytesIO(_fetch(next(b for k, b in _downloads(at).items() if "XLSX" in k)))
     )
     ws = wb["Venue plan"]
-    assert [c.value for c in ws[1]] == ["venue", "districts"]  # no contacts
+    assert [c.value for c in ws[1]] == ["Venue", "Districts"]  # no contacts

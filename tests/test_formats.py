@@ -46,7 +46,9 @@ def _html(data: bytes) -> bool:
 
 def _csv(data: bytes) -> bool:
     text = data.decode("utf-8-sig")
-    return text.splitlines()[0] == "geoid,name" and "Oakland" in text
+    return text.splitlines()[0] == "NCES id / county FIPS,District or COE" and (
+        "0628050,Oakland" in text
+    )
 
 
 def _xlsx(data: bytes) -> bool:

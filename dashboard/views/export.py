@@ -25,7 +25,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.tables import show_table
 from geodata.formats import formats_of, participation_map_bytes, tables_bytes
-from geodata.maprequest import ALL_TYPES, MapRequest
+from geodata.maprequest import ALL_TYPES, SOURCE_LINE, MapRequest
 from geodata.measures import MEASURES, measure_spec
 from loaders import exports
 from loaders.entities import TYPE_CHOICES as TYPE_OPTIONS
@@ -84,6 +84,7 @@ def _defaults(event_ids: list[str], with_data: list[str]) -> None:
     ss.setdefault("export_contacts", False)
     ss.setdefault("export_width", 2400)
     ss.setdefault("export_table", "district")
+    ss.setdefault("export_raw_headers", False)
 
 
 def _on_region_change() -> None:
@@ -279,7 +280,9 @@ def render() -> None:
     except ValueError as exc:
         st.error(f"The tables could not be built: {exc}")
         return
-    named = {exports.TABLE_NAMES[k]: v for k, v in tables.items()}
+    named = {
+        exports.TABLE_NAMES[k]: v for k, v in tables.items() if k != "dictionary"
+    }  # the XLSX About sheet and each table's column help hold the dictionary
     extra = st.session_state.get(EXTRA_TABLES_KEY) or {}
     for name, frame in extra.items():
         if isinstance(frame, pd.DataFrame):
@@ -298,10 +301,34 @@ def render() -> None:
         exports.prepare_table(shown, include_contacts=include_contacts), height=280
     )
     table_name = st.session_state["export_table"]
+    st.toggle(
+        "Machine column names (for scripts)",
+        key="export_raw_headers",
+        help="Off: titles in words (\"CD code\", \"Events attended\"), one "
+        "number format per column and an About sheet in the XLSX. On: "
+        "cd_code, events_attended... and the values as computed, as "
+        "lmi-dashboard export table --raw-headers writes them.",
+    )
+    raw_headers = bool(st.session_state["export_raw_headers"])
+    about = exports.export_about(
+        roster=source_label,
+        source=SOURCE_LINE,
+        events=events,
+        event_ids=list(request.event_ids) or None,
+        regions=[request.region] if request.region else None,
+        counties=[request.county] if request.county else None,
+        include_contacts=include_contacts,
+    )
 
     def table_file(fmt_key: str, chosen: dict[str, pd.DataFrame]):
         def make() -> bytes:
-            return tables_bytes(chosen, fmt_key, include_contacts=include_contacts)
+            return tables_bytes(
+                chosen,
+                fmt_key,
+                include_contacts=include_contacts,
+                raw_headers=raw_headers,
+                about=about,
+            )
 
         return make
 
