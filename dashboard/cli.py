@@ -447,8 +447,19 @@ def export_map(
     width_px: Annotated[int, typer.Option("--width-px", min=600)] = 2400,
     dpi: Annotated[int, typer.Option(min=72, max=1200)] = 300,
     venues: Annotated[bool, typer.Option(help="Mark event venues.")] = True,
+    simplified: Annotated[
+        bool,
+        typer.Option(
+            "--simplify",
+            help="GeoPackage/GeoJSON: the Map page's simplified boundaries "
+            "(default: full Census detail).",
+        ),
+    ] = False,
 ) -> None:
-    """Write the participation map (no names or contact details, ever)."""
+    """Write the participation map, or its GIS layer (.gpkg, .geojson).
+
+    No names or contact details, ever.
+    """
     try:
         # every argument is checked before any roster is read
         kind = _out_format(out, fmt, "map")
@@ -464,7 +475,13 @@ def export_map(
         ).checked(events)
         matched, _ = _roster_rows(roster, reference)
         data = participation_map_bytes(
-            teams_by_event(matched), events, request, kind, width_px=width_px, dpi=dpi
+            teams_by_event(matched),
+            events,
+            request,
+            kind,
+            width_px=width_px,
+            dpi=dpi,
+            simplified=simplified,
         )
         atomic_write_bytes(out, data)
     except (OSError, ValueError, LookupError) as exc:

@@ -13,7 +13,10 @@ Writers of one kind share one signature:
     participation map of a :class:`~geodata.maprequest.MapRequest`
     (``teams`` from :func:`loaders.participation.teams_by_event`, ``events``
     from :func:`loaders.events.load_events`). Map files never carry personal
-    data.
+    data. A GIS layer format (``layer=True``: GeoPackage, GeoJSON) is a map
+    format whose writer is ``writer(teams, events, request, *, simplified)
+    -> bytes``: the participation layer of :mod:`geodata.gislayer` in
+    EPSG:4326, written with pyogrio (GDAL).
 ``table``
     ``writer(tables, *, include_contacts, raw_headers, about) -> bytes``:
     ``tables`` maps sheet names to frames (a format with ``many_tables=False``
@@ -28,12 +31,16 @@ ARCHITECTURE.md, "Where to add…").
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import pyogrio
+
+from geodata.gislayer import LAYER_NAME, participation_layer
 from loaders.exports import table_csv_bytes, tables_xlsx_bytes
 
 if TYPE_CHECKING:
@@ -76,6 +83,9 @@ class ExportFormat:
         Returns the file's bytes.
     many_tables : bool
         For tables: the file holds several tables (sheets); else exactly one.
+    layer : bool
+        For maps: a GIS layer (features with attributes, not a picture),
+        written by ``writer(teams, events, request, *, simplified)``.
     """
 
     key: str
@@ -86,6 +96,7 @@ class ExportFormat:
     needs_geometry: bool
     writer: Callable[..., bytes]
     many_tables: bool = False
+    layer: bool = False
 
     @property
     def suffix(self) -> str:
@@ -129,6 +140,29 @@ def _html_map(
     from geodata.htmlmap import participation_map_html
 
     return participation_map_html(teams, events, request).encode("utf-8")
+
+
+def _gis_layer(
+    teams: pd.DataFrame,
+    events: pd.DataFrame,
+    request: MapRequest,
+    *,
+    driver: str,
+    simplified: bool = False,
+) -> bytes:
+    """The participation layer as one GDAL file (:mod:`geodata.gislayer`).
+
+    pyogrio writes it in memory; the CRS (EPSG:4326) is written in the file
+    (GeoPackage: its spatial reference table; GeoJSON: the ``crs`` member,
+    ``urn:ogc:def:crs:OGC:1.3:CRS84``). Polygons are promoted to
+    MultiPolygons so the layer has one geometry type.
+    """
+    layer = participation_layer(teams, request, simplified=simplified)
+    buf = io.BytesIO()
+    pyogrio.write_dataframe(
+        layer, buf, driver=driver, layer=LAYER_NAME, promote_to_multi=True
+    )
+    return buf.getvalue()
 
 
 def _csv_table(
@@ -188,6 +222,14 @@ REGISTRY: dict[str, ExportFormat] = {
             _html_map,
         ),
         ExportFormat(
+            "gpkg", "GeoPackage (GIS)", ("gpkg",), "application/geopackage+sqlite3",
+            "map", True, partial(_gis_layer, driver="GPKG"), layer=True,
+        ),
+        ExportFormat(
+            "geojson", "GeoJSON (GIS)", ("geojson",), "application/geo+json",
+            "map", True, partial(_gis_layer, driver="GeoJSON"), layer=True,
+        ),
+        ExportFormat(
             "csv", "CSV", ("csv",), "text/csv", "table", False, _csv_table,
         ),
         ExportFormat(
@@ -240,6 +282,7 @@ def participation_map_bytes(
     *,
     width_px: int = 2400,
     dpi: int = 300,
+    simplified: bool = False,
 ) -> bytes:
     """A request's map in a map format of :data:`REGISTRY`.
 
@@ -251,22 +294,28 @@ def participation_map_bytes(
         :func:`loaders.events.load_events`.
     request : MapRequest
     fmt : str
-        A map format key (``"png"``, ``"svg"``, ``"pdf"``, ``"html"``).
+        A map format key (``"png"``, ``"svg"``, ``"pdf"``, ``"html"``,
+        ``"gpkg"``, ``"geojson"``).
     width_px, dpi : int
         Raster width (pixels) and print resolution (static formats).
+    simplified : bool, default False
+        GIS layers: the Map page's simplified boundaries instead of the full
+        Census detail (other formats ignore it).
 
     Returns
     -------
     bytes
-        The file (HTML in UTF-8).
+        The file (HTML and GeoJSON in UTF-8).
 
     Raises
     ------
     ValueError
         Unknown format (the message lists the map formats) or invalid request.
     """
-    writer = _of_kind(fmt, "map").writer
-    return writer(teams, events, request, width_px=width_px, dpi=dpi)
+    spec = _of_kind(fmt, "map")
+    if spec.layer:
+        return spec.writer(teams, events, request, simplified=simplified)
+    return spec.writer(teams, events, request, width_px=width_px, dpi=dpi)
 
 
 def tables_bytes(

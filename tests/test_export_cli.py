@@ -144,7 +144,7 @@ def _one_line(err: str) -> bool:
         (["map", "--region", 12, "--out", "{tmp}/m.png"], "CCSESA"),
         (["map", "--region", 42, "--out", "{tmp}/m.png"], "1-11"),
         (["map", "--region", "four", "--out", "{tmp}/m.png"], "'--region'"),
-        (["map", "--out", "{tmp}/m.gif"], "--format png/svg/pdf/html"),
+        (["map", "--out", "{tmp}/m.gif"], "--format png/svg/pdf/html/gpkg/geojson"),
         (["map", "--measure", "completeness", "--out", "{tmp}/m.png"], "one event"),
         (
             ["map", "--measure", "bogus", "--out", "{tmp}/m.png"],

@@ -6,6 +6,7 @@ import io
 import json
 
 import openpyxl
+import pyogrio
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -78,7 +79,7 @@ def test_defaults_preview_and_buttons(saved_roster):
     assert any(type(e).__name__ == "Image" for e in at.main)
     buttons = _downloads(at)
     labels = list(buttons)
-    for fmt in ("PNG", "SVG", "PDF", "HTML", "CSV", "XLSX"):
+    for fmt in ("PNG", "SVG", "PDF", "HTML", "GeoPackage", "GeoJSON", "CSV", "XLSX"):
         assert any(fmt in label for label in labels), (fmt, labels)
     # downloads never rerun the page and build the file only when clicked
     for button in buttons.values():
@@ -119,6 +120,12 @@ def test_files_follow_the_selection_and_selection_survives(saved_roster):
     assert "Role completeness of district teams: CCSESA Region 4" in html
     assert '"0628050"' in html  # Oakland Unified, drawn in region 4
     assert '"0634320"' not in html  # San Diego Unified is not
+
+    at.toggle(key="export_simplify").set_value(True).run()
+    gpkg = _fetch(next(b for k, b in _downloads(at).items() if "GeoPackage" in k))
+    info = pyogrio.read_info(io.BytesIO(gpkg))
+    assert info["crs"] == "EPSG:4326" and info["features"] == 96  # region 4
+    assert b"@example.org" not in gpkg
 
     _box(at, "Image width (PNG, 300 dpi)").select(3600).run()
     assert _box(at, "CCSESA region").value == 4

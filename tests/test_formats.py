@@ -8,6 +8,7 @@ there needs its file signature in :data:`SIGNATURE` (its one test) or
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pandas as pd
@@ -51,6 +52,15 @@ def _csv(data: bytes) -> bool:
     )
 
 
+def _gpkg(data: bytes) -> bool:
+    return data[:16] == b"SQLite format 3\x00" and b"gpkg_contents" in data
+
+
+def _geojson(data: bytes) -> bool:
+    doc = json.loads(data)
+    return doc["type"] == "FeatureCollection" and "CRS84" in str(doc["crs"])
+
+
 def _xlsx(data: bytes) -> bool:
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         return "xl/workbook.xml" in book.namelist()
@@ -62,6 +72,8 @@ SIGNATURE = {
     "svg": _svg,
     "pdf": _pdf,
     "html": _html,
+    "gpkg": _gpkg,
+    "geojson": _geojson,
     "csv": _csv,
     "xlsx": _xlsx,
 }

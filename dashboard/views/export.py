@@ -103,6 +103,44 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
 
 
+def _gis_section(teams, events, request: MapRequest, stem: str) -> None:
+    """Buttons for the participation layer as GIS files (GeoPackage, GeoJSON)."""
+    st.subheader("GIS layer")
+    st.toggle(
+        "Simplified boundaries (smaller file)",
+        key="export_simplify",
+        help="Off: the full Census boundaries. On: the boundaries the Map page "
+        "draws (simplified without gaps between neighbours), as "
+        "lmi-dashboard export map --simplify writes them.",
+    )
+    simplified = bool(st.session_state.get("export_simplify", False))
+
+    def layer_file(fmt: str):
+        def make() -> bytes:
+            return participation_map_bytes(
+                teams, events, request, fmt, simplified=simplified
+            )
+
+        return make
+
+    layers = {k: f for k, f in formats_of("map").items() if f.layer}
+    for col, fmt in zip(st.columns(len(layers)), layers.values()):
+        col.download_button(
+            f"Download {fmt.label}",
+            data=layer_file(fmt.key),
+            file_name=f"{stem}{fmt.suffix}",
+            mime=fmt.mime,
+            on_click="ignore",
+            key=f"export_dl_{fmt.key}",
+            icon=":material/download:",
+        )
+    st.caption(
+        "Districts and county offices of education of the selection, with the "
+        "measure and their participation figures, in EPSG:4326 (WGS 84), for "
+        "QGIS or ArcGIS. No names or contact details."
+    )
+
+
 def render() -> None:
     ref = state.reference()
     events = state.events()
@@ -232,7 +270,7 @@ def render() -> None:
 
         return make
 
-    map_formats = formats_of("map")
+    map_formats = {k: f for k, f in formats_of("map").items() if not f.layer}
     for col, fmt in zip(st.columns(len(map_formats)), map_formats.values()):
         col.download_button(
             f"Download {fmt.label}",
@@ -248,6 +286,8 @@ def render() -> None:
         "elementary districts they serve; county offices with a team as squares. "
         "Map files never contain names or contact details."
     )
+
+    _gis_section(teams, events, request, stem)
 
     # ---------------------------------------------------------------- tables
     st.subheader("Tables")
