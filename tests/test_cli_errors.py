@@ -95,9 +95,12 @@ def test_help_lists_the_choices():
     words = _help_words("export", "map")
     for measure in ("events_attended", "event_status", "completeness"):
         assert measure in words
-    assert "png, svg, pdf or html" in words
+    assert "png, svg, pdf, html, gpkg or geojson" in words
     words = _help_words("export", "table")
-    assert "district, county, region, event, completeness or contacts" in words
+    assert (
+        "district, county, region, event, completeness, dictionary or contacts"
+        in words
+    )
     assert "--include-contacts" in words
 
 
