@@ -29,7 +29,7 @@ from geodata.formats import (
     participation_map_bytes,
     tables_bytes,
 )
-from geodata.maprequest import ALL_TYPES, MapRequest
+from geodata.maprequest import ALL_TYPES, SOURCE_LINE, MapRequest
 from geodata.measures import REGISTRY as MEASURES
 from geodata.outreach import add_venue_distances
 from geodata.printpage import DEFAULT_PAGE, ORIENTATIONS, PAGE_SIZES, PrintLayout
@@ -37,7 +37,12 @@ from geodata.sources import SourceError, cache_dir
 from loaders.counties import normalize_county
 from loaders.demo import write_demo_roster
 from loaders.entities import ENTITY_TYPES
-from loaders.exports import TABLE_NAMES, atomic_write_bytes, participation_tables
+from loaders.exports import (
+    TABLE_NAMES,
+    atomic_write_bytes,
+    export_about,
+    participation_tables,
+)
 from loaders.matching import match_roster
 from loaders.participation import teams_by_event
 from loaders.roster import read_roster
@@ -499,8 +504,19 @@ def export_map(
     source: Annotated[str | None, typer.Option(help="Source line at the foot.")] = None,
     insets: Annotated[bool, typer.Option(help="Metro insets (statewide).")] = True,
     venues: Annotated[bool, typer.Option(help="Mark event venues.")] = True,
+    simplified: Annotated[
+        bool,
+        typer.Option(
+            "--simplify",
+            help="GeoPackage/GeoJSON: the Map page's simplified boundaries "
+            "(default: full Census detail).",
+        ),
+    ] = False,
 ) -> None:
-    """Write the participation map (no names or contact details, ever)."""
+    """Write the participation map, or its GIS layer (.gpkg, .geojson).
+
+    No names or contact details, ever.
+    """
     try:
         # every argument is checked before any roster is read
         layout = PrintLayout(
@@ -525,7 +541,13 @@ def export_map(
         out, kind = _map_out(out, fmt, export_stem(request, events))
         matched, _ = _roster_rows(roster, reference)
         data = participation_map_bytes(
-            teams_by_event(matched), events, request, kind, dpi=dpi, layout=layout
+            teams_by_event(matched),
+            events,
+            request,
+            kind,
+            dpi=dpi,
+            layout=layout,
+            simplified=simplified,
         )
         atomic_write_bytes(out, data)
     except (OSError, ValueError, LookupError) as exc:
@@ -554,11 +576,20 @@ def export_table(
             "--table",
             metavar="TABLE",
             help="district, county, region, event, completeness, changes, trends, "
-            "outreach or contacts "
-            "(repeat). Default: all tables in XLSX, the district table in CSV "
-            "(a CSV file holds one).",
+            "outreach, dictionary or contacts (repeat). Default: all tables in "
+            "XLSX (its About sheet holds the data dictionary), the district table "
+            "in CSV (a CSV file holds one).",
         ),
     ] = None,
+    raw_headers: Annotated[
+        bool,
+        typer.Option(
+            "--raw-headers",
+            help="Machine column names (cd_code, events_attended) and values "
+            "as computed, for scripts; default: titles in words (CD code, "
+            "Events attended) and one number format per column.",
+        ),
+    ] = False,
     fmt: Annotated[
         _TableFormat | None,
         typer.Option(
@@ -609,7 +640,7 @@ def export_table(
         reference = entity_reference()
         event_ids = _event_ids(event, events)
         county_name = _county_name(county, region, reference)
-        matched, _ = _roster_rows(roster, reference)
+        matched, roster_label = _roster_rows(roster, reference)
         tables = participation_tables(
             teams_by_event(matched),
             reference,
@@ -623,10 +654,29 @@ def export_table(
         )
         tables["outreach"] = add_venue_distances(tables["outreach"], reference, events)
         if not wanted:
-            wanted = list(TABLE_NAMES) if FORMATS[kind].many_tables else ["district"]
+            wanted = (
+                [k for k in TABLE_NAMES if k != "dictionary"]
+                if FORMATS[kind].many_tables
+                else ["district"]
+            )
         keys = [k for k in wanted if k in tables]
         chosen = {TABLE_NAMES[k]: tables[k] for k in keys}
-        data = tables_bytes(chosen, kind, include_contacts=include_contacts)
+        about = export_about(
+            roster=roster_label,
+            source=SOURCE_LINE,
+            events=events,
+            event_ids=event_ids or None,
+            regions=[region] if region else None,
+            counties=[county_name] if county_name else None,
+            include_contacts=include_contacts,
+        )
+        data = tables_bytes(
+            chosen,
+            kind,
+            include_contacts=include_contacts,
+            raw_headers=raw_headers,
+            about=about,
+        )
         atomic_write_bytes(out, data)
     except (OSError, ValueError, LookupError) as exc:
         _fail(str(exc))

@@ -15,12 +15,17 @@ Writers of one kind share one signature:
     from :func:`loaders.events.load_events`). Map files never carry personal
     data. Printed formats (:data:`PRINTED`) also take ``layout``, a
     :class:`geodata.printpage.PrintLayout` (paper, words, insets); their
-    size is the page's, so they ignore ``width_px``.
+    size is the page's, so they ignore ``width_px``. A GIS layer format
+    (``layer=True``: GeoPackage, GeoJSON) is a map format whose writer is
+    ``writer(teams, events, request, *, simplified) -> bytes``: the participation layer of :mod:`geodata.gislayer` in
+    EPSG:4326, written with pyogrio (GDAL).
 ``table``
-    ``writer(tables, *, include_contacts) -> bytes``: ``tables`` maps sheet
-    names to frames (a format with ``many_tables=False`` takes exactly one).
-    Formula-safe, contact columns only with ``include_contacts``
-    (:mod:`loaders.exports`).
+    ``writer(tables, *, include_contacts, raw_headers, about) -> bytes``:
+    ``tables`` maps sheet names to frames (a format with ``many_tables=False``
+    takes exactly one). Formula-safe, contact columns only with
+    ``include_contacts``; column titles in words and one number format per
+    column unless ``raw_headers``; ``about`` (source, filter, date) goes on an
+    XLSX "About" sheet with the data dictionary (:mod:`loaders.exports`).
 
 Adding a format is one entry in :data:`REGISTRY`, one writer and one test (see
 ARCHITECTURE.md, "Where to add…").
@@ -28,12 +33,16 @@ ARCHITECTURE.md, "Where to add…").
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import pyogrio
+
+from geodata.gislayer import LAYER_NAME, participation_layer
 from loaders.exports import table_csv_bytes, tables_xlsx_bytes
 
 if TYPE_CHECKING:
@@ -80,6 +89,9 @@ class ExportFormat:
         Returns the file's bytes.
     many_tables : bool
         For tables: the file holds several tables (sheets); else exactly one.
+    layer : bool
+        For maps: a GIS layer (features with attributes, not a picture),
+        written by ``writer(teams, events, request, *, simplified)``.
     """
 
     key: str
@@ -90,6 +102,7 @@ class ExportFormat:
     needs_geometry: bool
     writer: Callable[..., bytes]
     many_tables: bool = False
+    layer: bool = False
 
     @property
     def suffix(self) -> str:
@@ -137,8 +150,35 @@ def _html_map(
     return participation_map_html(teams, events, request).encode("utf-8")
 
 
+def _gis_layer(
+    teams: pd.DataFrame,
+    events: pd.DataFrame,
+    request: MapRequest,
+    *,
+    driver: str,
+    simplified: bool = False,
+) -> bytes:
+    """The participation layer as one GDAL file (:mod:`geodata.gislayer`).
+
+    pyogrio writes it in memory; the CRS (EPSG:4326) is written in the file
+    (GeoPackage: its spatial reference table; GeoJSON: the ``crs`` member,
+    ``urn:ogc:def:crs:OGC:1.3:CRS84``). Polygons are promoted to
+    MultiPolygons so the layer has one geometry type.
+    """
+    layer = participation_layer(teams, request, simplified=simplified)
+    buf = io.BytesIO()
+    pyogrio.write_dataframe(
+        layer, buf, driver=driver, layer=LAYER_NAME, promote_to_multi=True
+    )
+    return buf.getvalue()
+
+
 def _csv_table(
-    tables: Mapping[str, pd.DataFrame], *, include_contacts: bool = False
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = False,
+    about: Mapping[str, str] | None = None,
 ) -> bytes:
     """One table as CSV (:func:`loaders.exports.table_csv_bytes`)."""
     if len(tables) != 1:
@@ -147,15 +187,26 @@ def _csv_table(
             f"({', '.join(tables)}). Choose one table or write XLSX."
         )
     return table_csv_bytes(
-        next(iter(tables.values())), include_contacts=include_contacts
+        next(iter(tables.values())),
+        include_contacts=include_contacts,
+        raw_headers=raw_headers,
     )
 
 
 def _xlsx_tables(
-    tables: Mapping[str, pd.DataFrame], *, include_contacts: bool = False
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = False,
+    about: Mapping[str, str] | None = None,
 ) -> bytes:
     """Tables as sheets of one workbook (:func:`loaders.exports.tables_xlsx_bytes`)."""
-    return tables_xlsx_bytes(dict(tables), include_contacts=include_contacts)
+    return tables_xlsx_bytes(
+        dict(tables),
+        include_contacts=include_contacts,
+        raw_headers=raw_headers,
+        about=about,
+    )
 
 
 #: Every export format, in the order buttons and help list them.
@@ -177,6 +228,14 @@ REGISTRY: dict[str, ExportFormat] = {
         ExportFormat(
             "html", "Interactive HTML", ("html", "htm"), "text/html", "map", True,
             _html_map,
+        ),
+        ExportFormat(
+            "gpkg", "GeoPackage (GIS)", ("gpkg",), "application/geopackage+sqlite3",
+            "map", True, partial(_gis_layer, driver="GPKG"), layer=True,
+        ),
+        ExportFormat(
+            "geojson", "GeoJSON (GIS)", ("geojson",), "application/geo+json",
+            "map", True, partial(_gis_layer, driver="GeoJSON"), layer=True,
         ),
         ExportFormat(
             "csv", "CSV", ("csv",), "text/csv", "table", False, _csv_table,
@@ -232,6 +291,7 @@ def participation_map_bytes(
     width_px: int = 2400,
     dpi: int = 300,
     layout=None,
+    simplified: bool = False,
 ) -> bytes:
     """A request's map in a map format of :data:`REGISTRY`.
 
@@ -243,7 +303,8 @@ def participation_map_bytes(
         :func:`loaders.events.load_events`.
     request : MapRequest
     fmt : str
-        A map format key (``"png"``, ``"svg"``, ``"pdf"``, ``"html"``).
+        A map format key (``"png"``, ``"svg"``, ``"pdf"``, ``"html"``,
+        ``"gpkg"``, ``"geojson"``).
     width_px, dpi : int
         Raster width (pixels; formats not printed on a page) and print
         resolution (dots per inch).
@@ -251,11 +312,14 @@ def participation_map_bytes(
         Paper, orientation, words and insets of the printed formats
         (:data:`PRINTED`; default Letter portrait, automatic words); other
         formats ignore it.
+    simplified : bool, default False
+        GIS layers: the Map page's simplified boundaries instead of the full
+        Census detail (other formats ignore it).
 
     Returns
     -------
     bytes
-        The file (HTML in UTF-8).
+        The file (HTML and GeoJSON in UTF-8).
 
     Raises
     ------
@@ -263,14 +327,37 @@ def participation_map_bytes(
         Unknown format (the message lists the map formats) or invalid request.
     """
     spec = _of_kind(fmt, "map")
+    if spec.layer:
+        return spec.writer(teams, events, request, simplified=simplified)
     extra = {"layout": layout} if layout is not None and spec.key in PRINTED else {}
     return spec.writer(teams, events, request, width_px=width_px, dpi=dpi, **extra)
 
 
 def tables_bytes(
-    tables: Mapping[str, pd.DataFrame], fmt: str, *, include_contacts: bool = False
+    tables: Mapping[str, pd.DataFrame],
+    fmt: str,
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = False,
+    about: Mapping[str, str] | None = None,
 ) -> bytes:
     """Tables (sheet name → frame) in a table format of :data:`REGISTRY`.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Sheet name → table.
+    fmt : str
+        A table format key (``"csv"``, ``"xlsx"``).
+    include_contacts : bool, default False
+        Keep names, emails and phones (:func:`loaders.exports.prepare_table`).
+    raw_headers : bool, default False
+        Machine column names (``cd_code``) and values as computed, for
+        scripts; default: titles in words ("CD code") and one number format
+        per column (:mod:`loaders.tablecolumns`).
+    about : mapping of str to str, optional
+        Source, filter and date (:func:`loaders.exports.export_about`) for the
+        XLSX "About" sheet (CSV has no place for it).
 
     Raises
     ------
@@ -278,4 +365,6 @@ def tables_bytes(
         Unknown format, or several tables for a one-table format (CSV).
     """
     writer = _of_kind(fmt, "table").writer
-    return writer(tables, include_contacts=include_contacts)
+    return writer(
+        tables, include_contacts=include_contacts, raw_headers=raw_headers, about=about
+    )

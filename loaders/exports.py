@@ -9,6 +9,20 @@ Every table the product exports goes through :func:`prepare_table`, which
   starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
   leading single quote, as OWASP recommends against CSV injection).
 
+Files for people (``raw_headers=False``, what ``lmi-dashboard export table``
+and the Export page write) title their columns in words ("CD code", "Events
+attended") and give every column one format, both from
+:mod:`loaders.tablecolumns`: codes stay text with their leading zeros, counts
+are whole numbers, percentages have one decimal. In CSV the numbers are plain
+numbers written with a fixed number of decimals per column (``13.7``, ``0.0``;
+the unit is in the title, no ``%`` sign, no thousands separator, so a
+spreadsheet and a script read the same value); in XLSX they are real numbers
+with a number format (a percentage is the value / 100 formatted ``0.0%``) and
+codes are text cells. The XLSX workbook opens with an "About" sheet (source,
+filter, date and a data dictionary defining every column of every sheet).
+With ``raw_headers=True`` a file keeps the machine names (``cd_code``) and the
+values as computed, for people who script on it.
+
 XLSX workbooks are written with openpyxl: one sheet per table, a styled and
 frozen header row, an auto-filter and column widths fitted to the content.
 Files are written atomically (a temporary file in the same folder, then
@@ -44,14 +58,26 @@ from loaders.roster.contacts import (
     contact_columns,
     normalize_email,
 )
+from loaders.tablecolumns import (
+    KIND_WORDS,
+    column_definition,
+    column_spec,
+    csv_value,
+    human_titles,
+    xlsx_number_format,
+    xlsx_value,
+)
 
 __all__ = [
     "CONTACT_COLUMNS",
+    "ABOUT_SHEET",
     "FORMULA_PREFIXES",
     "TABLE_NAMES",
     "atomic_output",
     "atomic_write_bytes",
     "contact_columns",
+    "export_about",
+    "human_table",
     "neutralise_frame",
     "neutralise_text",
     "participation_tables",
@@ -76,6 +102,9 @@ TABLE_NAMES: dict[str, str] = {
     "dictionary": "Data dictionary",
     "contacts": "Contacts",
 }
+#: Title of the XLSX sheet that says what the file holds (source, filter,
+#: date) and defines every column of every sheet.
+ABOUT_SHEET = "About"
 
 # Characters openpyxl refuses in a cell (XML 1.0 control characters).
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -83,6 +112,8 @@ _HEADER_FILL = "1F4E79"
 _HEADER_FONT = "FFFFFF"
 _MAX_WIDTH = 60
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_ABOUT_HEADING = "CA LMI network dashboard: participation tables"
+_DICTIONARY_HEADERS = ("Sheet", "Column", "Machine name", "Format", "Definition")
 
 
 # ----------------------------------------------------------------- cell safety
@@ -166,7 +197,46 @@ def prepare_table(
 
 
 # -------------------------------------------------------------------- CSV / XLSX
-def table_csv_bytes(frame: pd.DataFrame, *, include_contacts: bool = False) -> bytes:
+def human_table(
+    frame: pd.DataFrame, *, include_contacts: bool = False
+) -> pd.DataFrame:
+    """A table as the CSV for people writes it: titles in words, one format per column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table with machine column names (``cd_code``).
+    include_contacts : bool, default False
+        See :func:`prepare_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same rows; columns titled by :func:`loaders.tablecolumns.human_titles`
+        ("CD code"); every cell ``object``: codes and text as text (leading
+        zeros kept, formula-safe), counts as digits, percentages and shares as
+        0-100 with one decimal (``"13.7"``), measurements with their column's
+        decimals, missing values empty, yes/no as ``True`` / ``False``.
+    """
+    table = prepare_table(frame, include_contacts=include_contacts)
+    titles = human_titles(table.columns, dict(table.dtypes))
+    out = pd.DataFrame(index=table.index)
+    for col in table.columns:
+        spec = column_spec(col, table[col].dtype)
+        out[titles[str(col)]] = pd.Series(
+            [csv_value(v, spec) for v in table[col].tolist()],
+            index=table.index,
+            dtype=object,
+        )
+    return neutralise_frame(out)
+
+
+def table_csv_bytes(
+    frame: pd.DataFrame,
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = True,
+) -> bytes:
     """One table as CSV bytes (UTF-8 with BOM, so Excel reads accents right).
 
     Parameters
@@ -175,13 +245,22 @@ def table_csv_bytes(frame: pd.DataFrame, *, include_contacts: bool = False) -> b
         The table.
     include_contacts : bool, default False
         See :func:`prepare_table`.
+    raw_headers : bool, default True
+        Machine names (``cd_code``) and values as computed; ``False``: the
+        file for people (:func:`human_table`: titles in words, one number
+        format per column). Codes keep their leading zeros either way (a
+        spreadsheet that opens a CSV may still read them as numbers: the XLSX
+        file is the one to open in a spreadsheet).
 
     Returns
     -------
     bytes
         Header row plus one line per row; missing values are empty fields.
     """
-    table = prepare_table(frame, include_contacts=include_contacts)
+    if raw_headers:
+        table = prepare_table(frame, include_contacts=include_contacts)
+    else:
+        table = human_table(frame, include_contacts=include_contacts)
     return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
@@ -227,8 +306,53 @@ def _display_len(value: object) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
+def _raw_format(dtype: object) -> str | None:
+    """Number format of a column in a file with raw headers (by dtype)."""
+    if pd.api.types.is_bool_dtype(dtype):
+        return None
+    if pd.api.types.is_integer_dtype(dtype):
+        return "#,##0"
+    if pd.api.types.is_float_dtype(dtype):
+        return "0.0"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "yyyy-mm-dd"
+    return None
+
+
+def _xlsx_column(series: pd.Series) -> tuple[list[object], str | None]:
+    """A column's cell values and number format in the workbook for people."""
+    spec = column_spec(str(series.name), series.dtype)
+    values = [xlsx_value(_cell_value(v), spec) for v in series.tolist()]
+    return values, xlsx_number_format(spec) or _raw_format(series.dtype)
+
+
+def _dictionary_rows(
+    tables: Mapping[str, pd.DataFrame], titles: Mapping[str, str]
+) -> list[list[object]]:
+    """Sheet, column title, machine name, format, definition: every column."""
+    rows: list[list[object]] = []
+    for name, frame in tables.items():
+        table_titles = human_titles(frame.columns, dict(frame.dtypes))
+        for col in frame.columns:
+            spec = column_spec(str(col), frame[col].dtype)
+            rows.append(
+                [
+                    titles[name],
+                    table_titles[str(col)],
+                    str(col),
+                    KIND_WORDS[spec.kind],
+                    column_definition(str(col)) or "",
+                ]
+            )
+    return rows
+
+
 def tables_xlsx_bytes(
-    tables: Mapping[str, pd.DataFrame], *, include_contacts: bool = False
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    include_contacts: bool = False,
+    raw_headers: bool = True,
+    about: Mapping[str, str] | None = None,
 ) -> bytes:
     """Several tables as one formatted workbook, one sheet per table.
 
@@ -240,14 +364,25 @@ def tables_xlsx_bytes(
         repeated names get " (2)".
     include_contacts : bool, default False
         See :func:`prepare_table`.
+    raw_headers : bool, default True
+        Machine names and values as computed (whole numbers ``#,##0``,
+        decimals ``0.0``); ``False``: the workbook for people (titles in words,
+        one number format per column from :mod:`loaders.tablecolumns`: codes
+        as text ``@``, counts ``#,##0``, percentages ``0.0%``, dates
+        ``yyyy-mm-dd``) with an "About" sheet first.
+    about : mapping of str to str, optional
+        What the file holds (:func:`export_about`: source, filter, date),
+        written at the top of the "About" sheet, above the data dictionary
+        (sheet, column, machine name, format, definition of every column of
+        every sheet). Given with ``raw_headers=True``, the About sheet is
+        written too.
 
     Returns
     -------
     bytes
         An ``.xlsx`` file: bold white-on-blue header row, frozen under the
         header, auto-filter, column widths fitted to the content (at most 60
-        characters), whole numbers as ``#,##0``, decimals as ``0.0``. Text
-        cells are always text (never formulas).
+        characters). Text cells are always text (never formulas).
 
     Raises
     ------
@@ -269,36 +404,44 @@ def tables_xlsx_bytes(
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     header_align = Alignment(vertical="center", wrap_text=True)
     header_border = Border(bottom=Side(style="thin", color="000000"))
-    for name, frame in tables.items():
-        table = prepare_table(frame, include_contacts=include_contacts)
-        ws = wb.create_sheet(_sheet_title(name, taken))
-        headers = [_cell_value(c) for c in table.columns]
-        ws.append(headers)
-        columns = [table[c].tolist() for c in table.columns]
-        widths = [_display_len(h) for h in headers]
-        for values in zip(*columns) if columns else []:
-            row = [_cell_value(v) for v in values]
-            ws.append(row)
-            for i, v in enumerate(row):
-                widths[i] = max(widths[i], _display_len(v))
-        for cell in ws[1]:
+
+    def style_header(ws, row: int) -> None:
+        for cell in ws[row]:
             cell.font = header_font
             cell.fill = header_fill
             cell.alignment = header_align
             cell.border = header_border
-        for i, col in enumerate(table.columns, start=1):
+
+    with_about = about is not None or not raw_headers
+    about_ws = wb.create_sheet(_sheet_title(ABOUT_SHEET, taken)) if with_about else None
+    prepared = {
+        name: prepare_table(frame, include_contacts=include_contacts)
+        for name, frame in tables.items()
+    }
+    sheet_titles: dict[str, str] = {}
+    for name, table in prepared.items():
+        ws = wb.create_sheet(_sheet_title(name, taken))
+        sheet_titles[name] = ws.title
+        if raw_headers:
+            headers = [_cell_value(c) for c in table.columns]
+            columns = [[_cell_value(v) for v in table[c].tolist()] for c in table]
+            formats = [_raw_format(table[c].dtype) for c in table.columns]
+        else:
+            titles = human_titles(table.columns, dict(table.dtypes))
+            headers = [_cell_value(titles[str(c)]) for c in table.columns]
+            pairs = [_xlsx_column(table[c]) for c in table.columns]
+            columns = [p[0] for p in pairs]
+            formats = [p[1] for p in pairs]
+        ws.append(headers)
+        widths = [_display_len(h) for h in headers]
+        for row in zip(*columns) if columns else []:
+            ws.append(list(row))
+            for i, v in enumerate(row):
+                widths[i] = max(widths[i], _display_len(v))
+        style_header(ws, 1)
+        for i, fmt in enumerate(formats, start=1):
             letter = get_column_letter(i)
             ws.column_dimensions[letter].width = min(_MAX_WIDTH, widths[i - 1] + 3)
-            dtype = table[col].dtype
-            fmt = None
-            if pd.api.types.is_bool_dtype(dtype):
-                fmt = None
-            elif pd.api.types.is_integer_dtype(dtype):
-                fmt = "#,##0"
-            elif pd.api.types.is_float_dtype(dtype):
-                fmt = "0.0"
-            elif pd.api.types.is_datetime64_any_dtype(dtype):
-                fmt = "yyyy-mm-dd"
             if fmt:
                 for (cell,) in ws.iter_rows(
                     min_row=2, min_col=i, max_col=i, max_row=ws.max_row
@@ -309,11 +452,89 @@ def tables_xlsx_bytes(
             ws.auto_filter.ref = (
                 f"A1:{get_column_letter(table.shape[1])}{max(ws.max_row, 1)}"
             )
+    if about_ws is not None:
+        about_ws.append([_ABOUT_HEADING])
+        about_ws["A1"].font = Font(bold=True, size=14)
+        for key, value in (about or {}).items():
+            about_ws.append([_cell_value(key), _cell_value(value)])
+            about_ws.cell(about_ws.max_row, 1).font = Font(bold=True)
+        about_ws.append([])
+        about_ws.append(list(_DICTIONARY_HEADERS))
+        style_header(about_ws, about_ws.max_row)
+        for row in _dictionary_rows(prepared, sheet_titles):
+            about_ws.append([_cell_value(v) for v in row])
+        for letter, width in zip("ABCDE", (22, 34, 30, 24, 90)):
+            about_ws.column_dimensions[letter].width = width
+        for row in about_ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+def export_about(
+    *,
+    roster: str,
+    source: str,
+    events: pd.DataFrame,
+    event_ids: list[str] | None = None,
+    regions: list[int] | None = None,
+    counties: list[str] | None = None,
+    district_types: list[str] | None = None,
+    include_contacts: bool = False,
+    measure: str | None = None,
+    exported: datetime | None = None,
+) -> dict[str, str]:
+    """What an exported file holds, for the XLSX "About" sheet.
+
+    Parameters
+    ----------
+    roster : str
+        Where the roster came from ("built-in demo roster", file names).
+    source : str
+        The data sources (the maps' source line).
+    events : pandas.DataFrame
+        :func:`loaders.events.load_events` (``event_id``, ``label``).
+    event_ids, regions, counties, district_types : list, optional
+        The selection; ``None`` or empty means all.
+    include_contacts : bool, default False
+        Whether contact details are in the file.
+    measure : str, optional
+        The map measure (GIS layers), in words.
+    exported : datetime, optional
+        When; default now (UTC).
+
+    Returns
+    -------
+    dict of str to str
+        Label → text, in the order the sheet lists them ("Source", "Roster",
+        "Events", "Region", "County", "District types", "Contact details",
+        "Exported").
+    """
+    labels = dict(zip(events["event_id"], events["label"]))
+    if event_ids:
+        chosen = "; ".join(f"{labels.get(e, e)} ({e})" for e in event_ids)
+    else:
+        chosen = f"all events ({len(events)})"
+    when = exported or datetime.now().astimezone()
+    out = {
+        "Source": source,
+        "Roster": roster,
+        "Events": chosen,
+        "Region": (
+            ", ".join(f"CCSESA region {int(r)}" for r in regions)
+            if regions
+            else "All California"
+        ),
+        "County": ", ".join(counties) if counties else "All counties",
+        "District types": ", ".join(district_types) if district_types else "all",
+        "Contact details": "included" if include_contacts else "not included",
+        "Exported": f"{when:%Y-%m-%d %H:%M %Z}".strip(),
+    }
+    if measure:
+        out = {"Measure": measure, **out}
+    return out
 
 
 def write_table(
@@ -322,6 +543,7 @@ def write_table(
     *,
     fmt: str | None = None,
     include_contacts: bool = False,
+    raw_headers: bool = True,
 ) -> Path:
     """Write one table as CSV, or one or more tables as an XLSX workbook.
 
@@ -335,6 +557,8 @@ def write_table(
         Default: from the file's suffix.
     include_contacts : bool, default False
         See :func:`prepare_table`.
+    raw_headers : bool, default True
+        See :func:`table_csv_bytes` / :func:`tables_xlsx_bytes`.
 
     Returns
     -------
@@ -355,10 +579,14 @@ def write_table(
                 f"({', '.join(tables)}). Choose one table or write XLSX."
             )
         data = table_csv_bytes(
-            next(iter(tables.values())), include_contacts=include_contacts
+            next(iter(tables.values())),
+            include_contacts=include_contacts,
+            raw_headers=raw_headers,
         )
     elif fmt == "xlsx":
-        data = tables_xlsx_bytes(tables, include_contacts=include_contacts)
+        data = tables_xlsx_bytes(
+            tables, include_contacts=include_contacts, raw_headers=raw_headers
+        )
     else:
         raise ValueError(f"Tables are written as csv or xlsx, not {fmt!r}.")
     return atomic_write_bytes(path, data)
@@ -421,8 +649,9 @@ def participation_tables(
         and their basis, missing roles; a shared-governance team once),
         ``"changes"``, ``"trends"``, ``"outreach"`` (see
         :func:`loaders.participation.time_tables`),
-        ``"dictionary"`` (``table``, ``column``, ``definition`` for every
-        column above, from :data:`loaders.participation.DATA_DICTIONARY`)
+        ``"dictionary"`` (``table``, ``column``, ``title``, ``definition``
+        for every column above: :func:`loaders.tablecolumns.column_definition`,
+        the figures' from :data:`loaders.participation.DATA_DICTIONARY`)
         and, on request, ``"contacts"``. No table but ``"contacts"`` carries
         personal data.
     """
@@ -529,11 +758,21 @@ def participation_tables(
 
 
 def _dictionary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """``table``, ``column``, ``definition`` for every column of ``tables``."""
+    """``table``, ``column``, ``title``, ``definition`` of every column of ``tables``.
+
+    Every column with a definition; ``title`` is its title in the files.
+    """
     where: dict[str, list[str]] = {}
     for key, frame in tables.items():
         for column in frame.columns:
             where.setdefault(str(column), []).append(TABLE_NAMES[key])
-    found = part.data_dictionary(list(where))
-    found.insert(0, "table", ["; ".join(where[c]) for c in found["column"]])
-    return found.astype("string")
+    names = [c for c in where if column_definition(c)]
+    return pd.DataFrame(
+        {
+            "table": ["; ".join(where[c]) for c in names],
+            "column": names,
+            "title": [column_spec(c).title for c in names],
+            "definition": [column_definition(c) for c in names],
+        },
+        dtype="string",
+    )

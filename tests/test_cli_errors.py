@@ -95,11 +95,11 @@ def test_help_lists_the_choices():
     words = _help_words("export", "map")
     for measure in ("events_attended", "event_status", "completeness"):
         assert measure in words
-    assert "png, svg, pdf or html" in words
+    assert "png, svg, pdf, html, gpkg or geojson" in words
     words = _help_words("export", "table")
     assert (
-        "district, county, region, event, completeness, changes, trends, outreach "
-        "or contacts" in words
+        "district, county, region, event, completeness, changes, trends, outreach, "
+        "dictionary or contacts" in words
     )
     assert "--include-contacts" in words
 

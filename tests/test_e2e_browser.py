@@ -52,6 +52,7 @@ DOWNLOAD_MAGIC = {
     ".png": b"\x89PNG",
     ".pdf": b"%PDF",
     ".xlsx": b"PK\x03\x04",
+    ".gpkg": b"SQLite format 3\x00",
 }
 
 
@@ -270,7 +271,10 @@ def test_upload_review_map_drill_plan_export_reload(app, browser_page, tmp_path)
         if suffix in DOWNLOAD_MAGIC:
             assert body.startswith(DOWNLOAD_MAGIC[suffix]), label
         assert b"@example.org" not in body and b"Person One" not in body, label
-    assert set(got) >= {".png", ".svg", ".pdf", ".html", ".csv", ".xlsx"}, got.keys()
+    assert set(got) >= {".png", ".svg", ".pdf", ".html", ".csv", ".xlsx", ".gpkg"}, (
+        got.keys()
+    )
+    assert b'"FeatureCollection"' in got[".geojson"][:200]
     assert b"<svg" in got[".svg"][:2000]
     assert b"<html" in got[".html"][:2000].lower()
     with zipfile.ZipFile(io.BytesIO(got[".xlsx"])) as book:

@@ -120,7 +120,7 @@ def test_commands_use_added_events(cli_ws, tmp_path):
                   "calmi-2027-si", "--table", "event", "--out", str(out))  # fmt: skip
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, dtype=str)
-    assert table["event_id"].tolist() == ["CALMI-2027-SI"]
+    assert table["Event id"].tolist() == ["CALMI-2027-SI"]
     matched_out = tmp_path / "m.csv"
     result = _run("match", str(roster), "--out", str(matched_out))
     assert result.exit_code == 0, result.output

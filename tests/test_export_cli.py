@@ -88,6 +88,7 @@ def test_table_xlsx_and_csv_from_the_workspace(runner, tmp_path, saved_roster):
     assert result.exit_code == 0, _error(result)
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == [
+        "About",  # source, filter, date and the data dictionary
         "By district",
         "By county",
         "By region",
@@ -96,9 +97,11 @@ def test_table_xlsx_and_csv_from_the_workspace(runner, tmp_path, saved_roster):
         "Changes",
         "Trends",
         "Outreach",
-        "Data dictionary",
     ]
     assert wb["By region"].max_row == 2
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Region"] == "CCSESA region 4" and about["Roster"] == "saved workspace"
+    assert "California Department of Education" in about["Source"]
 
     out = tmp_path / "completeness.csv"
     result = _run(
@@ -108,7 +111,19 @@ def test_table_xlsx_and_csv_from_the_workspace(runner, tmp_path, saved_roster):
     assert result.exit_code == 0, _error(result)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 7
+    assert {"CD code", "Team status", "Roles counted (of 4)"} <= set(rows[0])
+    assert "Email" not in rows[0] and "Name" not in rows[0]
     assert "email" not in rows[0] and "person_name" not in rows[0]
+
+    raw = tmp_path / "completeness-raw.csv"
+    result = _run(
+        runner, "table", "--event", EVENTS_USED[1], "--table", "completeness",
+        "--raw-headers", "--out", raw,
+    )  # fmt: skip
+    assert result.exit_code == 0, _error(result)
+    raw_rows = list(csv.DictReader(io.StringIO(raw.read_text(encoding="utf-8-sig"))))
+    assert list(raw_rows[0])[:5] == ["event_id", "event", "date", "geoid", "cd_code"]
+    assert [r["cd_code"] for r in raw_rows] == [r["CD code"] for r in rows]
 
     out = tmp_path / "contacts.csv"
     result = _run(
@@ -133,7 +148,7 @@ def _one_line(err: str) -> bool:
         (["map", "--region", 12, "--out", "{tmp}/m.png"], "CCSESA"),
         (["map", "--region", 42, "--out", "{tmp}/m.png"], "1-11"),
         (["map", "--region", "four", "--out", "{tmp}/m.png"], "'--region'"),
-        (["map", "--out", "{tmp}/m.gif"], "--format png/svg/pdf/html"),
+        (["map", "--out", "{tmp}/m.gif"], "--format png/svg/pdf/html/gpkg/geojson"),
         (["map", "--measure", "completeness", "--out", "{tmp}/m.png"], "one event"),
         (
             ["map", "--measure", "bogus", "--out", "{tmp}/m.png"],
@@ -195,7 +210,7 @@ def test_empty_workspace_falls_back_to_the_demo_roster(runner, tmp_path, workspa
     assert result.exit_code == 0, _error(result)
     notes = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(notes) == 1 and "built-in demo roster" in notes[0], notes
-    assert "wrote 9 table(s)" in result.stdout
+    assert "wrote 8 table(s)" in result.stdout
     wb = openpyxl.load_workbook(book)
     assert wb["By district"].max_row > 100  # the demo's teams
     svg = tmp_path / "m.svg"
@@ -230,8 +245,9 @@ def test_csv_table_defaults_to_the_district_table(runner, tmp_path, saved_roster
     assert "wrote the district table (By district" in result.stdout
     assert "--table picks another" in result.stdout
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert {r["geoid"] for r in rows} >= {"0601770", "0628050"}  # Alameda, Oakland
-    assert {r["ccsesa_region"] for r in rows} == {"4"}
+    # Alameda, Oakland: codes as text, leading zero kept
+    assert {r["NCES id / county FIPS"] for r in rows} >= {"0601770", "0628050"}
+    assert {r["CCSESA region"] for r in rows} == {"4"}
     result = _run(
         runner, "table", "--table", "district", "--table", "region", "--out", out
     )

@@ -6,6 +6,7 @@ import io
 import json
 
 import openpyxl
+import pyogrio
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -80,7 +81,7 @@ def test_defaults_preview_and_buttons(saved_roster):
     assert any(type(e).__name__ == "Image" for e in at.main)
     buttons = _downloads(at)
     labels = list(buttons)
-    for fmt in ("PNG", "SVG", "PDF", "HTML", "CSV", "XLSX"):
+    for fmt in ("PNG", "SVG", "PDF", "HTML", "GeoPackage", "GeoJSON", "CSV", "XLSX"):
         assert any(fmt in label for label in labels), (fmt, labels)
     # downloads never rerun the page and build the file only when clicked
     for button in buttons.values():
@@ -122,6 +123,11 @@ def test_files_follow_the_selection_and_selection_survives(saved_roster):
     assert '"0628050"' in html  # Oakland Unified, drawn in region 4
     assert '"0634320"' not in html  # San Diego Unified is not
 
+    at.toggle(key="export_simplify").set_value(True).run()
+    gpkg = _fetch(next(b for k, b in _downloads(at).items() if "GeoPackage" in k))
+    info = pyogrio.read_info(io.BytesIO(gpkg))
+    assert info["crs"] == "EPSG:4326" and info["features"] == 96  # region 4
+    assert b"@example.org" not in gpkg
     _box(at, "Paper").select("a4").run()
     at.radio(key="export_orientation").set_value("landscape").run()
     _box(at, "Resolution (PNG)").select(150).run()
@@ -159,6 +165,7 @@ def test_tables_and_contact_details(saved_roster, monkeypatch):
     xlsx_button = next(b for k, b in _downloads(at).items() if "XLSX" in k)
     wb = openpyxl.load_workbook(io.BytesIO(_fetch(xlsx_button)))
     assert wb.sheetnames == [
+        "About",  # source, filter, date and the data dictionary
         "By district",
         "By county",
         "By region",
@@ -167,15 +174,23 @@ def test_tables_and_contact_details(saved_roster, monkeypatch):
         "Changes",
         "Trends",
         "Outreach",
-        "Data dictionary",
     ]
     assert wb["By region"].max_row == 2  # header + region 4
     comp = wb["Team completeness"]
     assert comp.max_row - 1 == 7  # 7 teams in region 4 at the Bay Area event
     header = [c.value for c in comp[1]]
-    assert "missing_roles" in header and "email" not in header
+    assert "Missing roles" in header and "Email" not in header
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Region"] == "CCSESA region 4"
+    assert EVENTS_USED[1] in about["Events"]
     csv_text = _fetch(next(b for k, b in _downloads(at).items() if "CSV" in k))
     assert b"@example.org" not in csv_text
+    assert csv_text.decode("utf-8-sig").startswith("NCES id / county FIPS,CD code,")
+
+    at.toggle(key="export_raw_headers").set_value(True).run()
+    csv_text = _fetch(next(b for k, b in _downloads(at).items() if "CSV" in k))
+    assert csv_text.decode("utf-8-sig").startswith("geoid,cd_code,")
+    at.toggle(key="export_raw_headers").set_value(False).run()
 
     titles = json.loads(at.dataframe[0].proto.columns)
     assert titles["ccsesa_region"]["label"] == "CCSESA region"
@@ -216,4 +231,4 @@ def test_extra_tables_from_other_pages(saved_roster):
         io.BytesIO(_fetch(next(b for k, b in _downloads(at).items() if "XLSX" in k)))
     )
     ws = wb["Venue plan"]
-    assert [c.value for c in ws[1]] == ["venue", "districts"]  # no contacts
+    assert [c.value for c in ws[1]] == ["Venue", "Districts"]  # no contacts

@@ -8,6 +8,7 @@ there needs its file signature in :data:`SIGNATURE` (its one test) or
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pandas as pd
@@ -46,7 +47,18 @@ def _html(data: bytes) -> bool:
 
 def _csv(data: bytes) -> bool:
     text = data.decode("utf-8-sig")
-    return text.splitlines()[0] == "geoid,name" and "Oakland" in text
+    return text.splitlines()[0] == "NCES id / county FIPS,District or COE" and (
+        "0628050,Oakland" in text
+    )
+
+
+def _gpkg(data: bytes) -> bool:
+    return data[:16] == b"SQLite format 3\x00" and b"gpkg_contents" in data
+
+
+def _geojson(data: bytes) -> bool:
+    doc = json.loads(data)
+    return doc["type"] == "FeatureCollection" and "CRS84" in str(doc["crs"])
 
 
 def _xlsx(data: bytes) -> bool:
@@ -60,6 +72,8 @@ SIGNATURE = {
     "svg": _svg,
     "pdf": _pdf,
     "html": _html,
+    "gpkg": _gpkg,
+    "geojson": _geojson,
     "csv": _csv,
     "xlsx": _xlsx,
 }

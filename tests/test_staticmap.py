@@ -176,7 +176,7 @@ def test_html_legend_names_the_measure_and_credits_in_full(teams, events):
 
 
 def test_unknown_format_is_refused(teams, events, region4):
-    with pytest.raises(ValueError, match="png, svg, pdf or html"):
+    with pytest.raises(ValueError, match="png, svg, pdf, html, gpkg or geojson"):
         participation_map_bytes(teams, events, region4, "gif")
 
 

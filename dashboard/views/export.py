@@ -95,6 +95,7 @@ def _defaults(event_ids: list[str], with_data: list[str]) -> None:
     for key in ("export_title", "export_subtitle", "export_note", "export_source"):
         ss.setdefault(key, "")
     ss.setdefault("export_table", "district")
+    ss.setdefault("export_raw_headers", False)
 
 
 def _on_region_change() -> None:
@@ -157,6 +158,44 @@ def _print_choices(auto_title: str, auto_subtitle: str) -> PrintLayout:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
+
+
+def _gis_section(teams, events, request: MapRequest, stem: str) -> None:
+    """Buttons for the participation layer as GIS files (GeoPackage, GeoJSON)."""
+    st.subheader("GIS layer")
+    st.toggle(
+        "Simplified boundaries (smaller file)",
+        key="export_simplify",
+        help="Off: the full Census boundaries. On: the boundaries the Map page "
+        "draws (simplified without gaps between neighbours), as "
+        "lmi-dashboard export map --simplify writes them.",
+    )
+    simplified = bool(st.session_state.get("export_simplify", False))
+
+    def layer_file(fmt: str):
+        def make() -> bytes:
+            return participation_map_bytes(
+                teams, events, request, fmt, simplified=simplified
+            )
+
+        return make
+
+    layers = {k: f for k, f in formats_of("map").items() if f.layer}
+    for col, fmt in zip(st.columns(len(layers)), layers.values()):
+        col.download_button(
+            f"Download {fmt.label}",
+            data=layer_file(fmt.key),
+            file_name=f"{stem}{fmt.suffix}",
+            mime=fmt.mime,
+            on_click="ignore",
+            key=f"export_dl_{fmt.key}",
+            icon=":material/download:",
+        )
+    st.caption(
+        "Districts and county offices of education of the selection, with the "
+        "measure and their participation figures, in EPSG:4326 (WGS 84), for "
+        "QGIS or ArcGIS. No names or contact details."
+    )
 
 
 def render() -> None:
@@ -280,7 +319,7 @@ def render() -> None:
 
         return make
 
-    map_formats = formats_of("map")
+    map_formats = {k: f for k, f in formats_of("map").items() if not f.layer}
     for col, fmt in zip(st.columns(len(map_formats)), map_formats.values()):
         col.download_button(
             f"Download {fmt.label}",
@@ -296,6 +335,8 @@ def render() -> None:
         "elementary districts they serve; county offices with a team as squares. "
         "Map files never contain names or contact details."
     )
+
+    _gis_section(teams, events, request, stem)
 
     # ---------------------------------------------------------------- tables
     st.subheader("Tables")
@@ -328,7 +369,9 @@ def render() -> None:
     except ValueError as exc:
         st.error(f"The tables could not be built: {exc}")
         return
-    named = {exports.TABLE_NAMES[k]: v for k, v in tables.items()}
+    named = {
+        exports.TABLE_NAMES[k]: v for k, v in tables.items() if k != "dictionary"
+    }  # the XLSX About sheet and each table's column help hold the dictionary
     extra = st.session_state.get(EXTRA_TABLES_KEY) or {}
     for name, frame in extra.items():
         if isinstance(frame, pd.DataFrame):
@@ -347,10 +390,34 @@ def render() -> None:
         exports.prepare_table(shown, include_contacts=include_contacts), height=280
     )
     table_name = st.session_state["export_table"]
+    st.toggle(
+        "Machine column names (for scripts)",
+        key="export_raw_headers",
+        help="Off: titles in words (\"CD code\", \"Events attended\"), one "
+        "number format per column and an About sheet in the XLSX. On: "
+        "cd_code, events_attended... and the values as computed, as "
+        "lmi-dashboard export table --raw-headers writes them.",
+    )
+    raw_headers = bool(st.session_state["export_raw_headers"])
+    about = exports.export_about(
+        roster=source_label,
+        source=SOURCE_LINE,
+        events=events,
+        event_ids=list(request.event_ids) or None,
+        regions=[request.region] if request.region else None,
+        counties=[request.county] if request.county else None,
+        include_contacts=include_contacts,
+    )
 
     def table_file(fmt_key: str, chosen: dict[str, pd.DataFrame]):
         def make() -> bytes:
-            return tables_bytes(chosen, fmt_key, include_contacts=include_contacts)
+            return tables_bytes(
+                chosen,
+                fmt_key,
+                include_contacts=include_contacts,
+                raw_headers=raw_headers,
+                about=about,
+            )
 
         return make
 
