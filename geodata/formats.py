@@ -17,8 +17,9 @@ Writers of one kind share one signature:
     :class:`geodata.printpage.PrintLayout` (paper, words, insets); their
     size is the page's, so they ignore ``width_px``. A GIS layer format
     (``layer=True``: GeoPackage, GeoJSON) is a map format whose writer is
-    ``writer(teams, events, request, *, simplified) -> bytes``: the participation layer of :mod:`geodata.gislayer` in
-    EPSG:4326, written with pyogrio (GDAL).
+    ``writer(teams, events, request, *, simplified) -> bytes``: the
+    participation layer of :mod:`geodata.gislayer` in EPSG:4326, written with
+    pyogrio (GDAL).
 ``table``
     ``writer(tables, *, include_contacts, raw_headers, about) -> bytes``:
     ``tables`` maps sheet names to frames (a format with ``many_tables=False``
