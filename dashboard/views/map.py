@@ -400,7 +400,7 @@ def _linked_views(roster, event_ids, region, county, types, geoid) -> None:
     config = {
         "key": None,
         "area": st.column_config.TextColumn(
-            kind[level][:-1] if level != "district" else "District or COE"
+            {"region": "Region", "county": "County"}.get(level, "District or COE")
         ),
         **{
             c: st.column_config.Column(label, help=DATA_DICTIONARY.get(c))
