@@ -16,9 +16,7 @@ pytestmark = [
     pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium"),
 ]
 
-SHARED = (
-    "/?region=4&district=0628050&event=CALMI-2015-EMERYVILLE&measure=completeness"
-)
+SHARED = "/?region=4&district=0628050&event=CALMI-2015-EMERYVILLE&measure=completeness"
 SHOTS = Path("/tmp/layout-shots")
 
 
@@ -72,6 +70,18 @@ def test_shared_link_opens_district_region_event_and_measure(app_url):
         legend = frame.locator(".lmi-legend").inner_text()
         assert "No team from this district" in legend
         page.screenshot(path=str(SHOTS / "shared-link-1440x900.png"))
+        # "Copy link" copies the address as it is (the view), by keyboard too
+        copy_frame = "iframe[title='Copy a link to this view']"
+        button = page.frame_locator(copy_frame).get_by_role("button", name="Copy link")
+        button.focus()
+        page.keyboard.press("Enter")
+        page.frame_locator(copy_frame).locator("#said").filter(
+            has_text="Link copied"
+        ).or_(
+            page.frame_locator(copy_frame).get_by_text("Copy the page address")
+        ).wait_for()
+        frame = page.query_selector(copy_frame).content_frame()
+        assert frame.evaluate("() => window.lmiCopied") == page.url
 
 
 def test_a_table_row_drills_the_map_and_the_figures_follow(app_url):

@@ -248,6 +248,9 @@ def test_shared_link_opens_the_view_and_the_address_follows(workspace_dir):
     assert at.session_state["map_event"] == "CALMI-2015-EMERYVILLE"
     assert at.session_state["map_measure"] == "completeness"
     assert not at.warning
+    # the linked table lists Region 4's counties, Oakland's marked
+    areas = list(at.dataframe[-1].value["area"])
+    assert "▶ Alameda" in areas and "Marin" in areas
     # a change of view is written to the address
     next(b for b in at.button if b.label == "California").click().run()
     assert at.query_params.get("region") is None

@@ -436,7 +436,12 @@ def _linked_views(roster, event_ids, region, county, types, geoid) -> None:
         .mark_bar()
         .encode(
             x=alt.X(f"{figure}:Q", title=label),
-            y=alt.Y("area:N", sort="-x", title=None),
+            y=alt.Y(
+                "area:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(labelLimit=170, labelOverlap=False, labelFontSize=12),
+            ),
             color=alt.condition(
                 alt.datum.key == (mark or ""),
                 alt.value("#b3261e"),
@@ -448,7 +453,7 @@ def _linked_views(roster, event_ids, region, county, types, geoid) -> None:
             ],
         )
         .add_params(pick)
-        .properties(height=22 * len(chart_rows) + 40)
+        .properties(height=alt.Step(22))
     )
     chart_key = f"map_chart|{level}|{region}|{county}|{geoid}"
     st.altair_chart(
