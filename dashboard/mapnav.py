@@ -20,6 +20,7 @@ The page (:mod:`dashboard.views.map`) only draws widgets and calls these:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ __all__ = [
     "Metric",
     "apply_view",
     "area_table",
+    "bar_spec",
     "click_choices",
     "county_changed",
     "go_up",
@@ -553,3 +555,58 @@ def pick_area(ss: MutableMapping, level: str, key: str, entity: Mapping | None =
     elif entity is not None:
         open_entity(ss, entity, follow=False)
         ss["map_click_choices"] = []
+
+
+def bar_spec(figure: str, label: str, mark: str | None) -> dict:
+    """The linked bar chart as a Vega-Lite spec: one bar per row of :func:`area_table`.
+
+    Parameters
+    ----------
+    figure : str
+        The column charted (a count).
+    label : str
+        Its title on the axis.
+    mark : str or None
+        ``key`` of the bar drawn darker (the open place, also marked "▶" in
+        its label, so not by colour alone).
+
+    Returns
+    -------
+    dict
+        Horizontal bars sorted by value, area names on the axis, a point
+        selection named ``pick`` on ``key`` (what a click reports).
+
+    Examples
+    --------
+    >>> spec = bar_spec("teams", "Teams", "4")
+    >>> spec["params"][0]["name"], spec["encoding"]["x"]["field"]
+    ('pick', 'teams')
+    """
+    return {
+        "mark": {"type": "bar", "cursor": "pointer"},
+        "height": {"step": 22},
+        "params": [{"name": "pick", "select": {"type": "point", "fields": ["key"]}}],
+        "encoding": {
+            "x": {"field": figure, "type": "quantitative", "title": label},
+            "y": {
+                "field": "area",
+                "type": "nominal",
+                "sort": "-x",
+                "title": None,
+                "axis": {"labelLimit": 170, "labelOverlap": False, "labelFontSize": 12},
+            },
+            "color": {
+                "condition": {
+                    "test": f"datum.key === {json.dumps(mark)}",
+                    "value": "#b3261e",
+                },
+                "value": "#2c7fb8",
+            }
+            if mark
+            else {"value": "#2c7fb8"},
+            "tooltip": [
+                {"field": "area", "type": "nominal", "title": "Area"},
+                {"field": figure, "type": "quantitative", "title": label},
+            ],
+        },
+    }
