@@ -58,6 +58,11 @@ def _component_args(cache_key: str, _build: Callable[[], folium.Map]) -> dict:
     }
 
 
+#: The component's map box follows its frame's height (streamlit-folium gives
+#: it the fixed pixel height of the call).
+FILL_CSS = "<style>html,body{height:100%}#map_div{height:100vh!important}</style>"
+
+
 def st_folium_cached(
     cache_key: str,
     build: Callable[[], folium.Map],
@@ -67,6 +72,7 @@ def st_folium_cached(
     returned_objects: Iterable[str] = ("last_active_drawing",),
     on_change: Callable[[], None] | None = None,
     overlay_js: str | None = None,
+    fill: bool = False,
 ) -> dict:
     """Show a folium map built by ``build()``; rebuild only for a new ``cache_key``.
 
@@ -88,6 +94,10 @@ def st_folium_cached(
         ``feature_group``): it must put the layers it adds in
         ``window.feature_group`` so that the next overlay replaces them. The
         map is not redrawn and the component keeps its identity.
+    fill : bool, default False
+        The map fills its frame's height, so a page may size the frame with
+        CSS (e.g. the window's height less what is above the map); ``height``
+        is then the frame's height until that CSS applies.
 
     Returns
     -------
@@ -120,7 +130,7 @@ def st_folium_cached(
 
     return sf._component_func(
         script=args["script"],
-        header=args["header"],
+        header=args["header"] + (FILL_CSS if fill else ""),
         html=args["html"],
         id=args["id"],
         key=hash_key,

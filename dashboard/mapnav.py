@@ -11,36 +11,55 @@ The page (:mod:`dashboard.views.map`) only draws widgets and calls these:
   elementary and a high-school district overlap (:func:`read_click`,
   :func:`click_choices`);
 * the roster caption with the rows not on the map, by reason, and where the
-  Data page lists them (:func:`roster_caption`, :func:`not_on_map_links`).
+  Data page lists them (:func:`roster_caption`, :func:`not_on_map_links`);
+* the one state behind the linked views and the address: :func:`view_of`,
+  :func:`apply_view`; the linked table of the current area and what a row or
+  a bar of it opens (:func:`table_level`, :func:`area_table`,
+  :func:`highlighted_key`, :func:`pick_area`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.links import MapView
 from geodata.boundaries import ENTITY_TYPES
-from loaders.entities import TYPE_CHOICES
-from loaders.participation import DATA_DICTIONARY, ROLE_LABELS, ROLES
+from loaders.entities import TYPE_CHOICES, TYPE_LABELS
+from loaders.participation import (
+    DATA_DICTIONARY,
+    ROLE_LABELS,
+    ROLES,
+    figures_by_area,
+)
 
 __all__ = [
     "ALL",
+    "AREA_COLUMNS",
     "HEADLINE",
     "TYPE_OPTIONS",
     "Metric",
+    "apply_view",
+    "area_table",
+    "bar_spec",
     "click_choices",
     "county_changed",
     "go_up",
     "headline_metrics",
+    "highlighted_key",
     "not_on_map_links",
     "open_entity",
+    "pick_area",
     "read_click",
     "region_changed",
     "role_metrics",
     "roster_caption",
     "set_defaults",
+    "table_level",
+    "view_of",
 ]
 
 #: District types of the sidebar filter → label.
@@ -331,3 +350,263 @@ def not_on_map_links(not_on_map: pd.DataFrame) -> list[tuple[str, str]]:
         rows = "row" if total == 1 else "rows"
         out.append((f"{total:,} {rows} to {verb} ({words})", section))
     return out
+
+
+# ------------------------------------------------------ one state, linked views
+def view_of(ss: Mapping, one_event: bool) -> MapView:
+    """The page's view from its session state (what the address holds).
+
+    Parameters
+    ----------
+    ss : mapping
+        Session state with the keys of :func:`set_defaults`.
+    one_event : bool
+        Whether the measure shows one event (``map_event``) or several
+        (``map_events``).
+    """
+    events = [ss.get("map_event")] if one_event else list(ss.get("map_events") or [])
+    region, county = ss.get("map_region", ALL), ss.get("map_county", ALL)
+    return MapView(
+        measure=str(ss.get("map_measure")),
+        event_ids=tuple(str(e) for e in events if e),
+        region=None if region in (ALL, None) else int(region),
+        county=None if county in (ALL, None) else str(county),
+        district=ss.get("drill_geoid") or None,
+    )
+
+
+def apply_view(ss: MutableMapping, view: MapView, one_event: bool) -> None:
+    """Put a view (e.g. from a shared link) in the session state.
+
+    A one-event measure takes the view's first event (when it has one) as
+    ``map_event``; any other measure its events as ``map_events``.
+    """
+    ss["map_measure"] = view.measure
+    if one_event:
+        if view.event_ids:
+            ss["map_event"] = view.event_ids[0]
+    else:
+        ss["map_events"] = list(view.event_ids)
+    ss["map_region"] = ALL if view.region is None else int(view.region)
+    ss["map_county"] = view.county or ALL
+    ss["drill_geoid"] = view.district
+    ss["map_click_choices"] = []
+
+
+def table_level(region: int | None, county: str | None) -> str:
+    """What the linked table lists: ``"region"`` (statewide), ``"county"`` (the
+    counties of a region) or ``"district"`` (the districts and COE of a county).
+
+    Examples
+    --------
+    >>> table_level(None, None), table_level(4, None), table_level(4, "Alameda")
+    ('region', 'county', 'district')
+    """
+    if county:
+        return "district"
+    return "region" if region is None else "county"
+
+
+#: Columns of :func:`area_table` after ``key`` and ``area``, with their labels
+#: (the definitions are :data:`DATA_DICTIONARY`'s), per level.
+AREA_COLUMNS: dict[str, dict[str, str]] = {
+    "area": {
+        "entities": "Districts & COEs",
+        "reached": "Reached",
+        "teams": "Teams",
+        "attended": "Attended",
+        "complete_teams": "Complete",
+        "coverage_pct": "Coverage %",
+    },
+    "district": {
+        "district_type": "Type",
+        "events": "Events",
+        "events_attended": "Attended",
+        "complete_events": "Complete",
+        "people": "People",
+    },
+}
+
+
+def area_table(
+    teams: pd.DataFrame,
+    reference: pd.DataFrame,
+    *,
+    event_ids: Sequence[str] | None,
+    region: int | None,
+    county: str | None,
+    district_types: Sequence[str],
+) -> pd.DataFrame:
+    """The linked table of the current area: one row per region, county or district.
+
+    Every number is :func:`loaders.participation.figures_by_area`'s (the
+    headline's and the exports' function), for the page's events and district
+    types.
+
+    Parameters
+    ----------
+    teams : pandas.DataFrame
+        :func:`loaders.participation.teams_by_event` of the roster.
+    reference : pandas.DataFrame
+        :func:`geodata.boundaries.entity_reference`.
+    event_ids : sequence of str or None
+        Selected events (None or empty: all).
+    region : int or None
+    county : str or None
+    district_types : sequence of str
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key`` (str: region number, county name or GEOID: what a row opens),
+        ``area`` (str: "Region 4", "Alameda", the district's name) and the
+        level's :data:`AREA_COLUMNS` (ints; ``coverage_pct`` float;
+        ``district_type`` its label). The district level lists every district
+        and COE of the county, those without a team with zeros; rows in name
+        order (regions by number).
+    """
+    level = table_level(region, county)
+    figures = figures_by_area(
+        teams,
+        reference,
+        level,
+        event_ids=list(event_ids or []) or None,
+        regions=[region] if region is not None else None,
+        counties=[county] if county else None,
+        district_types=list(district_types),
+    )
+    if level == "region":
+        out = figures.assign(
+            key=figures["ccsesa_region"].astype(int).astype(str),
+            area="Region " + figures["ccsesa_region"].astype(int).astype(str),
+        ).sort_values("ccsesa_region")
+        return out[["key", "area", *AREA_COLUMNS["area"]]].reset_index(drop=True)
+    if level == "county":
+        out = figures.assign(key=figures["county"].astype(str), area=figures["county"])
+        out = out.sort_values("area")
+        return out[["key", "area", *AREA_COLUMNS["area"]]].reset_index(drop=True)
+    ref = reference.loc[
+        (reference["county"] == county)
+        & reference["district_type"].isin(list(district_types))
+    ]
+    numbers = [c for c in AREA_COLUMNS["district"] if c != "district_type"]
+    found = figures.set_index(figures["geoid"].astype(str))
+    out = pd.DataFrame(
+        {
+            "key": ref["geoid"].astype(str).to_numpy(),
+            "area": ref["name"].astype(str).to_numpy(),
+            "district_type": ref["district_type"]
+            .map(TYPE_LABELS)
+            .fillna(ref["district_type"])
+            .to_numpy(),
+        }
+    )
+    for column in numbers:
+        values = out["key"].map(found[column]) if column in found else None
+        out[column] = 0 if values is None else values.fillna(0).astype(int).to_numpy()
+    return out.sort_values("area", ignore_index=True)
+
+
+def highlighted_key(
+    level: str, district: Mapping | None, region: int | None = None
+) -> str | None:
+    """The row of the linked table that holds the open district (or region).
+
+    Parameters
+    ----------
+    level : str
+        :func:`table_level`.
+    district : mapping or None
+        The open district's reference row (``geoid``, ``ccsesa_region``,
+        ``county``), or None.
+    region : int, optional
+        The chosen region (the statewide table has no region chosen).
+
+    Examples
+    --------
+    >>> oak = {"geoid": "0628050", "ccsesa_region": 4, "county": "Alameda"}
+    >>> [highlighted_key(lv, oak) for lv in ("region", "county", "district")]
+    ['4', 'Alameda', '0628050']
+    >>> highlighted_key("region", None, 4) is None
+    True
+    """
+    if district is None:
+        return None
+    if level == "region":
+        return str(int(district["ccsesa_region"]))
+    if level == "county":
+        return str(district["county"])
+    return str(district["geoid"])
+
+
+def pick_area(ss: MutableMapping, level: str, key: str, entity: Mapping | None = None):
+    """A row or bar of the linked table chosen: drill the map there.
+
+    ``"region"``: that region, all its counties; ``"county"``: that county;
+    ``"district"``: open the district (``entity``, its reference row), keeping
+    the region and county. Choosing the open district's row again keeps it open.
+    """
+    if level == "region":
+        ss["map_region"] = int(key)
+        region_changed(ss)
+    elif level == "county":
+        ss["map_county"] = str(key)
+        county_changed(ss)
+    elif entity is not None:
+        open_entity(ss, entity, follow=False)
+        ss["map_click_choices"] = []
+
+
+def bar_spec(figure: str, label: str, mark: str | None) -> dict:
+    """The linked bar chart as a Vega-Lite spec: one bar per row of :func:`area_table`.
+
+    Parameters
+    ----------
+    figure : str
+        The column charted (a count).
+    label : str
+        Its title on the axis.
+    mark : str or None
+        ``key`` of the bar drawn darker (the open place, also marked "▶" in
+        its label, so not by colour alone).
+
+    Returns
+    -------
+    dict
+        Horizontal bars sorted by value, area names on the axis, a point
+        selection named ``pick`` on ``key`` (what a click reports).
+
+    Examples
+    --------
+    >>> spec = bar_spec("teams", "Teams", "4")
+    >>> spec["params"][0]["name"], spec["encoding"]["x"]["field"]
+    ('pick', 'teams')
+    """
+    return {
+        "mark": {"type": "bar", "cursor": "pointer"},
+        "height": {"step": 22},
+        "params": [{"name": "pick", "select": {"type": "point", "fields": ["key"]}}],
+        "encoding": {
+            "x": {"field": figure, "type": "quantitative", "title": label},
+            "y": {
+                "field": "area",
+                "type": "nominal",
+                "sort": "-x",
+                "title": None,
+                "axis": {"labelLimit": 170, "labelOverlap": False, "labelFontSize": 12},
+            },
+            "color": {
+                "condition": {
+                    "test": f"datum.key === {json.dumps(mark)}",
+                    "value": "#b3261e",
+                },
+                "value": "#2c7fb8",
+            }
+            if mark
+            else {"value": "#2c7fb8"},
+            "tooltip": [
+                {"field": "area", "type": "nominal", "title": "Area"},
+                {"field": figure, "type": "quantitative", "title": label},
+            ],
+        },
+    }

@@ -9,8 +9,8 @@ Session-state keys shared between pages (the Export page reads the Map page's):
 ``map_measure``      measure key (see :data:`geodata.mapview.MEASURES`)
 ``map_events``       list of event ids (events-attended measure)
 ``map_event``        one event id (status / completeness measures)
-``map_regions``      list of CCSESA regions (int)
-``map_counties``     list of county names
+``map_region``       CCSESA region (int) or ``"All"``
+``map_county``       county name or ``"All"``
 ``map_types``        list of district types
 ``drill_geoid``      the selected district / COE, or None
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import roster_source
+from dashboard import mapnav, roster_source
 from geodata import boundaries, mapview, simplify
 from loaders import events as events_mod
 from loaders import participation
@@ -192,6 +192,45 @@ def headline_figures(
     content key and the filters (every session shares the results).
     """
     return _headline_for(
+        roster.key,
+        tuple(event_ids or ()),
+        region,
+        county,
+        tuple(district_types),
+        teams(roster.rows, roster.key),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _area_table_for(
+    key: str,
+    event_ids: tuple[str, ...],
+    region: int | None,
+    county: str | None,
+    district_types: tuple[str, ...],
+    _teams: pd.DataFrame,
+) -> pd.DataFrame:
+    return mapnav.area_table(
+        _teams,
+        reference(),
+        event_ids=list(event_ids) or None,
+        region=region,
+        county=county,
+        district_types=district_types,
+    )
+
+
+def area_table(
+    roster: Roster,
+    *,
+    event_ids: list[str] | None,
+    region: int | None,
+    county: str | None,
+    district_types: list[str],
+) -> pd.DataFrame:
+    """The Map page's linked table (:func:`dashboard.mapnav.area_table`), cached
+    by the roster's content key and the filters (every session shares it)."""
+    return _area_table_for(
         roster.key,
         tuple(event_ids or ()),
         region,

@@ -74,6 +74,7 @@ __all__ = [
     "measure_layer",
     "offline_map",
     "participation_map",
+    "present_legend",
     "selection_overlay_js",
 ]
 
@@ -268,8 +269,18 @@ def build_map(
         )
         group.add_to(m)
     add_county_outlines(m, counties if outlines is None else outlines, precision)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    _add_legend(m, measure, title)
+    # collapsed: the box opens on hover, focus or tap and no longer covers the
+    # map's top-right corner
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    present = [
+        f["measure_label"]
+        for f in (districts, counties)
+        if not f.empty and "measure_label" in f
+    ]
+    items = present_legend(
+        measure, pd.concat(present) if present else pd.Series(dtype=str)
+    )
+    add_html_legend(m, legend_html(measure, title, items=items))
     frames = [f for f in (districts, counties) if not f.empty]
     if bounds is None and frames:
         minx = min(f.total_bounds[0] for f in frames)
@@ -349,11 +360,62 @@ def add_county_outlines(
     group.add_to(m)
 
 
-def legend_html(measure: str, title: str = "") -> str:
-    """The legend as an HTML fragment (labels escaped)."""
-    rows = "".join(
-        f'<div><i style="background:{color}"></i>{html.escape(label)}</div>'
+def present_legend(measure: str, labels: pd.Series) -> list[tuple[str, str, int]]:
+    """Legend classes drawn in the current view, with how many districts each.
+
+    Parameters
+    ----------
+    measure : str
+        A key of :data:`geodata.measures.REGISTRY`.
+    labels : pandas.Series
+        ``measure_label`` of every drawn district and COE (str).
+
+    Returns
+    -------
+    list of (label, hex colour, count)
+        The measure's classes that occur in ``labels``, in legend order, plus
+        :data:`NO_TEAM` always (count 0 when none), plus :data:`NO_DATA` when
+        it occurs.
+
+    Raises
+    ------
+    KeyError
+        If ``measure`` is unknown.
+
+    Examples
+    --------
+    >>> present_legend("events_attended", pd.Series(["Attended 1 event"]))
+    [('Attended 1 event', '#c7e9b4', 1), ('No team from this district', '#d9d9d9', 0)]
+    """
+    counts = labels.astype(str).value_counts()
+    return [
+        (label, color, int(counts.get(label, 0)))
         for label, color in legend(measure)
+        if label == NO_TEAM or counts.get(label, 0) > 0
+    ]
+
+
+def legend_html(
+    measure: str,
+    title: str = "",
+    *,
+    items: list[tuple[str, str, int]] | None = None,
+) -> str:
+    """The legend as an HTML fragment (labels escaped).
+
+    ``items`` (from :func:`present_legend`) lists only those classes, each
+    with its number of districts; default every class of the measure.
+    """
+    shown = (
+        [(label, color, None) for label, color in legend(measure)]
+        if items is None
+        else items
+    )
+    rows = "".join(
+        f'<div><i style="background:{color}"></i>{html.escape(label)}'
+        + ("" if n is None else f' <span class="lmi-n">({n:,})</span>')
+        + "</div>"
+        for label, color, n in shown
     )
     head = html.escape(title or MEASURES[measure])
     return f'<div class="lmi-legend"><b>{head}</b>{rows}</div>'
@@ -382,10 +444,6 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.content = json.dumps(content_html)
-
-
-def _add_legend(m: folium.Map, measure: str, title: str) -> None:
-    m.add_child(_Legend(legend_html(measure, title)))
 
 
 def add_html_legend(m: folium.Map, content_html: str) -> None:

@@ -231,3 +231,37 @@ def test_completeness_measure_names_its_basis(app):
     labels = [label for label, _ in legend("completeness")]
     assert any("came" in label.lower() for label in labels)
     assert any("applied" in label for label in labels)
+
+
+def test_shared_link_opens_the_view_and_the_address_follows(workspace_dir):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(
+        region="4",
+        district="0628050",
+        event="CALMI-2015-EMERYVILLE",
+        measure="completeness",
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Oakland Unified" for h in at.subheader)
+    assert at.session_state["map_region"] == 4
+    assert at.session_state["map_event"] == "CALMI-2015-EMERYVILLE"
+    assert at.session_state["map_measure"] == "completeness"
+    assert not at.warning
+    # the linked table lists Region 4's counties, Oakland's marked
+    areas = list(at.dataframe[-1].value["area"])
+    assert "▶ Alameda" in areas and "Marin" in areas
+    # a change of view is written to the address
+    next(b for b in at.button if b.label == "California").click().run()
+    assert at.query_params.get("region") is None
+    assert at.query_params["measure"] == "completeness"
+
+
+def test_bad_link_says_so_and_shows_california(workspace_dir):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(region="14", measure="nope")
+    at.run()
+    assert not at.exception, at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "“14”" in text and "“nope”" in text and "all California" in text
+    assert at.session_state["map_region"] == "All"

@@ -147,3 +147,45 @@ def test_caption_when_every_row_is_on_the_map():
 def test_every_reason_has_a_data_page_section(reason):
     assert reason in p.NOT_ON_MAP_REASONS
     assert mapnav.REASON_SECTIONS[reason] in {"upload", "review", "rosters", "aliases"}
+
+
+def test_area_table_rows_follow_the_drill_down_and_agree_with_the_headline():
+    import pandas as pd
+
+    from dashboard.roster_source import demo_rows
+    from geodata import boundaries
+    from loaders import participation
+
+    ref = boundaries.entity_reference()
+    teams = participation.teams_by_event(demo_rows(ref))
+    types = list(mapnav.TYPE_OPTIONS)
+    regions = mapnav.area_table(
+        teams, ref, event_ids=None, region=None, county=None, district_types=types
+    )
+    assert list(regions["key"]) == [str(r) for r in range(1, 12)]
+    head = participation.headline_figures(
+        participation.filter_teams(teams, ref, district_types=types)
+    )
+    assert int(regions["teams"].sum()) == head["teams"]
+    counties = mapnav.area_table(
+        teams, ref, event_ids=None, region=4, county=None, district_types=types
+    )
+    assert "Alameda" in set(counties["key"])
+    districts = mapnav.area_table(
+        teams, ref, event_ids=None, region=4, county="Alameda", district_types=types
+    )
+    alameda = ref.loc[ref["county"] == "Alameda"]
+    assert len(districts) == len(alameda)  # districts without a team too
+    assert "0628050" in set(districts["key"])
+    assert isinstance(districts, pd.DataFrame)
+    # a row opens the place it names
+    ss: dict = {}
+    mapnav.set_defaults(ss, [])
+    mapnav.pick_area(ss, "region", "4")
+    assert ss["map_region"] == 4 and ss["map_county"] == mapnav.ALL
+    mapnav.pick_area(ss, "county", "Alameda")
+    assert ss["map_county"] == "Alameda"
+    oakland = ref.set_index("geoid", drop=False).loc["0628050"]
+    mapnav.pick_area(ss, "district", "0628050", oakland)
+    assert ss["drill_geoid"] == "0628050" and ss["map_county"] == "Alameda"
+    assert mapnav.highlighted_key("district", oakland) == "0628050"

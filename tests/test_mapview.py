@@ -173,3 +173,37 @@ def test_data_url_assets_for_a_server_without_static_files():
     fmap = mapview.offline_map("data")
     assert mapview.external_urls(fmap) == []
     assert fmap.default_js[0][1].startswith("data:text/javascript;base64,")
+
+
+def test_legend_lists_only_classes_drawn_plus_no_team_and_layers_collapse():
+    import pandas as pd
+
+    from geodata.layers import participation_layers
+    from geodata.maprequest import MapRequest
+
+    teams = pd.DataFrame(
+        {
+            "geoid": ["0628050"],
+            "event_id": ["CALMI-2015-EMERYVILLE"],
+            "team_status": ["attended"],
+            "role_completeness": [4],
+        }
+    )
+    request = MapRequest(
+        measure="events_attended",
+        event_ids=("CALMI-2015-EMERYVILLE",),
+        region=4,
+        county="Alameda",
+    )
+    layers = participation_layers(teams, request)
+    items = mapview.present_legend(
+        "events_attended",
+        pd.concat(
+            [layers.districts["measure_label"], layers.counties["measure_label"]]
+        ),
+    )
+    assert [label for label, _, _ in items] == ["Attended 1 event", mapview.NO_TEAM]
+    assert items[0][2] == 1
+    page = mapview.participation_map(layers).get_root().render()
+    assert "Attended 1 event" in page and "Attended 2 events" not in page
+    assert '"collapsed": true' in page

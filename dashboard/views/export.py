@@ -24,7 +24,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import addressbar, state
 from dashboard.tables import show_table
 from geodata.filenames import export_stem
 from geodata.formats import formats_of, participation_map_bytes, tables_bytes
@@ -209,6 +209,13 @@ def render() -> None:
     seen = set(teams["event_id"])
     with_data = [e for e in event_ids if e in seen]
     _defaults(event_ids, with_data)
+    addressbar.keep_settings(  # the selection in the page address
+        "export",
+        addressbar.EXPORT_SETTINGS,
+        addressbar.export_choices(
+            event_ids, list(MEASURES), state.county_choices(None)
+        ),
+    )
 
     st.title("Export maps and tables")
     st.caption(

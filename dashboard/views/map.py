@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import mapnav, maptable, state
+from dashboard import addressbar, links, mapnav, maptable, state
 from dashboard.eventstepper import event_stepper
 from dashboard.fastmap import st_folium_cached
 from geodata import boundaries, mapview
@@ -15,6 +15,7 @@ from geodata.layers import participation_layers
 from geodata.maprequest import MapRequest, detail_level
 from geodata.measures import MEASURES, measure_spec
 from loaders import participation
+from loaders.participation import DATA_DICTIONARY
 
 TYPE_OPTIONS = mapnav.TYPE_OPTIONS
 ALL = mapnav.ALL
@@ -70,6 +71,66 @@ def _go_up(level: str) -> None:
     mapnav.go_up(st.session_state, level)
 
 
+#: Page layout: the map high on the page and as tall as the window allows
+#: (1440 x 900: it starts within the top 250 px), compact figures; narrow
+#: screens get two or three figures a row and the map before the panels.
+PAGE_CSS = """<style>
+.stMainBlockContainer{padding-top:2.6rem;padding-bottom:1rem}
+.stMainBlockContainer h1{font-size:1.55rem;padding:0;margin:0}
+.st-key-lmi_figures [data-testid="stMetric"]{padding:0}
+.st-key-lmi_figures [data-testid="stMetricValue"]{font-size:1.35rem;line-height:1.2}
+.st-key-lmi_figures [data-testid="stMetricLabel"]{min-height:0}
+.st-key-lmi_map iframe[title="streamlit_folium.st_folium"]{
+  height:max(420px,calc(100vh - 255px))!important}
+.st-key-lmi_crumbs button{min-height:0;padding:2px 10px}
+@media (max-width:640px){
+  .stMainBlockContainer{padding-top:3.5rem}
+  .st-key-lmi_map iframe[title="streamlit_folium.st_folium"]{height:68vh!important}
+  .st-key-lmi_figures [data-testid="stMetricValue"]{font-size:1.1rem}
+}
+</style>"""
+
+MAP_KEY = "participation_map"
+
+
+def _read_address(events: pd.DataFrame) -> None:
+    """Open the view a shared link names, once per session (first run)."""
+    ss = st.session_state
+    if not addressbar.first_visit("map"):
+        return
+    one = {key: m.one_event for key, m in ((k, measure_spec(k)) for k in MEASURES)}
+    view, notes = links.parse_map_params(
+        addressbar.current_params(),
+        measures=one,
+        event_ids=list(events["event_id"]),
+        reference=state.reference(),
+        default_measure=ss["map_measure"],
+    )
+    if view is not None:
+        mapnav.apply_view(ss, view, one[view.measure])
+    ss["map_link_notes"] = notes
+
+
+def _on_table_select(widget_key: str, level: str, keys: list[str]) -> None:
+    """A row of the linked table chosen: drill the map there."""
+    rows = (st.session_state.get(widget_key) or {}).get("selection", {}).get("rows")
+    if rows:
+        _pick(level, keys[int(rows[0])])
+
+
+def _on_chart_select(widget_key: str, level: str) -> None:
+    """A bar of the linked chart chosen: drill the map there."""
+    value = st.session_state.get(widget_key) or {}
+    picked = (value.get("selection") or {}).get("pick") or []
+    if picked and picked[0].get("key") is not None:
+        _pick(level, str(picked[0]["key"]))
+
+
+def _pick(level: str, key: str) -> None:
+    entity = state.entity(key) if level == "district" else None
+    mapnav.pick_area(st.session_state, level, key, entity)
+
+
 def render() -> None:
     events = state.events()
     roster = state.current_roster()
@@ -82,18 +143,15 @@ def render() -> None:
     # never anything but a GEOID (or None) past this point
     st.session_state["drill_geoid"] = state.as_geoid(st.session_state["drill_geoid"])
 
-    st.title("CA LMI participation map")
+    _read_address(events)
+    st.html(PAGE_CSS)
+    head, share = st.columns([5, 1], vertical_alignment="bottom")
+    head.title("CA LMI participation map")
+    with share:
+        addressbar.copy_link_button()
+    for note in st.session_state.get("map_link_notes") or []:
+        st.warning(note, icon=":material/link_off:")
     not_on_map = participation.rows_not_on_map(matched, None, events)
-    st.caption(mapnav.roster_caption(source_label, len(matched), not_on_map))
-    links = mapnav.not_on_map_links(not_on_map)
-    if links:
-        for col, (text, section) in zip(st.columns(len(links) + 2), links):
-            col.page_link(
-                str(DATA_PAGE),
-                label=text,
-                icon=":material/table:",
-                query_params={"section": section},
-            )
 
     # ------------------------------------------------------------------ sidebar
     with st.sidebar:
@@ -162,9 +220,45 @@ def render() -> None:
             help="Base-map tiles come from OpenStreetMap; without internet the map "
             "still shows counties and districts on a plain background.",
         )
+        st.header("Roster")
+        st.caption(mapnav.roster_caption(source_label, len(matched), not_on_map))
+        for text, section in mapnav.not_on_map_links(not_on_map):
+            st.page_link(
+                str(DATA_PAGE),
+                label=text,
+                icon=":material/table:",
+                query_params={"section": section},
+            )
 
     region_value = None if region == ALL else int(region)
     county_value = None if county == ALL else county
+    # the view is final: the address says it (no rerun; only when it changed)
+    addressbar.write_params(
+        links.map_params(mapnav.view_of(st.session_state, one_event))
+    )
+
+    # ---------------------------------------------------------------- breadcrumb
+    with st.container(key="lmi_crumbs", horizontal=True, gap="small"):
+        st.button(
+            "California",
+            on_click=_go_up,
+            args=("state",),
+            disabled=region == ALL and not st.session_state["drill_geoid"],
+        )
+        if region != ALL:
+            st.button(
+                f"Region {region}",
+                on_click=_go_up,
+                args=("region",),
+                disabled=county == ALL and not st.session_state["drill_geoid"],
+            )
+        if county != ALL:
+            st.button(
+                f"{county} County",
+                on_click=_go_up,
+                args=("county",),
+                disabled=not st.session_state["drill_geoid"],
+            )
 
     # ------------------------------------------------------------ headline figures
     figures = state.headline_figures(
@@ -174,35 +268,9 @@ def render() -> None:
         county=county_value,
         district_types=types,
     )
-    headline = mapnav.headline_metrics(figures)
-    for col, (label, value, help_text) in zip(st.columns(len(headline)), headline):
-        col.metric(label, value, help=help_text)
-    roles = mapnav.headline_metrics(figures, mapnav.role_metrics())
-    for col, (label, value, help_text) in zip(st.columns(len(roles)), roles):
-        col.metric(label, value, help=help_text)
-
-    # ---------------------------------------------------------------- breadcrumb
-    crumbs = st.columns([1, 1, 1, 3])
-    crumbs[0].button(
-        "California",
-        on_click=_go_up,
-        args=("state",),
-        disabled=region == ALL and not st.session_state["drill_geoid"],
-    )
-    if region != ALL:
-        crumbs[1].button(
-            f"Region {region}",
-            on_click=_go_up,
-            args=("region",),
-            disabled=county == ALL and not st.session_state["drill_geoid"],
-        )
-    if county != ALL:
-        crumbs[2].button(
-            f"{county} County",
-            on_click=_go_up,
-            args=("county",),
-            disabled=not st.session_state["drill_geoid"],
-        )
+    with st.container(key="lmi_figures", horizontal=True, gap="small"):
+        for label, value, help_text in mapnav.headline_metrics(figures):
+            st.metric(label, value, help=help_text, width="stretch")
 
     # ----------------------------------------------------------------------- map
     level = detail_level(region_value, county_value)
@@ -241,25 +309,36 @@ def render() -> None:
             ),
         )
     )
-    # The selected district is drawn over the cached map by a small script
-    # (streamlit-folium's dynamic layer): opening a district neither rebuilds
-    # the map on the server nor redraws it in the browser.
-    overlay = state.selection_overlay(level, selected)
-    st_folium_cached(
-        map_key,
-        build,
-        key="participation_map",
-        height=620,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
-        on_change=_on_map_click,
-        overlay_js=overlay,
-    )
-    st.caption(
-        "Elementary and high school districts overlap the same land by design: "
-        "high school districts are drawn with a purple outline over a lighter fill. "
-        "Toggle layers in the map's top-right box. Click a district to see its team."
-    )
-    maptable.show(teams, request, level=level, roster_key=roster_key)
+    map_col, side = st.columns([3, 2], gap="small")
+    with map_col, st.container(key="lmi_map"):
+        # The selected district is drawn over the cached map by a small script
+        # (streamlit-folium's dynamic layer): opening a district neither
+        # rebuilds the map on the server nor redraws it in the browser.
+        st_folium_cached(
+            map_key,
+            build,
+            key=MAP_KEY,
+            height=620,
+            returned_objects=["last_active_drawing", "last_object_clicked"],
+            on_change=_on_map_click,
+            overlay_js=state.selection_overlay(level, selected),
+            fill=True,
+        )
+        st.caption(
+            "Elementary and high school districts overlap the same land by "
+            "design: high school districts are drawn with a purple outline over a "
+            "lighter fill. Layers: the box at the map's top right. Click a "
+            "district to see its team; the table beside lists the same figures."
+        )
+        maptable.show(teams, request, level=level, roster_key=roster_key)
+    with side:
+        _side_panel(
+            roster, teams, event_ids, region_value, county_value, types, figures
+        )
+
+
+def _side_panel(roster, teams, event_ids, region, county, types, figures) -> None:
+    """The open district's team, then the linked table and chart of the area."""
     names = state.entity_labels()
     choices = st.session_state.get("map_click_choices") or []
     if len(choices) > 1 and st.session_state["drill_geoid"] in choices:
@@ -272,10 +351,8 @@ def render() -> None:
             key="map_click_pick",
             on_change=_on_click_pick,
         )
-
-    # -------------------------------------------------------------- team panel
     geoid = st.session_state["drill_geoid"]
-    options = state.entity_choices(region_value, county_value)
+    options = state.entity_choices(region, county)
     if geoid and geoid not in options:
         options = [*options, geoid]
     st.selectbox(
@@ -288,6 +365,80 @@ def render() -> None:
     )
     if geoid:
         _team_panel(geoid, roster)
+    _linked_views(roster, event_ids, region, county, types, geoid)
+    roles = mapnav.headline_metrics(figures, mapnav.role_metrics())
+    with st.container(key="lmi_roles", horizontal=True, gap="small"):
+        for label, value, help_text in roles:
+            st.metric(label, value, help=help_text, width="stretch")
+
+
+def _linked_views(roster, event_ids, region, county, types, geoid) -> None:
+    """The area's table and chart; a row or a bar drills the map there."""
+    level = mapnav.table_level(region, county)
+    table = state.area_table(
+        roster,
+        event_ids=event_ids or None,
+        region=region,
+        county=county,
+        district_types=types,
+    )
+    entity = state.entity(geoid) if geoid else None
+    mark = mapnav.highlighted_key(level, entity)
+    shown = table.assign(
+        area=[
+            ("▶ " if k == mark else "") + a for k, a in zip(table["key"], table["area"])
+        ]
+    )
+    kind = {"region": "Regions", "county": "Counties", "district": "Districts and COE"}
+    where = (
+        "California"
+        if region is None
+        else f"Region {region}"
+        if county is None
+        else f"{county} County"
+    )
+    st.markdown(f"**{kind[level]} of {where}** · click a row or a bar to open it")
+    columns = mapnav.AREA_COLUMNS["district" if level == "district" else "area"]
+    config = {
+        "key": None,
+        "area": st.column_config.TextColumn(
+            {"region": "Region", "county": "County"}.get(level, "District or COE")
+        ),
+        **{
+            c: st.column_config.Column(label, help=DATA_DICTIONARY.get(c))
+            for c, label in columns.items()
+        },
+    }
+    widget = f"map_table|{level}|{region}|{county}|{geoid}"
+    # the open place's row is marked "▶" (words, not colour); a pandas Styler
+    # highlight cost 20-50 ms on every run (measured), more than the rest of it
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=config,
+        height=min(36 + 35 * len(shown), 300),
+        on_select=lambda: _on_table_select(widget, level, list(table["key"])),
+        selection_mode="single-row",
+        key=widget,
+    )
+    figure = "events_attended" if level == "district" else "teams"
+    label = columns[figure] if level != "district" else "Events attended"
+    chart_rows = shown.nlargest(12, figure) if len(shown) > 12 else shown
+    chart_rows = chart_rows.loc[chart_rows[figure] > 0]
+    if chart_rows.empty:
+        return
+    chart_key = f"map_chart|{level}|{region}|{county}|{geoid}"
+    # a plain Vega-Lite spec: building it with altair (schema validation) cost
+    # 40-65 ms on every run (measured); this costs well under 1 ms
+    st.vega_lite_chart(
+        chart_rows[["key", "area", figure]],
+        mapnav.bar_spec(figure, label, mark),
+        on_select=lambda: _on_chart_select(chart_key, level),
+        selection_mode="pick",
+        key=chart_key,
+        width="stretch",
+        alt=f"Bar chart: {label} by {level}; the table above holds the same figures",
+    )
 
 
 def _team_panel(geoid, roster) -> None:
@@ -316,7 +467,9 @@ def _team_panel(geoid, roster) -> None:
     if detail.empty:
         st.info("No team from this district or COE appears in the roster.")
         return
-    st.dataframe(detail, hide_index=True, width="stretch")
+    st.dataframe(
+        detail, hide_index=True, width="stretch", height=min(36 + 35 * len(detail), 250)
+    )
 
 
 render()

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import access, state
+from dashboard import access, addressbar, state
 from dashboard.tables import show_table
 from geodata import gazetteer, siting
 from geodata.planmap import plan_map
@@ -416,6 +416,11 @@ def render() -> None:
     seen = set(teams_by_event["event_id"])
     with_data = [e for e in events["event_id"] if e in seen]
     _defaults(with_data)
+    addressbar.keep_settings(  # the plan's choices in the page address
+        "plan",
+        addressbar.PLAN_SETTINGS,
+        {"plan_events": with_data, "plan_counties": sorted(ref["county"].unique())},
+    )
 
     st.title("Plan regional meetings")
     st.caption(
