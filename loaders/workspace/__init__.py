@@ -38,7 +38,11 @@ from loaders.workspace.config import (
     workspace_url,
 )
 from loaders.workspace.core import Workspace, open_workspace
-from loaders.workspace.errors import AliasImportError, WorkspaceError
+from loaders.workspace.errors import (
+    AliasImportError,
+    EditConflictError,
+    WorkspaceError,
+)
 from loaders.workspace.migrations import HEAD as SCHEMA_VERSION
 from loaders.workspace.stores.aliases import (
     ALIAS_CSV_COLUMNS,
@@ -61,6 +65,7 @@ __all__ = [
     "SETTING_SHOW_CONTACTS",
     "SQLITE_FILENAME",
     "AliasImportError",
+    "EditConflictError",
     "Workspace",
     "WorkspaceError",
     "formula_safe",
