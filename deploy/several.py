@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -154,6 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
+    # stop cleanly on Ctrl-C and on SIGTERM (systemd, kill), even when started
+    # in the background (where the shell ignores SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with several(args.processes, args.port) as (front, urls):
         print(f"nginx {front} -> {' '.join(urls)} (Ctrl-C stops)", flush=True)
         try:
