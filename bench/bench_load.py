@@ -47,6 +47,7 @@ import re
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -597,15 +598,19 @@ def measure(
     client: str = "ws",
     thinks: tuple[tuple[float, float], ...] = ((3.0, 7.0),),
     reference_think: tuple[float, float] = (0.2, 1.0),
+    url: str | None = None,
 ) -> dict:
-    """Start the app, run the single-session reference, then one load per pause."""
+    """Start the app (or use the running one at ``url``: nginx in front of
+    several processes, deploy/several.py), run the single-session reference,
+    then one load per pause."""
     from tests.browser_support import running_app
 
     global THINK
     names = districts_by_region()
     workspace = Path(tempfile.mkdtemp(prefix="lmi-load-"))
-    with running_app(workspace) as url:
-        server_pid = _server_pid(workspace)
+    given = url
+    with nullcontext(given) if given else running_app(workspace) as url:
+        server_pid = None if given else _server_pid(workspace)
         # warm-up: the first session pays boundary and layer caches
         run = run_ws_sessions if client == "ws" else run_sessions
         THINK = reference_think
@@ -627,7 +632,8 @@ def measure(
             )
             mark()
         peak_rss_mb = _peak_rss_mb(server_pid) if server_pid else float("nan")
-        log = (workspace / "streamlit.log").read_text(errors="replace")
+        log_file = workspace / "streamlit.log"
+        log = "" if given else log_file.read_text(errors="replace")
     phases = [
         {"wall": b[0] - a[0], "server_cpu": b[1] - a[1], "machine_cpu": b[2] - a[2]}
         for a, b in zip(marks, marks[1:])
@@ -686,6 +692,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--url", help="load this running app (e.g. nginx's)")
     parser.add_argument("--reference-seconds", type=float, default=40)
     parser.add_argument(
         "--think",
@@ -721,10 +728,12 @@ def main() -> None:
         args.client,
         thinks,
         args.reference_think,
+        args.url,
     )
     ref_low, ref_high = out["reference_think"]
     print(
-        f"client: {args.client}; {args.sessions} sessions on loopback for "
+        f"client: {args.client}; {args.sessions} sessions on "
+        f"{args.url or 'loopback'} for "
         f"{args.seconds:.0f} s each run (rounds: a region, sometimes the measure, "
         f"a district; then a pause); {os.cpu_count()} cores. Reference: 1 "
         f"session, pause {ref_low:g}-{ref_high:g} s"

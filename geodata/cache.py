@@ -11,8 +11,10 @@ Several processes may build the same layer at once (Streamlit sessions, the
 command line, parallel test workers). Each writes its own uniquely named
 temporary file in the target folder and renames it into place with
 :func:`os.replace` (:func:`loaders.fileio.atomic_output`, the project's one
-atomic write), so a reader sees either no file or a complete one; when two
-builders race, the last rename wins and both files hold the same layer.
+atomic write), so a reader sees either no file or a complete one. A file lock
+(``<cache>/locks/<fingerprint>-<name>.lock``, the ``filelock`` package) lets one process
+build a layer while the others wait and then read it: N app processes starting
+together build the boundary cache once.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from filelock import FileLock
 
 from geodata.sources import SOURCES, cache_dir, fetch
 from loaders.fileio import atomic_output
@@ -135,16 +138,32 @@ def cached_frames(
         If ``build`` returns a different number of frames than ``names``.
     """
     paths = [derived_path(name) for name in names]
+    found = _read_all(paths)
+    if found is not None:
+        return found
+    # One builder at a time (several app processes starting together): the
+    # others wait for the lock, then read what it wrote.
+    locks = cache_dir() / "locks"  # outside the layer folders
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(locks / f"{paths[0].parent.name}-{paths[0].name}.lock")):
+        found = _read_all(paths)
+        if found is not None:
+            return found
+        frames = tuple(build())
+        if len(frames) != len(paths):
+            raise ValueError(
+                f"build returned {len(frames)} frames for {len(paths)} cache files."
+            )
+        for frame, path in zip(frames, paths):
+            write_parquet(frame, path)
+    return frames
+
+
+def _read_all(paths: Sequence[Path]) -> tuple[Frame, ...] | None:
+    """Every cache file read, or None when one is missing or damaged."""
     if all(p.exists() for p in paths):
         try:
             return tuple(_read(p) for p in paths)
         except Exception:  # a damaged cache file is rebuilt, never trusted
             pass
-    frames = tuple(build())
-    if len(frames) != len(paths):
-        raise ValueError(
-            f"build returned {len(frames)} frames for {len(paths)} cache files."
-        )
-    for frame, path in zip(frames, paths):
-        write_parquet(frame, path)
-    return frames
+    return None

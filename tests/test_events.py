@@ -52,8 +52,9 @@ ROSTER_2027 = (
 
 
 @pytest.fixture
-def ws(tmp_path):
-    workspace = open_workspace(f"sqlite:///{tmp_path / 'ws.sqlite'}")
+def ws(workspace_url):
+    """An empty workspace, once on SQLite and once on PostgreSQL (``postgres``)."""
+    workspace = open_workspace(workspace_url)
     yield workspace
     workspace.close()
 

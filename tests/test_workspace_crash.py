@@ -9,7 +9,8 @@ progress file and after the save returns ``done <item> <version>``. The test
 kills the writer with SIGKILL at a random moment, reopens the workspace and
 checks, for every item, that it holds the last *done* version or the version
 that was being written (never a mix, never a half-written roster), and that
-``PRAGMA integrity_check`` is ``ok``.
+``PRAGMA integrity_check`` is ``ok`` (SQLite). It runs on SQLite and on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ import numpy as np, pandas as pd, pyarrow.parquet  # noqa: F401
 from loaders import workspace as W
 
 url = sys.argv[2]
+if url.startswith("postgresql"):  # the driver too, so a writer starts at once
+    import psycopg  # noqa: F401
+    import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
 
 
 def log(fd, text):
@@ -190,8 +194,10 @@ def _observed(ws: Workspace, known: dict[int, bool]) -> dict[str, int | None]:
     }
 
 
-def test_sigkill_mid_save_leaves_old_or_new_state(tmp_path):
-    url = f"sqlite:///{tmp_path / 'workspace.sqlite'}"
+def test_sigkill_mid_save_leaves_old_or_new_state(tmp_path, workspace_url):
+    """On SQLite and on PostgreSQL (``postgres``): the server survives, the
+    writer's open transaction is rolled back when its connection dies."""
+    url = workspace_url
     zygote = subprocess.Popen(
         [sys.executable, "-c", ZYGOTE, str(ROOT), url],
         stdin=subprocess.PIPE,
@@ -215,7 +221,8 @@ def test_sigkill_mid_save_leaves_old_or_new_state(tmp_path):
             zygote.stdin.flush()
             what, pid = zygote.stdout.readline().split()
             assert what == "pid"
-            time.sleep(rng.uniform(0.02, 0.6))
+            # PostgreSQL: the writer first connects (a TCP connection, a backend)
+            time.sleep(rng.uniform(0.02, 0.6) + (0.5 if "postgresql" in url else 0))
             os.kill(int(pid), signal.SIGKILL)
             what, status = zygote.stdout.readline().split()
             assert what == "exit"

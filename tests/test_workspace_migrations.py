@@ -20,7 +20,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from loaders import workspace as W
 from loaders.workspace import WorkspaceError, migrations, open_workspace
@@ -274,50 +274,65 @@ def test_v2_workspace_upgrades_in_place(tmp_path):
     assert _versions(path) == ([1, 2, 3], [migrations.HEAD])
 
 
-def _write_0003(path) -> None:
-    """A workspace as the app at revision 0003 left it (before events), with data."""
+_SETVAL = "SELECT setval(pg_get_serial_sequence('{}', '{}'), 1)"
+
+
+def _write_0003(url: str) -> None:
+    """A workspace as the app at revision 0003 left it (before events), with data
+    (SQLite or PostgreSQL: plain SQL through SQLAlchemy)."""
     from alembic import command
 
-    command.upgrade(migrations.alembic_config(url=f"sqlite:///{path}"), "0003")
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA journal_mode = WAL")
+    command.upgrade(migrations.alembic_config(url=url), "0003")
     rows, rejected = _parquet(_matched_rows()), _parquet(_rejected())
-    con.execute("INSERT INTO files VALUES ('abc', 3, ?, ?)", (b"old", TS))
-    con.execute(
-        "INSERT INTO rosters VALUES (1, 'Winter 2024', 'w.csv', NULL, 1, "
-        "'{\"District\": \"entity_name\"}', 'sig', 'abc', ?, 5, 1, 2, 2, 1, "
-        '\'{"notes": ["kept"]}\', NULL)',
-        (TS,),
-    )
-    con.execute("INSERT INTO roster_blobs VALUES (1, ?, ?, 'x')", (rows, rejected))
-    con.execute(
-        "INSERT INTO aliases VALUES (1, 'SFUSD', 'sfusd', NULL, '', '0634410', 0, "
-        "NULL, ?, ?)",
-        (TS, TS),
-    )
-    con.execute(
-        "INSERT INTO column_maps VALUES ('sig', '{\"District\": \"entity_name\"}', ?)",
-        (TS,),
-    )
-    con.execute(
-        "INSERT INTO scenarios VALUES (1, 'North', 'p-median', '{}', "
-        '\'["Fresno", "Redding"]\', ?, ?, ?)',
-        (json.dumps(_plan("p-median", None)), TS, TS),
-    )
-    con.execute(
-        "INSERT INTO settings VALUES ('show_contact_details', 'true', ?)", (TS,)
-    )
-    con.execute("UPDATE changes SET revision = 11")
-    con.commit()
-    con.close()
+    engine = create_engine(url)
+    statements = [
+        ("INSERT INTO files VALUES ('abc', 3, :b, :ts)", {"b": b"old"}),
+        (
+            "INSERT INTO rosters VALUES (1, 'Winter 2024', 'w.csv', NULL, 1, "
+            "'{\"District\": \"entity_name\"}', 'sig', 'abc', :ts, 5, 1, 2, 2, 1, "
+            '\'{"notes": ["kept"]}\', NULL)',
+            {},
+        ),
+        (
+            "INSERT INTO roster_blobs VALUES (1, :r, :x, 'x')",
+            {"r": rows, "x": rejected},
+        ),
+        (
+            "INSERT INTO aliases VALUES (1, 'SFUSD', 'sfusd', NULL, '', '0634410', "
+            "false, NULL, :ts, :ts)",
+            {},
+        ),
+        (
+            "INSERT INTO column_maps VALUES "
+            "('sig', '{\"District\": \"entity_name\"}', :ts)",
+            {},
+        ),
+        (
+            "INSERT INTO scenarios VALUES (1, 'North', 'p-median', '{}', "
+            '\'["Fresno", "Redding"]\', :p, :ts, :ts)',
+            {"p": json.dumps(_plan("p-median", None))},
+        ),
+        ("INSERT INTO settings VALUES ('show_contact_details', 'true', :ts)", {}),
+        ("UPDATE changes SET revision = 11", {}),
+    ]
+    try:
+        with engine.begin() as conn:
+            for sql, params in statements:
+                conn.execute(text(sql), {"ts": TS, **params})
+            if url.startswith("postgresql"):  # explicit ids, as SQLite allows
+                conn.execute(text(_SETVAL.format("scenarios", "scenario_id")))
+                conn.execute(text(_SETVAL.format("rosters", "roster_id")))
+                conn.execute(text(_SETVAL.format("aliases", "alias_id")))
+    finally:
+        engine.dispose()
 
 
-def test_0003_workspace_upgrades_and_keeps_its_data(tmp_path):
-    """Revision 0004 adds the events table; everything saved before stays."""
-    path = tmp_path / "r3.sqlite"
-    _write_0003(path)
-    assert _versions(path)[1] == ["0003"]
-    ws = open_workspace(f"sqlite:///{path}")
+def test_0003_workspace_upgrades_and_keeps_its_data(workspace_url, tmp_path):
+    """Revisions 0004 (events) and 0005 (versions) keep everything saved before;
+    on SQLite and on PostgreSQL."""
+    url = workspace_url
+    _write_0003(url)
+    ws = open_workspace(url)
     try:
         assert ws.schema_version() == migrations.HEAD
         _check_common_data(ws)
@@ -330,13 +345,27 @@ def test_0003_workspace_upgrades_and_keeps_its_data(tmp_path):
         )  # fmt: skip
         assert ws.list_events()["event_id"].tolist() == ["CALMI-2027-SI"]
         assert ws.revision() == 12
+        # 0005: the scenario saved before has version 1 and can be changed
+        assert ws.scenario(1)["version"] == 1
+        assert ws.update_scenario(1, name="North 2", expected_version=1) == 2
+        assert ws.save_scenario("South", _plan("coverage", None)) == 2
         assert ws.integrity_check() == "ok"
     finally:
         ws.close()
-    assert _versions(path)[1] == [migrations.HEAD]
-    fresh = tmp_path / "fresh.sqlite"
-    open_workspace(f"sqlite:///{fresh}").close()
-    assert _layout(f"sqlite:///{path}") == _layout(f"sqlite:///{fresh}")
+    assert _schema_version(url) == migrations.HEAD
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    open_workspace(fresh).close()
+    assert _layout(url) == _layout(fresh) or url.startswith("postgresql")
+
+
+def _schema_version(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = text("SELECT version_num FROM alembic_version")
+            return conn.execute(query).scalar()
+    finally:
+        engine.dispose()
 
 
 def _layout(url: str) -> dict:
@@ -380,10 +409,10 @@ def test_upgraded_workspaces_have_the_fresh_layout(tmp_path):
     assert set(fresh) >= {"alembic_version", "rosters", "scenarios", "changes"}
 
 
-def test_schema_module_matches_the_revisions(tmp_path):
+def test_schema_module_matches_the_revisions(workspace_url):
     """loaders.workspace.schema (what the stores query) is what the revisions
-    build: Alembic's autogenerate finds nothing to change."""
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    build: Alembic's autogenerate finds nothing to change (SQLite, PostgreSQL)."""
+    url = workspace_url
     open_workspace(url).close()
     engine = create_engine(url)
     try:
@@ -448,6 +477,28 @@ def test_two_processes_opening_an_old_workspace_upgrade_it_once(tmp_path):
         t.join()
     assert errors == []
     assert _versions(path) == ([1, 2, 3], [migrations.HEAD])
+
+
+def test_two_processes_creating_a_workspace_at_once_create_it_once(workspace_url):
+    """Two app processes starting together on an empty database (the deploy
+    recipe): one creates the tables, the other waits and finds them."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it():
+        try:
+            start.wait()
+            W.Workspace(workspace_url).close()  # its own engine, as a process
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert _schema_version(workspace_url) == migrations.HEAD
 
 
 # ---------------------------------------------------------------- refusals

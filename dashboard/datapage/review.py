@@ -25,18 +25,23 @@ from loaders.matching import candidates
 from loaders.review import alias_county, alias_scope_text
 from loaders.workspace import (
     NOT_CALIFORNIA_NOTE,
+    EditConflictError,
     Workspace,
 )
 
 
-def _on_pick(rid: int, rows: list[int], widget: str) -> None:
+def _on_pick(rid: int, rows: list[int], widget: str, version: int) -> None:
+    """Save the choice made on an item, if nobody else decided it since this
+    page showed ``version`` (else EditConflictError's message: the current
+    decision, choose again)."""
     ws = access.workspace()  # a callback runs before app.py binds the visitor
     value = st.session_state.get(widget)
+    seen = {"expected_version": version}
     try:
         if value in (None, NONE):
-            ws.clear_review_choice(rid, rows)
+            ws.clear_review_choice(rid, rows, **seen)
         elif value == NOT_CA:
-            ws.set_review_choice(rid, rows, not_california=True)
+            ws.set_review_choice(rid, rows, not_california=True, **seen)
         else:
             ref = state.reference()
             hit = ref[ref["geoid"] == value]
@@ -46,7 +51,11 @@ def _on_pick(rid: int, rows: list[int], widget: str) -> None:
                 geoid=value,
                 matched_name=None if hit.empty else str(hit["name"].iloc[0]),
                 cd_code=None if hit.empty else _opt(hit["cd_code"].iloc[0]),
+                **seen,
             )
+    except EditConflictError as exc:
+        st.session_state.pop(widget, None)  # show the decision as saved now
+        flash("warning", str(exc))
     except ValueError as exc:
         flash("error", str(exc))
 
@@ -205,7 +214,7 @@ def _review_item(g, ref: pd.DataFrame, labels: dict, county_of: dict) -> None:
             format_func=fmt,
             key=widget,
             on_change=_on_pick,
-            args=(rid, list(g.row_indexes), widget),
+            args=(rid, list(g.row_indexes), widget, int(g.version)),
         )
         wide = left.checkbox(
             "Save the alias for every county",

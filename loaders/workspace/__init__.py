@@ -51,7 +51,11 @@ from loaders.workspace.config import (
     workspace_url,
 )
 from loaders.workspace.core import ActingWorkspace, Workspace, open_workspace
-from loaders.workspace.errors import AliasImportError, WorkspaceError
+from loaders.workspace.errors import (
+    AliasImportError,
+    EditConflictError,
+    WorkspaceError,
+)
 from loaders.workspace.migrations import HEAD as SCHEMA_VERSION
 from loaders.workspace.stores.aliases import (
     ALIAS_CSV_COLUMNS,
@@ -84,6 +88,7 @@ __all__ = [
     "SETTING_SHOW_CONTACTS",
     "SQLITE_FILENAME",
     "AliasImportError",
+    "EditConflictError",
     "Workspace",
     "WorkspaceError",
     "formula_safe",

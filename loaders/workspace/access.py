@@ -275,6 +275,9 @@ PERMISSIONS: dict[str, Rule] = {
     "restore_event": Rule(E, "event.restore", "restoring an event", ("event_id",)),
     "purge_deleted_events": Rule(A, "trash.purge_events", "emptying the events trash"),
     "save_scenario": Rule(E, "scenario.save", "saving a plan", ("name",)),
+    "update_scenario": Rule(
+        E, "scenario.update", "changing a plan", ("scenario_id", "name")
+    ),
     "delete_scenario": Rule(E, "scenario.remove", "deleting a plan", ("scenario",)),
     "set_setting": Rule(A, "setting.change", "changing a setting", ("key", "value")),
 }

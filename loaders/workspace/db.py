@@ -6,7 +6,9 @@ Every save is one database transaction: a crash (even ``SIGKILL``) in the
 middle of a save leaves the previous state. SQLite runs in WAL mode with
 ``synchronous=FULL``, foreign keys on and a 30 s busy timeout; write
 transactions start with ``BEGIN IMMEDIATE`` so two writers queue instead of
-failing half-way. Opening a database checks its schema read-only first
+failing half-way (PostgreSQL: its own row locks; schema upgrades take an
+advisory lock, :data:`MIGRATION_LOCK_KEY`). Opening a database checks its
+schema read-only first
 (:func:`loaders.workspace.migrations.schema_state`): one this version must not
 touch is left exactly as it was; an older one is upgraded in one write
 transaction.
@@ -31,7 +33,11 @@ from loaders.workspace.config import ENV_WORKSPACE_DIR, ENV_WORKSPACE_URL, mask_
 from loaders.workspace.errors import WorkspaceError
 from loaders.workspace.schema import changes
 
-__all__ = ["Database", "short_error"]
+__all__ = ["MIGRATION_LOCK_KEY", "Database", "short_error"]
+
+#: PostgreSQL advisory lock held while a process creates or upgrades the schema
+#: (any 64-bit number no other application on the database uses).
+MIGRATION_LOCK_KEY = 0x4C4D4957530005  # "LMIWS" + 0005
 
 
 def short_error(exc: BaseException) -> str:
@@ -181,6 +187,14 @@ class Database:
         if state.up_to_date:
             return
         with self._engine.execution_options(lmi_write=True).begin() as conn:
+            if self._url.get_backend_name() == "postgresql":
+                # SQLite's BEGIN IMMEDIATE is the lock there; on PostgreSQL two
+                # app processes starting together on an empty database would
+                # both create the tables: one upgrades, the other waits here
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"),
+                    {"key": MIGRATION_LOCK_KEY},
+                )
             # checked again under the write lock: another process may have
             # upgraded the database meanwhile
             migrations.upgrade(conn, self.location())

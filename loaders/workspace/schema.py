@@ -15,6 +15,9 @@ Storage choices
   (``string`` codes with their leading zeros, ``<NA>``, ``Int64``), the
   matched-roster contract can gain columns without a schema migration, and a
   blob is written atomically with the roster's metadata in one transaction.
+* ``version`` (revision 0005) on ``review_decisions`` and ``scenarios``: bumped
+  by every change of the row; a change made with an older version is refused
+  (optimistic concurrency, :class:`loaders.workspace.EditConflictError`).
 * ``changes`` holds one row whose ``revision`` every save bumps (a cache key).
 * ``scenarios``: one row per saved plan, keyed by its own ``scenario_id``; the
   name is a label (two plans may share it), ``model`` / ``options`` /
@@ -147,6 +150,7 @@ scenarios = Table(
     Column("payload", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # 0005
     sqlite_autoincrement=True,  # an id is never given to a second plan
 )
 settings = Table(
@@ -175,6 +179,7 @@ review_decisions = Table(
     Column("not_california", Boolean, nullable=False),
     Column("state", String(16), nullable=False),  # pending / confirmed
     Column("decided_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # 0005
 )
 events = Table(
     "events",

@@ -56,7 +56,7 @@ __all__ = [
 #: Alembic revision ids in ``versions/``, oldest first (a test checks the list
 #: against the files, so the open path can tell "up to date" without loading
 #: Alembic).
-REVISIONS: tuple[str, ...] = ("0002", "0003", "0004", "0006")
+REVISIONS: tuple[str, ...] = ("0002", "0003", "0004", "0005", "0006")
 #: The revision that equals the layout of app schema version 2.
 BASELINE = "0002"
 #: The newest revision: what :func:`upgrade` brings a database to.

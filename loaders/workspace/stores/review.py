@@ -6,6 +6,16 @@ A choice is recorded per roster row (``review_decisions``, state ``pending``);
 rows (:func:`loaders.review.apply_decisions`) and saves each name as an alias,
 in one transaction. Which rows wait for review and how they are grouped is
 :mod:`loaders.review`.
+
+Concurrent editors
+------------------
+Every decision row has a ``version`` bumped by each change. The review queue
+gives each item the ``version`` its rows have (0 when nobody decided them);
+a choice made with ``expected_version`` is refused with
+:class:`~loaders.workspace.EditConflictError` (carrying the current decision)
+when another editor decided, changed or confirmed the item meanwhile. Changes
+to one roster's decisions are serialised: SQLite's write lock, PostgreSQL's
+row lock on the roster (``SELECT ... FOR UPDATE``).
 """
 
 from __future__ import annotations
@@ -18,8 +28,8 @@ from sqlalchemy import delete, select, update
 
 from loaders.review import apply_decisions, review_groups
 from loaders.workspace.codec import isna, now
-from loaders.workspace.errors import WorkspaceError
-from loaders.workspace.schema import review_decisions
+from loaders.workspace.errors import EditConflictError, WorkspaceError
+from loaders.workspace.schema import review_decisions, rosters
 from loaders.workspace.stores.aliases import check_choice, county_key, normalise_alias
 
 __all__ = ["ReviewStore"]
@@ -46,7 +56,8 @@ class ReviewStore:
         matched_name: str | None = None,
         cd_code: str | None = None,
         not_california: bool = False,
-    ) -> None:
+        expected_version: int | None = None,
+    ) -> int:
         """Record a (not yet confirmed) review choice for some rows of a roster.
 
         Parameters
@@ -62,9 +73,21 @@ class ReviewStore:
             The chosen entity's CDE name and CD code (written into the rows).
         not_california : bool, default False
             Mark the rows "not a California district" instead.
+        expected_version : int, optional
+            The item's ``version`` as the editor saw it (``review_queue``'s
+            column; 0 for an undecided item). Given, the choice is refused
+            when the rows' decisions moved on meanwhile. None: no check.
+
+        Returns
+        -------
+        int
+            The rows' new ``version``.
 
         Raises
         ------
+        EditConflictError
+            ``expected_version`` is not the saved version (another editor
+            decided first); ``.current`` is the saved decision. Nothing written.
         WorkspaceError
             No such roster, a row index out of range, or neither/both of ``geoid``
             and ``not_california``.
@@ -72,6 +95,9 @@ class ReviewStore:
         geoid = check_choice(geoid, not_california)
         with self._write() as conn:
             self._roster_row(conn, roster_id)
+            version = self._check_review_version(
+                conn, roster_id, row_indexes, expected_version
+            )
             rows = self._rows_in_tx(conn, roster_id)
             stamp = now()
             for i in row_indexes:
@@ -92,12 +118,88 @@ class ReviewStore:
                     "not_california": bool(not_california),
                     "state": "pending",
                     "decided_at": stamp,
+                    "version": version + 1,
                 }
                 self._upsert(conn, review_decisions, key, values)
+        return version + 1
 
-    def clear_review_choice(self, roster_id: int, row_indexes: Sequence[int]) -> None:
-        """Forget pending (unconfirmed) choices for these rows."""
+    def _check_review_version(
+        self,
+        conn: Any,
+        roster_id: int,
+        row_indexes: Sequence[int],
+        expected: int | None,
+    ) -> int:
+        """Lock the roster's decisions; the rows' saved version (0: undecided).
+
+        Raises :class:`EditConflictError` when ``expected`` is given and differs.
+        """
+        # PostgreSQL: one writer of this roster's decisions at a time (SQLite's
+        # BEGIN IMMEDIATE already is); the read below then sees the last commit.
+        conn.execute(
+            select(rosters.c.roster_id)
+            .where(rosters.c.roster_id == int(roster_id))
+            .with_for_update()
+        )
+        found = conn.execute(
+            select(review_decisions)
+            .where(
+                (review_decisions.c.roster_id == int(roster_id))
+                & review_decisions.c.row_index.in_([int(i) for i in row_indexes])
+            )
+            .order_by(review_decisions.c.version.desc())
+        ).first()
+        version = 0 if found is None else int(found.version)
+        if expected is not None and int(expected) != version:
+            current = None if found is None else dict(found._mapping)
+            if current is None:
+                what = "withdrawn"
+            elif current["state"] == "confirmed":
+                what = "confirmed"
+            else:
+                what = "changed"
+            if current is None:
+                now_is = "it is undecided now"
+            elif current["not_california"]:
+                now_is = "it is now marked not a California district"
+            else:
+                name = current["matched_name"] or current["geoid"]
+                now_is = f"it is now {name} ({current['state']})"
+            raise EditConflictError(
+                f"Someone else {what} the decision on "
+                f"'{current['entity_name'] if current else 'this item'}' in "
+                f"roster {roster_id} since you opened it: {now_is}. Nothing was "
+                "saved; look at the current decision and choose again.",
+                current,
+            )
+        return version
+
+    def clear_review_choice(
+        self,
+        roster_id: int,
+        row_indexes: Sequence[int],
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        """Forget pending (unconfirmed) choices for these rows.
+
+        Parameters
+        ----------
+        roster_id : int
+            Saved roster.
+        row_indexes : sequence of int
+            0-based positions of the rows.
+        expected_version : int, optional
+            The item's ``version`` as the editor saw it; see
+            :meth:`set_review_choice`.
+
+        Raises
+        ------
+        EditConflictError
+            Another editor changed the rows' decision meanwhile.
+        """
         with self._write() as conn:
+            self._check_review_version(conn, roster_id, row_indexes, expected_version)
             conn.execute(
                 delete(review_decisions).where(
                     (review_decisions.c.roster_id == int(roster_id))
@@ -114,7 +216,8 @@ class ReviewStore:
         pandas.DataFrame
             ``roster_id``, ``row_index`` (Int64), ``entity_name``, ``county``,
             ``geoid``, ``matched_name``, ``cd_code`` (string), ``not_california``
-            (bool), ``state`` (``pending`` / ``confirmed``), ``decided_at``.
+            (bool), ``state`` (``pending`` / ``confirmed``), ``decided_at``,
+            ``version`` (Int64, bumped by every change of the row).
         """
         query = select(review_decisions).order_by(
             review_decisions.c.roster_id, review_decisions.c.row_index
@@ -125,7 +228,7 @@ class ReviewStore:
             result = conn.execute(query)
             frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         for col in frame.columns:
-            if col in ("roster_id", "row_index"):
+            if col in ("roster_id", "row_index", "version"):
                 frame[col] = frame[col].astype("Int64")
             elif col == "not_california":
                 frame[col] = frame[col].astype(bool)
@@ -150,8 +253,10 @@ class ReviewStore:
             ``row_indexes`` (list of int), ``source_rows`` (list),
             ``matched_name`` / ``runner_up`` (the matcher's best guesses,
             string), ``pending_geoid``, ``pending_name`` (string),
-            ``pending_not_california`` (bool). Newest roster first, then by
-            entity name.
+            ``pending_not_california`` (bool), ``version`` (Int64: the highest
+            ``version`` of the group's decisions, pending or confirmed; 0 when
+            none; pass it to :meth:`set_review_choice`). Newest roster first,
+            then by entity name.
         """
         listing = self.list_rosters()
         if roster_id is not None:
@@ -181,6 +286,17 @@ class ReviewStore:
             frame.insert(0, "roster_id", pd.Series(dtype="Int64"))
         frame["roster_id"] = frame["roster_id"].astype("Int64")
         frame["roster_name"] = frame["roster_name"].astype("string")
+        seen = {
+            (int(r.roster_id), int(r.row_index)): int(r.version)
+            for r in pending.itertuples(index=False)
+        }
+        frame["version"] = pd.array(
+            [
+                max((seen.get((int(rid), int(i)), 0) for i in idx), default=0)
+                for rid, idx in zip(frame["roster_id"], frame["row_indexes"])
+            ],
+            dtype="Int64",
+        )
         return frame
 
     def confirm_review(

@@ -8,6 +8,13 @@ choosing the same cities). Each scenario also stores its ``model``, its
 ``options`` (how it was made) and its ``venues``, so
 :meth:`ScenarioStore.compare_scenarios` can show what differs between plans
 without decoding them.
+
+Concurrent editors: saving always adds a scenario, so two people saving at
+once get two scenarios. Changing a saved one (:meth:`ScenarioStore.update_scenario`,
+:meth:`ScenarioStore.delete_scenario` with ``expected_version``) is a
+compare-and-set on its ``version``: the second of two editors who opened the
+same version gets :class:`~loaders.workspace.EditConflictError` with the
+scenario as saved now, never a silent overwrite.
 """
 
 from __future__ import annotations
@@ -18,10 +25,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from loaders.workspace.codec import dumps, now
-from loaders.workspace.errors import WorkspaceError
+from loaders.workspace.errors import EditConflictError, WorkspaceError
 from loaders.workspace.schema import scenarios
 
 __all__ = [
@@ -234,7 +241,7 @@ class ScenarioStore:
         pandas.DataFrame
             ``scenario_id`` (Int64), ``name``, ``model`` (string), ``venues``
             (string, names joined by ``" + "``), ``n_venues`` (Int64),
-            ``created_at``, ``updated_at`` (datetime, UTC).
+            ``created_at``, ``updated_at`` (datetime, UTC), ``version`` (Int64).
         """
         c = scenarios.c
         with self._read() as conn:
@@ -246,6 +253,7 @@ class ScenarioStore:
                     c.venues,
                     c.created_at,
                     c.updated_at,
+                    c.version,
                 ).order_by(c.created_at.desc(), c.scenario_id.desc())  # fmt: skip
             )
             frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -265,6 +273,7 @@ class ScenarioStore:
         )
         for col in ("created_at", "updated_at"):
             frame[col] = pd.to_datetime(frame[col]).dt.tz_localize("UTC")
+        frame["version"] = frame["version"].astype("Int64")
         return frame
 
     def _scenario_row(self, conn: Any, scenario: int | str) -> Any:
@@ -308,7 +317,8 @@ class ScenarioStore:
         dict
             ``scenario_id``, ``name``, ``model``, ``options`` (dict), ``venues``
             (list of str or None), ``payload`` (dict), ``created_at``,
-            ``updated_at`` (naive UTC datetimes).
+            ``updated_at`` (naive UTC datetimes), ``version`` (int, bumped by
+            every change).
 
         Raises
         ------
@@ -333,6 +343,7 @@ class ScenarioStore:
             "payload": json.loads(row.payload),
             "created_at": row.created_at,
             "updated_at": row.updated_at,
+            "version": int(row.version),
         }
 
     def compare_scenarios(
@@ -368,17 +379,116 @@ class ScenarioStore:
             )
         return scenario_differences(plans, all_fields=all_fields)
 
-    def delete_scenario(self, scenario: int | str) -> None:
+    def update_scenario(
+        self,
+        scenario_id: int,
+        *,
+        expected_version: int,
+        payload: Mapping[str, Any] | None = None,
+        name: str | None = None,
+    ) -> int:
+        """Change a saved scenario (its plan, its name) if nobody else did first.
+
+        Parameters
+        ----------
+        scenario_id : int
+            The scenario.
+        expected_version : int
+            Its ``version`` as the editor read it (:meth:`scenario`,
+            :meth:`list_scenarios`).
+        payload : mapping, optional
+            The new plan (model, options and venues are taken from it).
+        name : str, optional
+            The new label.
+
+        Returns
+        -------
+        int
+            The new ``version`` (``expected_version + 1``).
+
+        Raises
+        ------
+        EditConflictError
+            The scenario changed (or was deleted) since that version;
+            ``.current`` is :meth:`scenario`'s dict, None when deleted.
+            Nothing was written.
+        WorkspaceError
+            An empty name, or a payload that cannot be stored as JSON.
+        """
+        values: dict[str, Any] = {}
+        if name is not None:
+            name = name.strip()
+            if not name:
+                raise WorkspaceError("Give the scenario a name before saving it.")
+            values["name"] = name
+        if payload is not None:
+            payload = dict(payload)
+            model, options, venues = plan_summary(payload)
+            label = f"scenario #{scenario_id}"
+            values.update(
+                payload=dumps(payload, label),
+                model=model,
+                options=dumps(options, f"the options of {label}"),
+                venues=None if venues is None else dumps(venues, "the venues"),
+            )
+        c = scenarios.c
+        with self._write() as conn:
+            # compare-and-set: PostgreSQL re-checks the WHERE after a concurrent
+            # commit of the same row, SQLite runs one writer at a time
+            result = conn.execute(
+                update(scenarios)
+                .where(c.scenario_id == int(scenario_id))
+                .where(c.version == int(expected_version))
+                .values(**values, updated_at=now(), version=c.version + 1)
+            )
+            if result.rowcount == 1:
+                return int(expected_version) + 1
+        self._scenario_conflict(scenario_id, expected_version)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _scenario_conflict(self, scenario_id: int, expected_version: int) -> None:
+        try:
+            current: dict[str, Any] | None = self.scenario(int(scenario_id))
+        except WorkspaceError:
+            current = None
+        if current is None:
+            now_is = "it was deleted"
+        else:
+            now_is = (
+                f"it is at version {current['version']} (you opened version "
+                f"{expected_version}), named '{current['name']}'"
+            )
+        raise EditConflictError(
+            f"Someone else changed scenario #{scenario_id} since you opened it: "
+            f"{now_is}. Nothing was saved; open it again, or save your plan as a "
+            "new scenario.",
+            current,
+        )
+
+    def delete_scenario(
+        self, scenario: int | str, *, expected_version: int | None = None
+    ) -> None:
         """Delete one scenario (no error if it is already gone).
 
         Parameters
         ----------
         scenario : int or str
             ``scenario_id``, or a name (the newest scenario of that name).
+        expected_version : int, optional
+            Delete only the version the editor saw.
+
+        Raises
+        ------
+        EditConflictError
+            ``expected_version`` given and the scenario changed meanwhile.
         """
         with self._write() as conn:
             row = self._scenario_row(conn, scenario)
-            if row is not None:
-                conn.execute(
-                    delete(scenarios).where(scenarios.c.scenario_id == row.scenario_id)
-                )
+            if row is None:
+                return
+            cond = scenarios.c.scenario_id == row.scenario_id
+            if expected_version is not None:
+                cond = cond & (scenarios.c.version == int(expected_version))
+            if conn.execute(delete(scenarios).where(cond)).rowcount == 1:
+                return
+        self._scenario_conflict(int(row.scenario_id), int(expected_version or 0))

@@ -7,7 +7,7 @@ neither the app nor a stray SQL statement through it can rewrite history
 the app, not against the server's administrator). Nothing else changes.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
