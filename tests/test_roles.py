@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import inspect
 import io
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import MetaData, create_engine
 from sqlalchemy.exc import DBAPIError
 
 from loaders import workspace as W
@@ -32,21 +30,11 @@ EDITOR = Principal("eddie@lmi.example.org", Role.EDITOR)
 ADMIN = Principal("ada@lmi.example.org", Role.ADMIN)
 
 
-def _empty_postgres() -> str:
-    url = os.environ.get("LMI_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("LMI_TEST_POSTGRES_URL not set")
-    engine = create_engine(url)
-    meta = MetaData()
-    meta.reflect(engine)
-    meta.drop_all(engine)  # the audit trail's triggers go with its table
-    engine.dispose()
-    return url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def ws(request, workspace_dir):
-    w = open_workspace(_empty_postgres() if request.param == "postgres" else None)
+@pytest.fixture
+def ws(workspace_url):
+    """An empty workspace on SQLite and on PostgreSQL (tests/conftest.py: in CI a
+    missing PostgreSQL fails, elsewhere it skips)."""
+    w = open_workspace(workspace_url)
     yield w
     w.close()
 
