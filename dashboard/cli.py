@@ -197,6 +197,7 @@ export_app = typer.Typer(
 app.add_typer(export_app, name="export")
 app.add_typer(events_app, name="events")
 
+
 def _or_list(words) -> str:
     """``"a, b or c"``."""
     words = list(words)
@@ -644,6 +645,15 @@ def plan(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Seconds for --exact.")
     ] = 60.0,
+    exact_above_gap: Annotated[
+        float,
+        typer.Option(
+            "--exact-above-gap",
+            min=0.0,
+            help="Percent: when the plan's certified gap stays above this and the "
+            "instance is small enough, also solve exactly (100: never).",
+        ),
+    ] = 1.0,
     invites: Annotated[
         Path | None,
         typer.Option("--invites", help="Also write the invite list (CSV/XLSX)."),
@@ -697,6 +707,9 @@ def plan(
                 solver="exact" if exact else "fast",
                 time_limit=time_limit,
                 label=out.stem,
+                exact_above_gap=None
+                if exact_above_gap >= 100
+                else exact_above_gap / 100,
             ),
             CandidateOptions(
                 min_population=min_population, added_venues=tuple(add_venue or ())

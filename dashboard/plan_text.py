@@ -9,7 +9,35 @@ import pandas as pd
 if TYPE_CHECKING:  # geodata.siting costs ~1 s to import; the CLI loads this early
     from geodata.siting import VenuePlan
 
-__all__ = ["plan_text"]
+__all__ = ["certificate_text", "plan_text"]
+
+
+def certificate_text(plan: VenuePlan) -> str:
+    """The plan's certificate in one sentence (CLI and Plan page).
+
+    Parameters
+    ----------
+    plan : VenuePlan
+        Solved.
+
+    Returns
+    -------
+    str
+        E.g. ``"certified: within 0.01 % of the best possible (best possible
+        ≥ 35.12 miles, mean per person to the assigned venue)"``; says so when
+        the plan carries no bound (a plan saved before bounds existed).
+    """
+    gap = getattr(plan, "certified_gap", None)
+    if gap is None:
+        return "certified gap: not computed for this plan"
+    coverage = plan.options.model == "coverage"
+    bound = plan.upper_bound if coverage else plan.lower_bound
+    sign = "≤" if coverage else "≥"
+    within = "proven optimal" if gap == 0 else f"within {gap:.2%} of the best possible"
+    return (
+        f"certified: {within} (best possible {sign} {bound:,.2f} "
+        f"{plan.objective_units})"
+    )
 
 
 def plan_text(plan: VenuePlan) -> str:
@@ -46,6 +74,7 @@ def plan_text(plan: VenuePlan) -> str:
             f"{people} people, {len(plan.candidates)} candidates"
         ),
         f"objective: {plan.objective:,.2f} {plan.objective_units}",
+        certificate_text(plan),
         f"solver: {sol.method} ({sol.seconds:.2f} s"
         + (", optimal" if sol.optimal else "")
         + ")"

@@ -26,6 +26,9 @@ Modules, one concept each
     a problem on a cost matrix: input checks, :class:`Solution`, errors;
 :mod:`~geodata.siting.heuristics`
     the fast solvers (greedy + Teitz-Bart swaps in an iterated local search);
+:mod:`~geodata.siting.bounds`
+    proven bounds on the best possible plan (Lagrangian relaxation) and the
+    certified gap every plan carries;
 :mod:`~geodata.siting.assignment`
     nearest-venue and capacitated assignment (HiGHS transportation LP);
 :mod:`~geodata.siting.exact`
@@ -53,7 +56,10 @@ Solvers
 -------
 ``"fast"`` (default; the Plan page)
     :mod:`geodata.siting.heuristics`: within 0.05 % of the exact optimum on
-    every instance of ``bench/bench_siting.py``, in well under a second.
+    every instance of ``bench/bench_siting.py``, in well under a second; every
+    plan is certified by a Lagrangian bound (:mod:`geodata.siting.bounds`),
+    and the exact solver runs by itself when the certified gap stays above
+    ``PlanOptions.exact_above_gap`` on an instance small enough for it.
 ``"exact"``
     spopt's ``PMedian`` / ``MCLP`` models through PuLP and CBC, with a time
     limit: optimal when CBC finishes, else the best solution found. Tens of
@@ -69,6 +75,7 @@ Examples
 """
 
 from geodata.siting.assignment import nearest_assignment, transport_assignment
+from geodata.siting.bounds import certified_gap, certify
 from geodata.siting.choices import PlanChoices
 from geodata.siting.compare import CHOICE_2015, alternatives, compare_plans
 from geodata.siting.exact import (
@@ -134,6 +141,8 @@ __all__ = [
     "add_to_comparison",
     "alternatives",
     "candidate_table",
+    "certified_gap",
+    "certify",
     "compare_plans",
     "comparison_differences",
     "comparison_labels",

@@ -65,6 +65,12 @@ class PlanOptions:
         Seconds for the exact solver (> 0).
     label : str
         Scenario label.
+    exact_above_gap : float or None
+        When the fast plan's certified gap (:mod:`geodata.siting.bounds`) stays
+        above this fraction (default 0.01 = 1 %) and the instance is small
+        enough for the exact solver (:func:`geodata.siting.exact_too_large`),
+        solve exactly as well (within ``time_limit``) and keep the better plan
+        and the better bound. None: never.
 
     Raises
     ------
@@ -97,6 +103,7 @@ class PlanOptions:
     solver: str = "fast"
     time_limit: float = 60.0
     label: str = ""
+    exact_above_gap: float | None = 0.01
 
     def __post_init__(self) -> None:
         fix = object.__setattr__  # frozen: normalise once, here
@@ -108,6 +115,13 @@ class PlanOptions:
         fix(self, "booked", tuple(str(b) for b in self.booked))
         fix(self, "time_limit", float(self.time_limit))
         fix(self, "label", str(self.label or ""))
+        if self.exact_above_gap is not None:
+            fix(self, "exact_above_gap", float(self.exact_above_gap))
+            if not self.exact_above_gap >= 0:
+                raise ValueError(
+                    "exact_above_gap must be a fraction ≥ 0 (or None), got "
+                    f"{self.exact_above_gap!r}."
+                )
         if self.model not in MODELS:
             raise ValueError(
                 f"model must be one of {', '.join(MODELS)}, got {self.model!r}."

@@ -15,10 +15,12 @@ import pandas as pd
 
 from geodata.distances import KM_PER_MILE, validate_cost_matrix
 from geodata.siting.assignment import nearest_assignment
-from geodata.siting.exact import solve_exact
+from geodata.siting.bounds import certified_gap, certify
+from geodata.siting.exact import exact_too_large, solve_exact
 from geodata.siting.heuristics import solve_max_coverage, solve_p_median
 from geodata.siting.options import PlanOptions
 from geodata.siting.problem import (
+    ExactSolverError,
     InfeasiblePlanError,
     Solution,
     check_capacity,
@@ -104,8 +106,17 @@ class VenuePlan:
         p-median: weighted mean distance (:attr:`objective_units`); coverage:
         covered weight (people or teams).
     objective_units : str
+    lower_bound, upper_bound : float or None
+        The best possible objective lies between these (units of
+        :attr:`objective`). p-median: ``lower_bound`` is proven
+        (:mod:`geodata.siting.bounds`), ``upper_bound`` is this plan's
+        objective; coverage: ``lower_bound`` is this plan's objective,
+        ``upper_bound`` is proven.
+    certified_gap : float or None
+        How far this plan can be from the best possible, a fraction of
+        :attr:`objective` (0.004: within 0.4 %).
     solution : Solution
-        Raw solver result (method, optimal, seconds, note).
+        Raw solver result (method, optimal, seconds, note, bound).
 
     Examples
     --------
@@ -312,48 +323,91 @@ class VenuePlan:
             self._prepare()
         opts = self.options
         fixed = self.booked_index
-        if opts.model == "coverage":
+        coverage = opts.model == "coverage"
+        if coverage:
             matrix = self.minutes if opts.radius_units == "minutes" else self.miles
-            if opts.solver == "exact":
-                sol = solve_exact(
-                    matrix,
-                    self.weights,
-                    opts.p,
-                    model="coverage",
-                    fixed=fixed,
-                    radius=opts.radius,
-                    time_limit=opts.time_limit,
-                )
-            else:
-                sol = solve_max_coverage(
-                    matrix, self.weights, opts.p, opts.radius, fixed=fixed
-                )
-            # teams go to the nearest chosen venue in miles
-            sol.assign = nearest_assignment(self.miles, sol.open)
-        elif opts.solver == "exact":
-            sol = solve_exact(
-                self.cost,
-                self.weights,
-                opts.p,
-                fixed=fixed,
-                capacity=opts.capacity,
-                time_limit=opts.time_limit,
+        else:
+            matrix = self.cost
+        args = dict(
+            model=opts.model,
+            fixed=fixed,
+            capacity=None if coverage else opts.capacity,
+            radius=opts.radius if coverage else None,
+        )
+        if opts.solver == "exact":
+            sol = certify(
+                self._exact(matrix, args), matrix, self.weights, opts.p, **args
             )
             if not sol.optimal:
-                fast = solve_p_median(
-                    self.cost, self.weights, opts.p, fixed=fixed, capacity=opts.capacity
-                )
-                if fast.objective < sol.objective:
-                    fast.note = (
-                        sol.note + "; the fast solver's plan was better and is kept"
-                    )
-                    sol = fast
+                sol = self._better(sol, self._fast(matrix, args), matrix, args)
         else:
-            sol = solve_p_median(
-                self.cost, self.weights, opts.p, fixed=fixed, capacity=opts.capacity
+            sol = certify(
+                self._fast(matrix, args), matrix, self.weights, opts.p, **args
             )
+            gap = certified_gap(sol.objective, sol.bound, maximise=coverage)
+            small = not exact_too_large(
+                len(self.teams),
+                len(self.candidate_names),
+                capacitated=opts.capacity is not None and not coverage,
+            )
+            if (
+                opts.exact_above_gap is not None
+                and gap > opts.exact_above_gap
+                and small
+            ):
+                try:
+                    exact = self._exact(matrix, args)
+                except ExactSolverError:
+                    sol.note = "the exact solver found nothing in its time limit"
+                else:
+                    sol = self._better(sol, exact, matrix, args)
+                    sol.note = (
+                        f"certified gap {gap:.2%} was above "
+                        f"{opts.exact_above_gap:.2%}: solved exactly as well"
+                        + (f"; {sol.note}" if sol.note else "")
+                    )
+        if coverage:  # teams go to the nearest chosen venue in miles
+            sol.assign = nearest_assignment(self.miles, sol.open)
         self._set_solution(sol)
         return self
+
+    def _fast(self, matrix, args) -> Solution:
+        opts = self.options
+        if opts.model == "coverage":
+            return solve_max_coverage(
+                matrix, self.weights, opts.p, opts.radius, fixed=args["fixed"]
+            )
+        return solve_p_median(
+            matrix, self.weights, opts.p, fixed=args["fixed"], capacity=opts.capacity
+        )
+
+    def _exact(self, matrix, args) -> Solution:
+        return solve_exact(
+            matrix,
+            self.weights,
+            self.options.p,
+            time_limit=self.options.time_limit,
+            **args,
+        )
+
+    def _better(self, a: Solution, b: Solution, matrix, args) -> Solution:
+        """The better of two certified-or-not plans, with the better bound."""
+        maximise = self.options.model == "coverage"
+        for s in (a, b):
+            if s.bound is None:
+                certify(s, matrix, self.weights, self.options.p, **args)
+        better = (
+            (b.objective > a.objective) if maximise else (b.objective < a.objective)
+        )
+        keep, other = (b, a) if better else (a, b)
+        pick = min if maximise else max
+        if pick(keep.bound, other.bound) != keep.bound:
+            keep.bound, keep.bound_method = other.bound, other.bound_method
+        if keep.optimal is None and other.optimal is False:
+            keep.note = (
+                other.note + "; the fast solver's plan was better and is kept"
+            ).lstrip("; ")
+        return keep
 
     def _set_solution(self, sol: Solution) -> None:
         self.solution = sol
@@ -374,6 +428,7 @@ class VenuePlan:
             self.objective = float(sol.objective)
         else:
             self.objective = self.mean_distance
+        self._set_bounds(sol, wsum)
         counts = np.bincount(self.assign_, minlength=m)
         booked = set(self.booked_index)
         self.venues = [
@@ -382,6 +437,25 @@ class VenuePlan:
                 self.open_.tolist(), key=lambda j: (j not in booked, -counts[j], j)
             )
         ]
+
+    def _set_bounds(self, sol: Solution, wsum: float) -> None:
+        """``lower_bound``, ``upper_bound``, ``certified_gap`` in plan units."""
+        coverage = self.options.model == "coverage"
+        if sol.bound is None:
+            self.lower_bound = self.upper_bound = self.certified_gap = None
+            return
+        if coverage:
+            self.lower_bound, self.upper_bound = self.objective, float(sol.bound)
+        else:
+            self.lower_bound = float(sol.bound) / wsum if wsum else 0.0
+            self.upper_bound = self.objective
+        # the capacitated objective may be re-derived from a rounded saved value
+        self.lower_bound = min(self.lower_bound, self.upper_bound)
+        self.certified_gap = certified_gap(
+            self.objective,
+            self.upper_bound if coverage else self.lower_bound,
+            maximise=coverage,
+        )
 
     def _require_solved(self) -> None:
         if self.solution is None:
@@ -667,8 +741,13 @@ class VenuePlan:
             else float(saved.objective or 0.0)
         )
         solver = saved.solver
+        bound = saved.bound
+        if bound is not None and plan.options.model == "p-median":
+            bound = bound * float(plan.weights.sum())
         plan._set_solution(
             Solution(
+                bound=bound,
+                bound_method=str(solver.get("bound_method", "")),
                 open=open_,
                 assign=assign,
                 objective=objective,
@@ -692,5 +771,6 @@ class VenuePlan:
             "model": self.options.model_name,
             "objective": self.objective,
             "objective_units": self.objective_units,
+            "certified_gap": self.certified_gap,
             **stats,
         }
