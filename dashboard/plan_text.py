@@ -75,6 +75,8 @@ def plan_text(plan: VenuePlan) -> str:
         ),
         f"objective: {plan.objective:,.2f} {plan.objective_units}",
         certificate_text(plan),
+        f"drive times: {plan.options.travel_time.describe()}"
+        + (f" - {plan.travel_note}" if getattr(plan, "travel_note", "") else ""),
         f"solver: {sol.method} ({sol.seconds:.2f} s"
         + (", optimal" if sol.optimal else "")
         + ")"

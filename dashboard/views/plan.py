@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 from dashboard import state
 from dashboard.plan_text import certificate_text
 from dashboard.tables import show_table
-from geodata import gazetteer, siting
+from geodata import distances, gazetteer, siting
 from geodata.planmap import plan_map
 from loaders.entities import TYPE_CHOICES
 from loaders.workspace import open_workspace
@@ -31,6 +31,11 @@ MODEL_LABELS = {
     "coverage": "Most teams within reach (maximal coverage)",
 }
 POPULATIONS = [25_000, 50_000, 100_000]
+TRAVEL_LABELS = {
+    "estimate": "estimate (offline)",
+    "router": "a road router (OSRM)",
+    "table": "an uploaded table",
+}
 EXACT_LIMIT = 120
 
 
@@ -62,6 +67,9 @@ def _defaults(event_ids: list[str]) -> None:
     ss.setdefault("plan_compare", {})
     ss.setdefault("plan_loaded", None)
     ss.setdefault("plan_exact", None)
+    ss.setdefault("plan_travel", "estimate")
+    ss.setdefault("plan_router_url", "")
+    ss.setdefault("plan_table_size", 100)
 
 
 def _add_venue(text: str) -> None:
@@ -172,10 +180,55 @@ def _venues_and_model(names: list[str]) -> None:
             horizontal=True,
             format_func={"minutes": "minutes' drive (estimated)", "miles": "miles"}.get,
         )
+    _drive_times()
     st.session_state["plan_booked"] = [
         b for b in st.session_state["plan_booked"] if b in names
     ]
     st.multiselect("Already booked (always kept)", names, key="plan_booked")
+
+
+def _drive_times() -> None:
+    """Where drive minutes come from: the estimate, a router or a table."""
+    st.radio(
+        "Drive times from",
+        list(TRAVEL_LABELS),
+        key="plan_travel",
+        format_func=TRAVEL_LABELS.get,
+        horizontal=True,
+    )
+    if st.session_state["plan_travel"] == "router":
+        st.text_input(
+            "OSRM-compatible table service URL",
+            key="plan_router_url",
+            placeholder="http://localhost:5000",
+        )
+        st.number_input("Most points per request", 1, 10_000, key="plan_table_size")
+    elif st.session_state["plan_travel"] == "table":
+        st.file_uploader(
+            "CSV with origin (team geoid), destination (venue name), minutes",
+            type=["csv"],
+            key="plan_travel_file",
+        )
+
+
+def _with_travel(options: siting.PlanOptions) -> siting.PlanOptions:
+    """The options with the drive-time source the planner chose."""
+    ss = st.session_state
+    if ss.get("plan_travel") == "router" and ss.get("plan_router_url", "").strip():
+        return options.replace(
+            travel_time=distances.OSRMTable(
+                ss["plan_router_url"].strip(),
+                max_table_size=int(ss.get("plan_table_size", 100)),
+            )
+        )
+    upload = ss.get("plan_travel_file")
+    if ss.get("plan_travel") == "table" and upload is not None:
+        return options.replace(
+            travel_time=distances.TravelTimeMatrix.from_csv(
+                upload.getvalue(), name=upload.name
+            )
+        )
+    return options
 
 
 def _exact(solve, limit: int) -> siting.VenuePlan | str:
@@ -228,8 +281,10 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
         f"{sol.method}, {sol.seconds:.2f} s"
         + (" (proven optimal)" if sol.optimal else "")
         + (f". {sol.note}" if sol.note else "")
-        + f". Drive times are estimates ({plan.options.travel_time.describe()})."
+        + f". Drive times: {plan.options.travel_time.describe()}."
     )
+    if plan.travel_note:
+        st.warning(f"Drive times: {plan.travel_note}.")
     st_folium(
         plan_map(plan),
         key="plan_map",
@@ -447,6 +502,7 @@ def render() -> None:
             try:
                 choices = siting.PlanChoices.from_values(st.session_state, "plan_")
                 selection, venues, options = choices.settings()
+                options = _with_travel(options)
 
                 def solve(options=options):
                     return siting.plan_for_roster(

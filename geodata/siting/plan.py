@@ -91,6 +91,9 @@ class VenuePlan:
         units), great-circle-or-source miles, drive minutes.
     weights : numpy.ndarray
         Team weights, float64.
+    travel_note : str
+        What the drive-time source estimated instead of routing (empty when
+        nothing; see :class:`geodata.distances.OSRMTable`).
 
     Attributes (after :meth:`solve`)
     --------------------------------
@@ -274,7 +277,12 @@ class VenuePlan:
         self.miles = (
             self.cost if opts.distance.units == "miles" else self.cost / KM_PER_MILE
         )
-        minutes = opts.travel_time.cost_matrix(self.teams, self.candidates)
+        noted = getattr(opts.travel_time, "cost_matrix_noted", None)
+        if callable(noted):  # a router or a table: says what it estimated
+            minutes, self.travel_note = noted(self.teams, self.candidates)
+        else:
+            minutes = opts.travel_time.cost_matrix(self.teams, self.candidates)
+            self.travel_note = ""
         self.minutes = validate_cost_matrix(minutes, n, m, name="drive-time matrix")
         # weights validated by the solver; check early for a clear message
         check_inputs(self.cost[:, :1], self.weights, 1, ())

@@ -97,7 +97,9 @@ def plan_to_dict(plan) -> dict:
         proven upper bound), ``certified_gap`` (fraction of ``objective``),
         ``mean_miles``, ``solver`` (method, optimal, seconds, note,
         bound_method),
-        ``distance`` (how costs were computed, in words), ``options`` (every
+        ``distance`` (how costs were computed, in words; ``travel_time_source``
+        the drive-time source's kind, ``travel_time_note`` what it estimated
+        instead of routing), ``options`` (every
         :class:`~geodata.siting.options.PlanOptions` field, the sources as
         :func:`geodata.distances.source_to_dict` specs), ``selection``,
         ``booked``, ``candidates`` (every candidate: ``name``, ``lat``,
@@ -162,6 +164,8 @@ def plan_to_dict(plan) -> dict:
         "distance": {
             "objective": _describe(opts.distance),
             "travel_time": _describe(travel),
+            "travel_time_source": getattr(travel, "kind", type(travel).__name__),
+            "travel_time_note": getattr(plan, "travel_note", ""),
             "circuity": getattr(travel, "circuity", None),
             "speed_mph": getattr(travel, "speed_mph", None),
         },
