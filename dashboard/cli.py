@@ -594,7 +594,8 @@ def plan(
         int, typer.Option("--venues", "-p", min=1, help="Number of meetings.")
     ] = 3,
     model: Annotated[
-        str, typer.Option(help="p-median, capacitated-p-median or coverage.")
+        str,
+        typer.Option(help="p-median, capacitated-p-median, coverage or attendance."),
     ] = "p-median",
     capacity: Annotated[
         int | None,

@@ -51,11 +51,13 @@ def plan_text(plan: VenuePlan) -> str:
     Returns
     -------
     str
-        Model, objective, then one line per venue: teams, people, mean / 90th
-        percentile / max great-circle miles, mean estimated drive minutes and
-        the share of teams within 1 and 2 hours. A venue no team is assigned to
-        (e.g. a booked venue far from every team) shows 0 teams, 0 people and
-        ``-`` for the distance figures, which do not exist for it.
+        Model, objective, certificate, turnout model and drive-time source,
+        then one line per venue: teams, people, mean / 90th percentile / max
+        great-circle miles, mean drive minutes, the share of teams within 1
+        and 2 hours, and the teams and people expected to come. A venue no
+        team is assigned to (e.g. a booked venue far from every team) shows 0
+        teams, 0 people and ``-`` for the distance figures, which do not exist
+        for it.
 
     Raises
     ------
@@ -75,6 +77,7 @@ def plan_text(plan: VenuePlan) -> str:
         ),
         f"objective: {plan.objective:,.2f} {plan.objective_units}",
         certificate_text(plan),
+        f"turnout: {plan.turnout.note}",
         f"drive times: {plan.options.travel_time.describe()}"
         + (f" - {plan.travel_note}" if getattr(plan, "travel_note", "") else ""),
         f"solver: {sol.method} ({sol.seconds:.2f} s"
@@ -85,6 +88,7 @@ def plan_text(plan: VenuePlan) -> str:
         (
             f"{'venue':28s} {'teams':>5s} {'people':>6s} {'mean mi':>8s} "
             f"{'p90 mi':>7s} {'max mi':>7s} {'~drive':>7s} {'<=1h':>5s} {'<=2h':>5s}"
+            f" {'exp.teams':>9s} {'exp.people':>10s}"
         ),
     ]
 
@@ -102,6 +106,8 @@ def plan_text(plan: VenuePlan) -> str:
             f"{cell(row.max_miles, '.1f', 7)} "
             f"{cell(row.mean_minutes, '.0f', 7, 'min')} "
             f"{cell(row.share_within_1h, '.0%', 5)} "
-            f"{cell(row.share_within_2h, '.0%', 5)}"
+            f"{cell(row.share_within_2h, '.0%', 5)} "
+            f"{cell(row.expected_teams, '.1f', 9)} "
+            f"{cell(row.expected_people, '.0f', 10)}"
         )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ download as CSV / XLSX.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -17,6 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
+from dashboard.plan_charts import turnout_chart
 from dashboard.plan_text import certificate_text
 from dashboard.tables import show_table
 from geodata import distances, gazetteer, siting
@@ -29,6 +31,7 @@ TYPE_OPTIONS = TYPE_CHOICES
 MODEL_LABELS = {
     "p-median": "Shortest average travel (p-median)",
     "coverage": "Most teams within reach (maximal coverage)",
+    "attendance": "Most people expected to come (distance decay of turnout)",
 }
 POPULATIONS = [25_000, 50_000, 100_000]
 TRAVEL_LABELS = {
@@ -57,6 +60,13 @@ def _candidates(
         ),
         events,
     )
+
+
+@st.cache_data(show_spinner="Fitting turnout to the roster history…", max_entries=4)
+def _turnout_fit(roster_key: str, _teams_by_event, _reference, _events):
+    """History and fitted turnout model of one roster (cached by its key)."""
+    history = siting.turnout_history(_teams_by_event, _reference, _events)
+    return history, siting.fit_turnout(history)
 
 
 def _defaults(event_ids: list[str]) -> None:
@@ -165,7 +175,7 @@ def _venues_and_model(names: list[str]) -> None:
         "Plan for", list(MODEL_LABELS), key="plan_model", format_func=MODEL_LABELS.get
     )
     st.slider("Number of meetings", 1, 12, key="plan_p")
-    if st.session_state["plan_model"] == "p-median":
+    if st.session_state["plan_model"] in ("p-median", "attendance"):
         st.checkbox("Limit teams per meeting (room capacity)", key="plan_use_capacity")
         if st.session_state["plan_use_capacity"]:
             st.number_input(
@@ -181,6 +191,16 @@ def _venues_and_model(names: list[str]) -> None:
             format_func={"minutes": "minutes' drive (estimated)", "miles": "miles"}.get,
         )
     _drive_times()
+    model = st.session_state.get("plan_turnout_model")
+    if model is not None and model.types:
+        st.session_state.setdefault("plan_turnout_type", model.default_type)
+        st.selectbox(
+            "Expected turnout as at",
+            list(model.types),
+            key="plan_turnout_type",
+            format_func=lambda t: t.replace("_", " "),
+            help="The event type whose fitted turnout curve the plan uses.",
+        )
     st.session_state["plan_booked"] = [
         b for b in st.session_state["plan_booked"] if b in names
     ]
@@ -262,6 +282,8 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
     cols = st.columns(5)
     if plan.options.model == "coverage":
         cols[0].metric("Covered", f"{plan.objective:,.0f} {plan.weight_label}")
+    elif plan.options.model == "attendance":
+        cols[0].metric("Expected to come", f"{plan.objective:,.0f} {plan.weight_label}")
     else:
         cols[0].metric("Average distance", f"{plan.objective:,.1f} mi")
     gap = plan.certified_gap
@@ -300,11 +322,34 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
             on_click=_on_add_clicked,
             args=(lat, lon),
         )
-    st.markdown("**Venues**")
+    st.markdown("**Venues** (expected teams and people: the turnout model below)")
     show_table(plan.venue_table())
+    _turnout(plan)
     st.markdown("**By CCSESA region**")
     show_table(plan.region_table(), column_config={"venues": "Venues (teams)"})
     _invites(plan, matched)
+
+
+def _turnout(plan: siting.VenuePlan) -> None:
+    """The turnout model: fitted curve, its 95 % band and the data behind it."""
+    model = plan.turnout
+    with st.expander("Expected turnout: how attendance falls with distance"):
+        st.caption(
+            f"Turnout model: {model.note}. Curve for "
+            f"{model.default_type or 'any event'}; the band is its 95 % confidence "
+            "interval; dots are the share of invited teams that came, per 50 miles "
+            "(size: team-events)."
+        )
+        curve = model.curve()
+        history = st.session_state.get("plan_turnout_history")
+        bins = siting.turnout_bins(history) if history is not None else None
+        st.altair_chart(turnout_chart(curve, bins), use_container_width=True)
+        interval = model.slope_interval()
+        if interval is not None:
+            st.caption(
+                f"Per 100 miles the log-odds of coming change by {model.slope:+.2f} "
+                f"(95 % CI {interval[0]:+.2f} to {interval[1]:+.2f})."
+            )
 
 
 def _invites(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
@@ -471,6 +516,9 @@ def render() -> None:
     seen = set(teams_by_event["event_id"])
     with_data = [e for e in events["event_id"] if e in seen]
     _defaults(with_data)
+    history, model = _turnout_fit(roster.key, teams_by_event, ref, events)
+    st.session_state["plan_turnout_history"] = history
+    st.session_state["plan_turnout_model"] = model
 
     st.title("Plan regional meetings")
     st.caption(
@@ -503,6 +551,11 @@ def render() -> None:
                 choices = siting.PlanChoices.from_values(st.session_state, "plan_")
                 selection, venues, options = choices.settings()
                 options = _with_travel(options)
+                model = st.session_state["plan_turnout_model"]
+                kind = st.session_state.get("plan_turnout_type")
+                if kind in model.types:
+                    model = dataclasses.replace(model, default_type=kind)
+                options = options.replace(turnout=model)
 
                 def solve(options=options):
                     return siting.plan_for_roster(

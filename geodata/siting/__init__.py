@@ -1,6 +1,6 @@
 r"""Where regional meetings go: teams to serve, venue models, plans and invites.
 
-Three location models choose :math:`p` venues among candidate venues
+Four location models choose :math:`p` venues among candidate venues
 (:mod:`geodata.gazetteer`) for the district / COE teams a planner wants to serve:
 
 p-median
@@ -12,6 +12,10 @@ Capacitated p-median
 Maximal coverage (MCLP)
     Maximise the weight of teams within a distance (miles) or an estimated drive
     time (minutes) of a chosen venue; ties broken by the p-median objective.
+Maximal expected attendance
+    Maximise the people (or teams) expected to come, by the turnout model's
+    probability of coming from each team's distance: a p-median on the
+    expected absence.
 
 The mathematics is written out in :class:`VenuePlan`. Capacity counts **teams**
 (a team takes one table, whatever its weight).
@@ -29,6 +33,12 @@ Modules, one concept each
 :mod:`~geodata.siting.bounds`
     proven bounds on the best possible plan (Lagrangian relaxation) and the
     certified gap every plan carries;
+:mod:`~geodata.siting.turnout`
+    expected turnout: a logistic distance decay of attendance fitted to the
+    rosters (or a stated default), used by every plan and by the
+    "maximise expected attendance" model;
+:mod:`~geodata.siting.solving`
+    how a plan is solved (model matrix, solver, certificate, exact fallback);
 :mod:`~geodata.siting.assignment`
     nearest-venue and capacitated assignment (HiGHS transportation LP);
 :mod:`~geodata.siting.exact`
@@ -107,6 +117,7 @@ from geodata.siting.service import (
     candidate_table,
     default_event_ids,
     plan_for_roster,
+    roster_turnout,
     selection_record,
 )
 from geodata.siting.teams import (
@@ -116,6 +127,12 @@ from geodata.siting.teams import (
     STATUS_ORDER,
     TeamSelection,
     select_teams,
+)
+from geodata.siting.turnout import (
+    TurnoutModel,
+    fit_turnout,
+    turnout_bins,
+    turnout_history,
 )
 
 __all__ = [
@@ -137,6 +154,7 @@ __all__ = [
     "PlanOptions",
     "Solution",
     "TeamSelection",
+    "TurnoutModel",
     "VenuePlan",
     "add_to_comparison",
     "alternatives",
@@ -150,8 +168,10 @@ __all__ = [
     "default_event_ids",
     "exact_too_large",
     "export_table",
+    "fit_turnout",
     "nearest_assignment",
     "plan_for_roster",
+    "roster_turnout",
     "plan_label",
     "plan_to_dict",
     "read_plan",
@@ -165,4 +185,6 @@ __all__ = [
     "solve_max_coverage",
     "solve_p_median",
     "transport_assignment",
+    "turnout_bins",
+    "turnout_history",
 ]

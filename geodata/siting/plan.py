@@ -14,20 +14,18 @@ import numpy as np
 import pandas as pd
 
 from geodata.distances import KM_PER_MILE, validate_cost_matrix
-from geodata.siting.assignment import nearest_assignment
-from geodata.siting.bounds import certified_gap, certify
-from geodata.siting.exact import exact_too_large, solve_exact
-from geodata.siting.heuristics import solve_max_coverage, solve_p_median
+from geodata.siting.bounds import certified_gap
 from geodata.siting.options import PlanOptions
 from geodata.siting.problem import (
-    ExactSolverError,
     InfeasiblePlanError,
     Solution,
     check_capacity,
     check_inputs,
 )
 from geodata.siting.serialisation import plan_to_dict, read_plan
+from geodata.siting.solving import solve_plan
 from geodata.siting.teams import PRIORITY_LABELS
+from geodata.siting.turnout import TurnoutModel
 
 __all__ = ["VenuePlan"]
 
@@ -54,6 +52,9 @@ class VenuePlan:
        \sum_j Y_j = p,\; Y_b = 1\ (b \in B)
 
        \text{capacitated:}\quad \text{the same and } \sum_i X_{ij} \le C\,Y_j
+
+       \text{attendance:}\quad \max \sum_i \sum_j w_i\,\pi(d_{ij}) X_{ij}
+       \quad\text{(p-median constraints; } \pi \text{ the turnout model)}
 
        \text{coverage:}\quad \max \sum_i w_i Z_i \quad\text{s.t.}\quad
        Z_i \le \sum_{j : d_{ij} \le R} Y_j,\; \sum_j Y_j = p,\; Y_b = 1
@@ -284,6 +285,10 @@ class VenuePlan:
             minutes = opts.travel_time.cost_matrix(self.teams, self.candidates)
             self.travel_note = ""
         self.minutes = validate_cost_matrix(minutes, n, m, name="drive-time matrix")
+        self.turnout = opts.turnout or TurnoutModel.default(
+            "no attendance history given"
+        )
+        self.attend_p = np.asarray(self.turnout.probability(self.miles), float)
         # weights validated by the solver; check early for a clear message
         check_inputs(self.cost[:, :1], self.weights, 1, ())
 
@@ -302,6 +307,8 @@ class VenuePlan:
     def objective_units(self) -> str:
         """Units of :attr:`objective`."""
         opts = self.options
+        if opts.model == "attendance":
+            return f"{self.weight_label} expected to attend (distance decay)"
         if opts.model == "coverage":
             unit = (
                 "minutes' estimated drive"
@@ -329,93 +336,8 @@ class VenuePlan:
         """
         if not hasattr(self, "cost"):
             self._prepare()
-        opts = self.options
-        fixed = self.booked_index
-        coverage = opts.model == "coverage"
-        if coverage:
-            matrix = self.minutes if opts.radius_units == "minutes" else self.miles
-        else:
-            matrix = self.cost
-        args = dict(
-            model=opts.model,
-            fixed=fixed,
-            capacity=None if coverage else opts.capacity,
-            radius=opts.radius if coverage else None,
-        )
-        if opts.solver == "exact":
-            sol = certify(
-                self._exact(matrix, args), matrix, self.weights, opts.p, **args
-            )
-            if not sol.optimal:
-                sol = self._better(sol, self._fast(matrix, args), matrix, args)
-        else:
-            sol = certify(
-                self._fast(matrix, args), matrix, self.weights, opts.p, **args
-            )
-            gap = certified_gap(sol.objective, sol.bound, maximise=coverage)
-            small = not exact_too_large(
-                len(self.teams),
-                len(self.candidate_names),
-                capacitated=opts.capacity is not None and not coverage,
-            )
-            if (
-                opts.exact_above_gap is not None
-                and gap > opts.exact_above_gap
-                and small
-            ):
-                try:
-                    exact = self._exact(matrix, args)
-                except ExactSolverError:
-                    sol.note = "the exact solver found nothing in its time limit"
-                else:
-                    sol = self._better(sol, exact, matrix, args)
-                    sol.note = (
-                        f"certified gap {gap:.2%} was above "
-                        f"{opts.exact_above_gap:.2%}: solved exactly as well"
-                        + (f"; {sol.note}" if sol.note else "")
-                    )
-        if coverage:  # teams go to the nearest chosen venue in miles
-            sol.assign = nearest_assignment(self.miles, sol.open)
-        self._set_solution(sol)
+        self._set_solution(solve_plan(self))
         return self
-
-    def _fast(self, matrix, args) -> Solution:
-        opts = self.options
-        if opts.model == "coverage":
-            return solve_max_coverage(
-                matrix, self.weights, opts.p, opts.radius, fixed=args["fixed"]
-            )
-        return solve_p_median(
-            matrix, self.weights, opts.p, fixed=args["fixed"], capacity=opts.capacity
-        )
-
-    def _exact(self, matrix, args) -> Solution:
-        return solve_exact(
-            matrix,
-            self.weights,
-            self.options.p,
-            time_limit=self.options.time_limit,
-            **args,
-        )
-
-    def _better(self, a: Solution, b: Solution, matrix, args) -> Solution:
-        """The better of two certified-or-not plans, with the better bound."""
-        maximise = self.options.model == "coverage"
-        for s in (a, b):
-            if s.bound is None:
-                certify(s, matrix, self.weights, self.options.p, **args)
-        better = (
-            (b.objective > a.objective) if maximise else (b.objective < a.objective)
-        )
-        keep, other = (b, a) if better else (a, b)
-        pick = min if maximise else max
-        if pick(keep.bound, other.bound) != keep.bound:
-            keep.bound, keep.bound_method = other.bound, other.bound_method
-        if keep.optimal is None and other.optimal is False:
-            keep.note = (
-                other.note + "; the fast solver's plan was better and is kept"
-            ).lstrip("; ")
-        return keep
 
     def _set_solution(self, sol: Solution) -> None:
         self.solution = sol
@@ -432,8 +354,11 @@ class VenuePlan:
         wsum = float(self.weights.sum())
         cost = self.cost[rows, self.assign_]
         self.mean_distance = float(self.weights @ cost / wsum) if wsum else 0.0
+        self.team_attend_p = self.attend_p[rows, self.assign_]
         if self.options.model == "coverage":
             self.objective = float(sol.objective)
+        elif self.options.model == "attendance":
+            self.objective = float(self.weights @ self.team_attend_p)
         else:
             self.objective = self.mean_distance
         self._set_bounds(sol, wsum)
@@ -448,11 +373,14 @@ class VenuePlan:
 
     def _set_bounds(self, sol: Solution, wsum: float) -> None:
         """``lower_bound``, ``upper_bound``, ``certified_gap`` in plan units."""
-        coverage = self.options.model == "coverage"
+        coverage = self.options.model in ("coverage", "attendance")
         if sol.bound is None:
             self.lower_bound = self.upper_bound = self.certified_gap = None
             return
-        if coverage:
+        if self.options.model == "attendance":  # bound on the expected absence
+            self.lower_bound = self.objective
+            self.upper_bound = max(wsum - float(sol.bound), self.objective)
+        elif coverage:
             self.lower_bound, self.upper_bound = self.objective, float(sol.bound)
         else:
             self.lower_bound = float(sol.bound) / wsum if wsum else 0.0
@@ -508,11 +436,14 @@ class VenuePlan:
             if "people" in self.teams.columns
             else np.ones(len(idx))
         )
+        came = self.team_attend_p[idx]
         if len(idx) == 0:
             nan = float("nan")
             return {
                 "teams": 0,
                 "people": 0,
+                "expected_teams": 0.0,
+                "expected_people": 0.0,
                 "mean_miles": nan,
                 "p90_miles": nan,
                 "max_miles": nan,
@@ -524,6 +455,8 @@ class VenuePlan:
         return {
             "teams": len(idx),
             "people": int(people.sum()),
+            "expected_teams": float(came.sum()),
+            "expected_people": float(came @ people),
             "mean_miles": float(miles.mean()),
             "p90_miles": _weighted_quantile(miles, 0.9),
             "max_miles": float(miles.max()),
@@ -543,8 +476,10 @@ class VenuePlan:
             ``teams``, ``people`` (int), ``mean_miles``, ``p90_miles``,
             ``max_miles``, ``mean_minutes``, ``max_minutes`` (estimated drive),
             ``share_within_1h``, ``share_within_2h`` (0-1 of the venue's teams),
-            ``capacity`` (Int64, when set). Statistics are per team; ordered as
-            :attr:`venues`.
+            ``expected_teams``, ``expected_people`` (float: teams and people
+            expected to come, by the plan's turnout model,
+            :mod:`geodata.siting.turnout`), ``capacity`` (Int64, when set).
+            Statistics are per team; ordered as :attr:`venues`.
         """
         self._require_solved()
         index = {n: i for i, n in enumerate(self.candidate_names)}
@@ -743,15 +678,19 @@ class VenuePlan:
             sorted(set(assign.tolist()) | set(plan.booked_index) | chosen), np.int64
         )
         rows = np.arange(len(assign))
-        objective = (
-            float(plan.weights @ plan.cost[rows, assign])
-            if plan.options.model == "p-median"
-            else float(saved.objective or 0.0)
-        )
+        objective = {
+            "p-median": lambda: float(plan.weights @ plan.cost[rows, assign]),
+            "attendance": lambda: float(
+                plan.weights @ (1 - plan.attend_p[rows, assign])
+            ),
+        }.get(plan.options.model, lambda: float(saved.objective or 0.0))()
         solver = saved.solver
         bound = saved.bound
+        wsum = float(plan.weights.sum())
         if bound is not None and plan.options.model == "p-median":
-            bound = bound * float(plan.weights.sum())
+            bound = bound * wsum
+        elif bound is not None and plan.options.model == "attendance":
+            bound = wsum - bound
         plan._set_solution(
             Solution(
                 bound=bound,

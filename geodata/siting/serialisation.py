@@ -275,6 +275,8 @@ def read_plan(payload: dict, *, distance=None, travel_time=None) -> SavedPlan:
         solver=dict(payload.get("solver") or {}),
         objective=payload.get("objective"),
         bound=payload.get(
-            "upper_bound" if options.model == "coverage" else "lower_bound"
+            "upper_bound"
+            if options.model in ("coverage", "attendance")
+            else "lower_bound"
         ),
     )
