@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -81,12 +81,15 @@ class Bound:
         Wall-clock time.
     method : str
         How the bound was found.
+    multipliers : numpy.ndarray or None
+        The Lagrange multipliers of the best bound (shape ``(n,)``).
     """
 
     value: float
     iterations: int
     seconds: float
     method: str
+    multipliers: np.ndarray | None = field(default=None, repr=False)
 
 
 def certified_gap(objective: float, bound: float, *, maximise: bool = False) -> float:
@@ -193,9 +196,25 @@ def p_median_lower_bound(
     target = float(target)
     # start: each team priced at its cheapest venue's cost (a valid bound with
     # every rho_j = 0 at the nearest venues)
-    lam = c.min(axis=1) if cap is None else np.sort(c, axis=1)[:, min(p, m) - 1]
+    lam = c.min(axis=1)
     best, best_lam = -np.inf, lam
     theta, stale, it = 2.0, 0, 0
+    if cap is not None:
+        # the uncapacitated bound is valid here too and cheap (a sum per column,
+        # no partition): start from its multipliers, then add the capacity
+        pre = p_median_lower_bound(
+            cost,
+            weights,
+            p,
+            target=target,
+            fixed=fixed,
+            max_iterations=max_iterations,
+            stop_gap=stop_gap,
+            max_seconds=max_seconds / 2,
+        )
+        lam = best_lam = pre.multipliers
+        best, theta, it = pre.value, 0.5, pre.iterations
+        max_iterations += pre.iterations
     while it < max_iterations:
         it += 1
         red = np.minimum(c - lam[:, None], 0.0)
@@ -241,6 +260,7 @@ def p_median_lower_bound(
         seconds=time.perf_counter() - t0,
         method="Lagrangian relaxation of the assignment constraints, "
         "subgradient steps (Polyak)",
+        multipliers=best_lam,
     )
 
 
