@@ -30,10 +30,11 @@ def certificate_text(plan: VenuePlan) -> str:
     gap = getattr(plan, "certified_gap", None)
     if gap is None:
         return "certified gap: not computed for this plan"
-    coverage = plan.options.model == "coverage"
-    bound = plan.upper_bound if coverage else plan.lower_bound
-    sign = "≤" if coverage else "≥"
-    within = "proven optimal" if gap == 0 else f"within {gap:.2%} of the best possible"
+    maximise = plan.options.model in ("coverage", "attendance")
+    bound = plan.upper_bound if maximise else plan.lower_bound
+    sign = "≤" if maximise else "≥"
+    share = "0.01 %" if 0 < gap < 1e-4 else f"{gap:.2%}"
+    within = "proven optimal" if gap == 0 else f"within {share} of the best possible"
     return (
         f"certified: {within} (best possible {sign} {bound:,.2f} "
         f"{plan.objective_units})"

@@ -141,6 +141,7 @@ def test_maximise_expected_attendance_is_certified_and_optimal(small):
     assert plan.lower_bound <= best + 1e-9 <= plan.upper_bound + 2e-9
     assert plan.certified_gap < 0.01
     assert plan.objective_units.endswith("expected to attend (distance decay)")
+    assert "best possible ≤" in plan_text(plan)  # a maximisation: an upper bound
     again = VenuePlan.from_dict(json.loads(json.dumps(plan.to_dict())))
     assert again.options.turnout == model
     assert again.objective == pytest.approx(plan.objective)

@@ -289,7 +289,7 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
     gap = plan.certified_gap
     cols[1].metric(
         "Certified gap",
-        "-" if gap is None else f"≤ {gap:.2%}",
+        "-" if gap is None else ("≤ 0.01%" if 0 < gap < 1e-4 else f"≤ {gap:.2%}"),
         help="How far this plan can be from the best possible plan, proven by a "
         "Lagrangian bound computed with it.",
     )
