@@ -720,7 +720,8 @@ def plan(
         int, typer.Option("--venues", "-p", min=1, help="Number of meetings.")
     ] = 3,
     model: Annotated[
-        str, typer.Option(help="p-median, capacitated-p-median or coverage.")
+        str,
+        typer.Option(help="p-median, capacitated-p-median, coverage or attendance."),
     ] = "p-median",
     capacity: Annotated[
         int | None,
@@ -771,9 +772,40 @@ def plan(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Seconds for --exact.")
     ] = 60.0,
+    exact_above_gap: Annotated[
+        float,
+        typer.Option(
+            "--exact-above-gap",
+            min=0.0,
+            help="Percent: when the plan's certified gap stays above this and the "
+            "instance is small enough, also solve exactly (100: never).",
+        ),
+    ] = 1.0,
     invites: Annotated[
         Path | None,
         typer.Option("--invites", help="Also write the invite list (CSV/XLSX)."),
+    ] = None,
+    osrm: Annotated[
+        str | None,
+        typer.Option(
+            "--osrm",
+            help="Drive times from an OSRM-compatible table service at this URL "
+            "(default: the great-circle estimate).",
+        ),
+    ] = None,
+    max_table_size: Annotated[
+        int,
+        typer.Option(
+            "--max-table-size", min=1, help="Most sources/destinations per request."
+        ),
+    ] = 100,
+    travel_matrix: Annotated[
+        Path | None,
+        typer.Option(
+            "--travel-matrix",
+            help="Drive times from a CSV: origin (team geoid), destination "
+            "(venue name), minutes.",
+        ),
     ] = None,
 ) -> None:
     """Plan where regional meetings go; print the venues and write plan JSON."""
@@ -781,6 +813,7 @@ def plan(
 
     # Imported here: geodata.siting costs about 1.0 s to import (measured,
     # 0.98-1.02 s); --help and the other commands need none of it.
+    from geodata.distances import EstimatedDriveTime, OSRMTable, TravelTimeMatrix
     from geodata.siting import (
         CandidateOptions,
         PlanOptions,
@@ -799,6 +832,15 @@ def plan(
         matched, source = None, "none needed"
         if serve != "all-districts":
             matched, source = _roster_rows(roster, reference)
+        travel = EstimatedDriveTime()
+        if osrm and travel_matrix:
+            raise ValueError("give --osrm or --travel-matrix, not both.")
+        if osrm:
+            travel = OSRMTable(osrm, max_table_size=max_table_size)
+        elif travel_matrix is not None:
+            travel = TravelTimeMatrix.from_csv(
+                travel_matrix.read_bytes(), name=travel_matrix.name
+            )
         if model == "capacitated-p-median":
             if capacity is None:
                 raise ValueError("the capacitated p-median needs --capacity N.")
@@ -824,6 +866,10 @@ def plan(
                 solver="exact" if exact else "fast",
                 time_limit=time_limit,
                 label=out.stem,
+                travel_time=travel,
+                exact_above_gap=None
+                if exact_above_gap >= 100
+                else exact_above_gap / 100,
             ),
             CandidateOptions(
                 min_population=min_population, added_venues=tuple(add_venue or ())

@@ -2,13 +2,23 @@
 
 Every cost matrix in the siting code comes from a *distance source*: any object
 with a ``units`` attribute and a ``cost_matrix(origins, destinations)`` method
-(see :class:`DistanceSource`). Two sources ship here:
+(see :class:`DistanceSource`). Four sources ship here:
 
 :class:`GreatCircle`
     Haversine distance on a sphere of the Earth's mean radius, in miles or km.
 :class:`EstimatedDriveTime`
     Minutes of driving estimated from the great-circle distance with a circuity
-    factor and an average road speed (numbers and sources in its docstring).
+    factor and an average road speed (numbers and sources in its docstring);
+    the offline default.
+:class:`OSRMTable`
+    Road drive minutes from an OSRM-compatible table service (batched within
+    its table-size limit, cached, estimated where the service fails).
+:class:`TravelTimeMatrix`
+    Drive minutes from an uploaded table (origin, destination, minutes).
+
+A source that may fall back to the estimate also has
+``cost_matrix_noted(origins, destinations) -> (matrix, note)``; the note says
+what was estimated and why, and a plan shows and saves it.
 
 A road-network router (OSRM, Valhalla, a precomputed table...) plugs in by
 implementing the same two members; :func:`validate_cost_matrix` then checks what
@@ -24,11 +34,14 @@ of the candidate venues in :mod:`geodata.gazetteer`).
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, fields
 from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
+import requests
+from cachetools import LRUCache
 
 __all__ = [
     "AVERAGE_SPEED_MPH",
@@ -41,6 +54,8 @@ __all__ = [
     "DistanceSource",
     "EstimatedDriveTime",
     "GreatCircle",
+    "OSRMTable",
+    "TravelTimeMatrix",
     "as_latlon",
     "drive_minutes",
     "haversine_matrix",
@@ -400,12 +415,302 @@ class EstimatedDriveTime:
         return validate_cost_matrix(self.minutes(miles), name=self.describe())
 
 
+def _estimate(origins, destinations, fallback) -> np.ndarray:
+    return np.asarray(fallback.cost_matrix(origins, destinations), dtype=float)
+
+
+#: Durations already fetched, per router URL: ``(url, origin, destination)`` →
+#: minutes, origin / destination rounded to 1e-5 degrees (about 1 m). Shared by
+#: every :class:`OSRMTable` of the process, so a plan re-solved with other
+#: options, or reloaded, asks the router nothing new.
+_ROUTER_CACHE: LRUCache = LRUCache(maxsize=2_000_000)
+
+
+@dataclass(frozen=True)
+class OSRMTable:
+    """Drive minutes from an OSRM-compatible table service (a road router).
+
+    Calls ``{url}/table/v1/{profile}/{lon,lat;...}?sources=..&destinations=..
+    &annotations=duration`` (the OSRM HTTP API, also served by Valhalla's and
+    GraphHopper's OSRM-compatible endpoints), in batches of at most
+    ``max_table_size`` sources × ``max_table_size`` destinations (OSRM's
+    ``--max-table-size``, default 100, bounds sources × destinations by its
+    square). Durations are cached per router and coordinate pair. A batch the
+    service does not answer (network error, timeout, HTTP error, a code other
+    than ``"Ok"``) and a pair it cannot route (``null``) are estimated with
+    ``fallback``; :meth:`cost_matrix_noted` says how many and why.
+
+    Parameters
+    ----------
+    url : str
+        Base URL of the service, e.g. ``"http://localhost:5000"``.
+    profile : str
+        Routing profile in the path (default ``"driving"``).
+    max_table_size : int
+        Most sources (and most destinations) per request, ≥ 1.
+    timeout : float
+        Seconds per request.
+    fallback : EstimatedDriveTime
+        Used where the service gives no duration.
+
+    Examples
+    --------
+    >>> OSRMTable("http://localhost:5000/").describe()
+    'road drive time from the OSRM table service at http://localhost:5000'
+    """
+
+    kind: ClassVar[str] = "osrm-table"
+    units: ClassVar[str] = "minutes"
+    url: str
+    profile: str = "driving"
+    max_table_size: int = 100
+    timeout: float = 30.0
+    fallback: EstimatedDriveTime = EstimatedDriveTime()
+
+    def __post_init__(self) -> None:
+        url = str(self.url).strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"router URL must start with http:// or https://: {url!r}")
+        object.__setattr__(self, "url", url)
+        if isinstance(self.fallback, dict):
+            object.__setattr__(self, "fallback", source_from_dict(self.fallback))
+        if int(self.max_table_size) < 1:
+            raise ValueError(
+                f"max_table_size must be at least 1, got {self.max_table_size!r}."
+            )
+        object.__setattr__(self, "max_table_size", int(self.max_table_size))
+
+    def describe(self) -> str:
+        """One line saying how costs are computed (shown with results)."""
+        return f"road drive time from the OSRM table service at {self.url}"
+
+    def to_dict(self) -> dict:
+        """What rebuilds this source (:func:`source_from_dict`), JSON-ready."""
+        return {
+            "kind": self.kind,
+            "url": self.url,
+            "profile": self.profile,
+            "max_table_size": self.max_table_size,
+            "timeout": self.timeout,
+            "fallback": self.fallback.to_dict(),
+        }
+
+    def _request(self, coords: np.ndarray, n_src: int) -> np.ndarray:
+        """One table request: the first ``n_src`` coords are sources."""
+        path = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in coords)
+        k = len(coords)
+        params = {
+            "sources": ";".join(map(str, range(n_src))),
+            "destinations": ";".join(map(str, range(n_src, k))),
+            "annotations": "duration",
+        }
+        response = requests.get(
+            f"{self.url}/table/v1/{self.profile}/{path}",
+            params=params,
+            timeout=self.timeout,
+        )
+        body = response.json() if response.content else {}
+        if response.status_code != 200 or body.get("code") != "Ok":
+            raise ValueError(
+                f"HTTP {response.status_code}, "
+                f"{body.get('code', 'no code')}: {body.get('message', '')}".strip()
+            )
+        durations = np.array(body["durations"], dtype=float)  # None -> nan
+        if durations.shape != (n_src, k - n_src):
+            raise ValueError(f"durations of shape {durations.shape} for {k} points")
+        return durations / 60.0
+
+    def cost_matrix_noted(self, origins, destinations) -> tuple[np.ndarray, str]:
+        """``(n, m)`` drive minutes and a note on what was estimated instead.
+
+        Returns
+        -------
+        minutes : numpy.ndarray
+            Shape ``(n, m)``, float64.
+        note : str
+            Empty when the router answered every pair; else how many pairs were
+            estimated with ``fallback`` and the first error.
+        """
+        a = as_latlon(origins, what="origins")
+        b = as_latlon(destinations, what="destinations")
+        out = np.full((len(a), len(b)), np.nan)
+        ka = [(round(x, 5), round(y, 5)) for x, y in a]
+        kb = [(round(x, 5), round(y, 5)) for x, y in b]
+        for i, oi in enumerate(ka):
+            for j, dj in enumerate(kb):
+                hit = _ROUTER_CACHE.get((self.url, self.profile, oi, dj))
+                if hit is not None:
+                    out[i, j] = hit
+        errors: list[str] = []
+        size = self.max_table_size
+        for r0 in range(0, len(a), size):
+            for c0 in range(0, len(b), size):
+                block = out[r0 : r0 + size, c0 : c0 + size]
+                if not np.isnan(block).any():
+                    continue
+                coords = np.vstack([a[r0 : r0 + size], b[c0 : c0 + size]])
+                try:
+                    got = self._request(coords, len(block))
+                except (requests.RequestException, ValueError, KeyError) as exc:
+                    errors.append(str(exc))
+                    continue
+                block[:] = got
+                for i, j in zip(*np.nonzero(np.isfinite(got)), strict=True):
+                    key = (self.url, self.profile, ka[r0 + i], kb[c0 + j])
+                    _ROUTER_CACHE[key] = float(got[i, j])
+        missing = np.isnan(out)
+        note = ""
+        if missing.any():
+            out[missing] = _estimate(a, b, self.fallback)[missing]
+            why = f" ({errors[0]})" if errors else " (no route)"
+            note = (
+                f"the router at {self.url} gave no drive time for "
+                f"{int(missing.sum()):,} of {missing.size:,} team-venue pairs"
+                f"{why}; those are estimated ({self.fallback.describe()})"
+            )
+        return validate_cost_matrix(out, name=self.describe()), note
+
+    def cost_matrix(self, origins, destinations) -> np.ndarray:
+        """``(n, m)`` drive minutes (see :meth:`cost_matrix_noted`)."""
+        return self.cost_matrix_noted(origins, destinations)[0]
+
+
+@dataclass(frozen=True)
+class TravelTimeMatrix:
+    """Drive minutes from an uploaded table: origin, destination, minutes.
+
+    Origins are matched to the teams by ``geoid`` (NCES LEA id / CDS code, as
+    :func:`geodata.siting.select_teams` gives them) or else by ``name``;
+    destinations to the venues by ``name`` (case-insensitive, trimmed). A pair
+    missing from the table is estimated with ``fallback`` and counted in
+    :meth:`cost_matrix_noted`'s note.
+
+    Parameters
+    ----------
+    entries : tuple of (str, str, float)
+        ``(origin, destination, minutes)``; build with :meth:`from_csv`.
+    name : str
+        Where the table came from (a file name), shown with results.
+    fallback : EstimatedDriveTime
+
+    Examples
+    --------
+    >>> t = TravelTimeMatrix.from_csv(b"origin,destination,minutes\\nA,Fresno,42\\n")
+    >>> teams = pd.DataFrame({"geoid": ["A"], "lat": [36.0], "lon": [-119.0]})
+    >>> venues = pd.DataFrame({"name": ["fresno"], "lat": [36.7], "lon": [-119.8]})
+    >>> t.cost_matrix(teams, venues)
+    array([[42.]])
+    """
+
+    kind: ClassVar[str] = "travel-time-matrix"
+    units: ClassVar[str] = "minutes"
+    entries: tuple = ()
+    name: str = "uploaded matrix"
+    fallback: EstimatedDriveTime = EstimatedDriveTime()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.fallback, dict):
+            object.__setattr__(self, "fallback", source_from_dict(self.fallback))
+        rows = tuple(
+            (str(o).strip(), str(d).strip(), float(m)) for o, d, m in self.entries
+        )
+        bad = [r for r in rows if not (np.isfinite(r[2]) and r[2] >= 0)]
+        if bad:
+            raise ValueError(
+                f"{self.name}: minutes must be finite and ≥ 0; {bad[0][0]} → "
+                f"{bad[0][1]} has {bad[0][2]!r}."
+            )
+        object.__setattr__(self, "entries", rows)
+
+    @classmethod
+    def from_csv(cls, data, *, name: str = "uploaded matrix") -> TravelTimeMatrix:
+        """Read a CSV (bytes, text or path) with columns origin, destination,
+        minutes (header names case-insensitive).
+
+        Raises
+        ------
+        ValueError
+            Missing columns, a value that is not a number ≥ 0.
+        """
+        if isinstance(data, bytes | bytearray):
+            data = io.BytesIO(bytes(data))
+        elif isinstance(data, str) and "\n" in data:
+            data = io.StringIO(data)
+        frame = pd.read_csv(data, dtype=str, keep_default_na=False)
+        frame.columns = [str(c).strip().lower() for c in frame.columns]
+        missing = {"origin", "destination", "minutes"} - set(frame.columns)
+        if missing:
+            raise ValueError(
+                f"{name}: columns {sorted(missing)} are missing; expected origin, "
+                "destination, minutes."
+            )
+        minutes = pd.to_numeric(frame["minutes"], errors="coerce")
+        if minutes.isna().any():
+            i = int(np.flatnonzero(minutes.isna())[0])
+            raise ValueError(
+                f"{name}, row {i + 2}: minutes {frame['minutes'].iloc[i]!r} is not "
+                "a number."
+            )
+        return cls(
+            tuple(zip(frame["origin"], frame["destination"], minutes, strict=True)),
+            name=name,
+        )
+
+    def describe(self) -> str:
+        """One line saying how costs are computed (shown with results)."""
+        return f"drive times from {self.name} ({len(self.entries):,} pairs)"
+
+    def to_dict(self) -> dict:
+        """What rebuilds this source: the table itself, JSON-ready."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "entries": [list(e) for e in self.entries],
+            "fallback": self.fallback.to_dict(),
+        }
+
+    def cost_matrix_noted(self, origins, destinations) -> tuple[np.ndarray, str]:
+        """``(n, m)`` minutes and a note on the pairs estimated instead.
+
+        ``origins`` / ``destinations`` are frames with ``lat``, ``lon`` and
+        ``geoid`` or ``name`` (origins) / ``name`` (destinations).
+        """
+
+        def keys(frame, cols, what):
+            for col in cols:
+                if isinstance(frame, pd.DataFrame) and col in frame.columns:
+                    return [str(v).strip().casefold() for v in frame[col]]
+            raise CostMatrixError(f"{what}: a {' or '.join(cols)} column is needed.")
+
+        ko = keys(origins, ("geoid", "name"), "origins")
+        kd = keys(destinations, ("name",), "destinations")
+        table = {(o.casefold(), d.casefold()): m for o, d, m in self.entries}
+        out = np.array([[table.get((o, d), np.nan) for d in kd] for o in ko], float)
+        out = out.reshape(len(ko), len(kd))
+        missing = np.isnan(out)
+        note = ""
+        if missing.any():
+            out[missing] = _estimate(origins, destinations, self.fallback)[missing]
+            note = (
+                f"{self.name} has no drive time for {int(missing.sum()):,} of "
+                f"{missing.size:,} team-venue pairs; those are estimated "
+                f"({self.fallback.describe()})"
+            )
+        return validate_cost_matrix(out, name=self.describe()), note
+
+    def cost_matrix(self, origins, destinations) -> np.ndarray:
+        """``(n, m)`` minutes (see :meth:`cost_matrix_noted`)."""
+        return self.cost_matrix_noted(origins, destinations)[0]
+
+
 #: Distance sources a saved plan can name and be rebuilt with (``kind`` → class).
 #: A new source is one entry here, a ``kind``, a ``to_dict()`` and its
 #: constructor's keyword arguments.
 SOURCES: dict[str, type] = {
     GreatCircle.kind: GreatCircle,
     EstimatedDriveTime.kind: EstimatedDriveTime,
+    OSRMTable.kind: OSRMTable,
+    TravelTimeMatrix.kind: TravelTimeMatrix,
 }
 
 

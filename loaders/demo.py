@@ -17,6 +17,12 @@ offices of education (the reference table the caller passes in:
   California network convening** (regions 1-7) and the **summer institutes**
   2017-2024: returning teams mixed with new ones. The planned Sacramento cohort
   has no roster.
+- Attendance falls with distance: at every event held in a known city
+  (:data:`_CITY_LATLON`), a registered team's chance to come is
+  logit⁻¹(2.6 − 0.9 × miles / 100) (93 % next door, 50 % at about 290 miles,
+  :data:`DEMO_DECAY`), so the Plan page's turnout curve has something real to
+  show. The draws are the same as without it (one per team), so the roster's
+  teams and people do not change, only some statuses.
 - Incomplete teams are common (often one role missing: a no-show, a
   cancellation, or a role never named).
 
@@ -49,11 +55,12 @@ import numpy as np
 import pandas as pd
 
 from loaders.columns import ROSTER_COLUMNS
+from loaders.events import load_events
 from loaders.fileio import atomic_output
 from loaders.normalize import fold_text
 from loaders.vocab import ROLES
 
-__all__ = ["DEMO_SEED", "demo_roster", "write_demo_roster"]
+__all__ = ["DEMO_DECAY", "DEMO_SEED", "demo_roster", "write_demo_roster"]
 
 #: Default seed (the year of the first Symposium).
 DEMO_SEED = 2015
@@ -63,6 +70,19 @@ _PEOPLE = {
     "board_member": ("Board Member", "board"),
     "teachers_union_president": ("Teachers Union President", "tu"),
     "classified_union_president": ("Classified Union President", "cu"),
+}
+#: The demo's distance decay of attendance at events held in a known city:
+#: logit P(attend) = intercept + slope × great-circle miles / 100.
+DEMO_DECAY = {"intercept": 2.6, "slope_per_100_miles": -0.9}
+# Event cities of loaders/data/events.csv (WGS84 lat, lon of the city centre,
+# GeoNames), here because loaders never imports the gazetteer in geodata.
+_CITY_LATLON = {
+    "San Diego": (32.71571, -117.16472),
+    "Los Angeles": (34.05223, -118.24368),
+    "Emeryville": (37.83132, -122.28525),
+    "Norco": (33.93113, -117.54866),
+    "Milpitas": (37.42827, -121.90662),
+    "American Canyon": (38.17492, -122.26080),
 }
 # Which role is missing from an incomplete team, relative weights.
 _MISSING_ROLE_WEIGHTS = np.array([0.15, 0.35, 0.2, 0.3])
@@ -153,6 +173,21 @@ class _Builder:
         self.team_no: dict[str, int] = {}
         self.rows: list[dict[str, object]] = []
         self.attended: list[str] = []  # geoids that attended something, in order
+        self.latlon = (
+            {
+                str(g): (float(la), float(lo))
+                for g, la, lo in zip(ref["geoid"], ref["lat"], ref["lon"], strict=True)
+                if pd.notna(la) and pd.notna(lo)
+            }
+            if {"lat", "lon"} <= set(ref.columns)
+            else {}
+        )
+        events = load_events()
+        self.venue = {
+            str(e): _CITY_LATLON[str(c)]
+            for e, c in zip(events["event_id"], events["city"], strict=True)
+            if str(c) in _CITY_LATLON
+        }
         self.name_to_geoid = {
             n: g
             for g, n in zip(ref["geoid"], ref["name"])
@@ -397,7 +432,8 @@ def _build(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
         teams += b.pick(n_new, regions=regions, exclude=list(b.team_no))
         teams += b.pick(1, among=[g for g in attending if b.region[g] in regions])
         for geoid in teams:
-            b.add_team(event_id, geoid, _team_status(rng, _REGISTRATION))
+            miles = _miles(b, event_id, geoid)
+            b.add_team(event_id, geoid, _team_status(rng, _REGISTRATION, miles))
 
     # --- spring 2016, cohorts, network convening and summer institutes ---------------
     plan = list(_PLAN)
@@ -410,7 +446,8 @@ def _build(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
         teams += b.pick(n - len(teams), regions=regions, exclude=teams)
         for event_id in sessions:
             for geoid in teams:
-                b.add_team(event_id, geoid, _team_status(rng, _REGISTRATION))
+                miles = _miles(b, event_id, geoid)
+                b.add_team(event_id, geoid, _team_status(rng, _REGISTRATION, miles))
     for spec in plan[3:]:
         forced_here = [
             b.name_to_geoid[n]
@@ -424,10 +461,36 @@ def _build(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
     return frame.astype("string")
 
 
-def _team_status(rng: np.random.Generator, weights: dict[str, float]) -> str:
+def _team_status(
+    rng: np.random.Generator, weights: dict[str, float], miles: float | None = None
+) -> str:
+    """One team's status at an event: one draw, ``attended`` falling with
+    ``miles`` (:data:`DEMO_DECAY`) when the venue is known."""
     names = list(weights)
     p = np.array([weights[k] for k in names], dtype=float)
-    return names[int(rng.choice(len(names), p=p / p.sum()))]
+    p = p / p.sum()
+    if miles is not None and "attended" in weights:
+        i = names.index("attended")
+        eta = DEMO_DECAY["intercept"] + DEMO_DECAY["slope_per_100_miles"] * miles / 100
+        came = 1.0 / (1.0 + np.exp(-eta))
+        rest = np.delete(p, i)
+        p = np.insert(rest / rest.sum() * (1.0 - came), i, came)
+    return names[int(rng.choice(len(names), p=p))]
+
+
+def _miles(b: _Builder, event_id: str, geoid: str) -> float | None:
+    """Great-circle miles from a team's office to the event's city, if known."""
+    if event_id not in b.venue or geoid not in b.latlon:
+        return None
+    (la1, lo1), (la2, lo2) = (
+        map(np.radians, b.latlon[geoid]),
+        map(np.radians, b.venue[event_id]),
+    )
+    h = (
+        np.sin((la2 - la1) / 2) ** 2
+        + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    )
+    return float(2 * 3958.7613 * np.arcsin(np.sqrt(min(h, 1.0))))
 
 
 def _regular_event(b: _Builder, spec: _Event, forced: list[str]) -> None:
@@ -443,7 +506,11 @@ def _regular_event(b: _Builder, spec: _Event, forced: list[str]) -> None:
     order = list(teams)
     b.rng.shuffle(order)
     for geoid in order:
-        status = "attended" if geoid in forced else _team_status(b.rng, spec.statuses)
+        status = (
+            "attended"
+            if geoid in forced
+            else _team_status(b.rng, spec.statuses, _miles(b, spec.event_id, geoid))
+        )
         b.add_team(spec.event_id, geoid, status)
 
 

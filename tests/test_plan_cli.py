@@ -84,6 +84,12 @@ def test_plan_writes_json_anyone_can_resolve(runner, roster_file, tmp_path):
     payload = json.loads(out.read_text(encoding="utf-8"))
     assert payload["model"] == "p-median" and payload["p"] == 3
     assert payload["objective_units"].startswith("miles")
+    # the certificate: a proven lower bound in the objective's units, and the gap
+    assert 0 < payload["lower_bound"] <= payload["objective"]
+    assert payload["certified_gap"] == pytest.approx(
+        (payload["objective"] - payload["lower_bound"]) / payload["objective"]
+    )
+    assert "certified:" in result.output
     assert len(payload["teams"]) == 8  # the two that attended are not served
     assert len(payload["venues"]) == 3
     assert len(payload["candidates"]) >= 100

@@ -454,7 +454,7 @@ def test_plan_text_shows_a_venue_without_teams_without_nan(reference, cities):
         assert "nan" not in text.lower(), text
         (line,) = [ln for ln in text.splitlines() if ln.startswith("Santa Rosa")]
         cells = line.removeprefix("Santa Rosa (booked)").split()
-        assert cells == ["0", "0", "-", "-", "-", "-", "-", "-"], line
+        assert cells == ["0", "0", "-", "-", "-", "-", "-", "-", "0.0", "0"], line
         # the venues with teams keep their figures, in the header's columns
         header = next(ln for ln in text.splitlines() if ln.startswith("venue"))
         for line in text.splitlines()[text.splitlines().index(header) + 1 :]:

@@ -9,6 +9,7 @@ download as CSV / XLSX.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -17,8 +18,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import access, addressbar, state
+from dashboard.plan_charts import turnout_chart
+from dashboard.plan_text import certificate_text
 from dashboard.tables import show_table
-from geodata import gazetteer, siting
+from geodata import distances, gazetteer, siting
 from geodata.planmap import plan_map
 from loaders.entities import TYPE_CHOICES
 
@@ -27,8 +30,14 @@ TYPE_OPTIONS = TYPE_CHOICES
 MODEL_LABELS = {
     "p-median": "Shortest average travel (p-median)",
     "coverage": "Most teams within reach (maximal coverage)",
+    "attendance": "Most people expected to come (distance decay of turnout)",
 }
 POPULATIONS = [25_000, 50_000, 100_000]
+TRAVEL_LABELS = {
+    "estimate": "estimate (offline)",
+    "router": "a road router (OSRM)",
+    "table": "an uploaded table",
+}
 EXACT_LIMIT = 120
 
 
@@ -52,6 +61,13 @@ def _candidates(
     )
 
 
+@st.cache_data(show_spinner="Fitting turnout to the roster history…", max_entries=4)
+def _turnout_fit(roster_key: str, _teams_by_event, _reference, _events):
+    """History and fitted turnout model of one roster (cached by its key)."""
+    history = siting.turnout_history(_teams_by_event, _reference, _events)
+    return history, siting.fit_turnout(history)
+
+
 def _defaults(event_ids: list[str]) -> None:
     ss = st.session_state
     first = siting.PlanChoices(events=siting.default_event_ids(event_ids))
@@ -60,6 +76,9 @@ def _defaults(event_ids: list[str]) -> None:
     ss.setdefault("plan_compare", {})
     ss.setdefault("plan_loaded", None)
     ss.setdefault("plan_exact", None)
+    ss.setdefault("plan_travel", "estimate")
+    ss.setdefault("plan_router_url", "")
+    ss.setdefault("plan_table_size", 100)
 
 
 def _add_venue(text: str) -> None:
@@ -155,7 +174,7 @@ def _venues_and_model(names: list[str]) -> None:
         "Plan for", list(MODEL_LABELS), key="plan_model", format_func=MODEL_LABELS.get
     )
     st.slider("Number of meetings", 1, 12, key="plan_p")
-    if st.session_state["plan_model"] == "p-median":
+    if st.session_state["plan_model"] in ("p-median", "attendance"):
         st.checkbox("Limit teams per meeting (room capacity)", key="plan_use_capacity")
         if st.session_state["plan_use_capacity"]:
             st.number_input(
@@ -170,10 +189,65 @@ def _venues_and_model(names: list[str]) -> None:
             horizontal=True,
             format_func={"minutes": "minutes' drive (estimated)", "miles": "miles"}.get,
         )
+    _drive_times()
+    model = st.session_state.get("plan_turnout_model")
+    if model is not None and model.types:
+        st.session_state.setdefault("plan_turnout_type", model.default_type)
+        st.selectbox(
+            "Expected turnout as at",
+            list(model.types),
+            key="plan_turnout_type",
+            format_func=lambda t: t.replace("_", " "),
+            help="The event type whose fitted turnout curve the plan uses.",
+        )
     st.session_state["plan_booked"] = [
         b for b in st.session_state["plan_booked"] if b in names
     ]
     st.multiselect("Already booked (always kept)", names, key="plan_booked")
+
+
+def _drive_times() -> None:
+    """Where drive minutes come from: the estimate, a router or a table."""
+    st.radio(
+        "Drive times from",
+        list(TRAVEL_LABELS),
+        key="plan_travel",
+        format_func=TRAVEL_LABELS.get,
+        horizontal=True,
+    )
+    if st.session_state["plan_travel"] == "router":
+        st.text_input(
+            "OSRM-compatible table service URL",
+            key="plan_router_url",
+            placeholder="http://localhost:5000",
+        )
+        st.number_input("Most points per request", 1, 10_000, key="plan_table_size")
+    elif st.session_state["plan_travel"] == "table":
+        st.file_uploader(
+            "CSV with origin (team geoid), destination (venue name), minutes",
+            type=["csv"],
+            key="plan_travel_file",
+        )
+
+
+def _with_travel(options: siting.PlanOptions) -> siting.PlanOptions:
+    """The options with the drive-time source the planner chose."""
+    ss = st.session_state
+    if ss.get("plan_travel") == "router" and ss.get("plan_router_url", "").strip():
+        return options.replace(
+            travel_time=distances.OSRMTable(
+                ss["plan_router_url"].strip(),
+                max_table_size=int(ss.get("plan_table_size", 100)),
+            )
+        )
+    upload = ss.get("plan_travel_file")
+    if ss.get("plan_travel") == "table" and upload is not None:
+        return options.replace(
+            travel_time=distances.TravelTimeMatrix.from_csv(
+                upload.getvalue(), name=upload.name
+            )
+        )
+    return options
 
 
 def _exact(solve, limit: int) -> siting.VenuePlan | str:
@@ -204,22 +278,34 @@ def _exact(solve, limit: int) -> siting.VenuePlan | str:
 
 def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
     sol = plan.solution
-    cols = st.columns(4)
+    cols = st.columns(5)
     if plan.options.model == "coverage":
         cols[0].metric("Covered", f"{plan.objective:,.0f} {plan.weight_label}")
+    elif plan.options.model == "attendance":
+        cols[0].metric("Expected to come", f"{plan.objective:,.0f} {plan.weight_label}")
     else:
         cols[0].metric("Average distance", f"{plan.objective:,.1f} mi")
+    gap = plan.certified_gap
+    cols[1].metric(
+        "Certified gap",
+        "-" if gap is None else ("≤ 0.01%" if 0 < gap < 1e-4 else f"≤ {gap:.2%}"),
+        help="How far this plan can be from the best possible plan, proven by a "
+        "Lagrangian bound computed with it.",
+    )
     stats = plan.summary()
-    cols[1].metric("Teams served", f"{stats['teams']:,}")
-    cols[2].metric("Within 1 h drive", f"{stats['share_within_1h']:.0%}")
-    cols[3].metric("Within 2 h drive", f"{stats['share_within_2h']:.0%}")
+    cols[2].metric("Teams served", f"{stats['teams']:,}")
+    cols[3].metric("Within 1 h drive", f"{stats['share_within_1h']:.0%}")
+    cols[4].metric("Within 2 h drive", f"{stats['share_within_2h']:.0%}")
     st.caption(
-        f"Objective: {plan.objective:,.2f} {plan.objective_units}. Solver: "
+        f"Objective: {plan.objective:,.2f} {plan.objective_units}; "
+        f"{certificate_text(plan)}. Solver: "
         f"{sol.method}, {sol.seconds:.2f} s"
         + (" (proven optimal)" if sol.optimal else "")
         + (f". {sol.note}" if sol.note else "")
-        + f". Drive times are estimates ({plan.options.travel_time.describe()})."
+        + f". Drive times: {plan.options.travel_time.describe()}."
     )
+    if plan.travel_note:
+        st.warning(f"Drive times: {plan.travel_note}.")
     st_folium(
         plan_map(plan),
         key="plan_map",
@@ -235,11 +321,34 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
             on_click=_on_add_clicked,
             args=(lat, lon),
         )
-    st.markdown("**Venues**")
+    st.markdown("**Venues** (expected teams and people: the turnout model below)")
     show_table(plan.venue_table())
+    _turnout(plan)
     st.markdown("**By CCSESA region**")
     show_table(plan.region_table(), column_config={"venues": "Venues (teams)"})
     _invites(plan, matched)
+
+
+def _turnout(plan: siting.VenuePlan) -> None:
+    """The turnout model: fitted curve, its 95 % band and the data behind it."""
+    model = plan.turnout
+    with st.expander("Expected turnout: how attendance falls with distance"):
+        st.caption(
+            f"Turnout model: {model.note}. Curve for "
+            f"{model.default_type or 'any event'}; the band is its 95 % confidence "
+            "interval; dots are the share of invited teams that came, per 50 miles "
+            "(size: team-events)."
+        )
+        curve = model.curve()
+        history = st.session_state.get("plan_turnout_history")
+        bins = siting.turnout_bins(history) if history is not None else None
+        st.altair_chart(turnout_chart(curve, bins), use_container_width=True)
+        interval = model.slope_interval()
+        if interval is not None:
+            st.caption(
+                f"Per 100 miles the log-odds of coming change by {model.slope:+.2f} "
+                f"(95 % CI {interval[0]:+.2f} to {interval[1]:+.2f})."
+            )
 
 
 def _invites(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
@@ -421,6 +530,9 @@ def render() -> None:
         addressbar.PLAN_SETTINGS,
         {"plan_events": with_data, "plan_counties": sorted(ref["county"].unique())},
     )
+    history, model = _turnout_fit(roster.key, teams_by_event, ref, events)
+    st.session_state["plan_turnout_history"] = history
+    st.session_state["plan_turnout_model"] = model
 
     st.title("Plan regional meetings")
     st.caption(
@@ -452,6 +564,12 @@ def render() -> None:
             try:
                 choices = siting.PlanChoices.from_values(st.session_state, "plan_")
                 selection, venues, options = choices.settings()
+                options = _with_travel(options)
+                model = st.session_state["plan_turnout_model"]
+                kind = st.session_state.get("plan_turnout_type")
+                if kind in model.types:
+                    model = dataclasses.replace(model, default_type=kind)
+                options = options.replace(turnout=model)
 
                 def solve(options=options):
                     return siting.plan_for_roster(
@@ -481,9 +599,11 @@ def render() -> None:
             )
             with st.expander("Exact solution (spopt / CBC)"):
                 st.caption(
-                    "The fast solver came within 0.05 % of the exact optimum on every "
-                    "benchmark instance (bench/bench_siting.py). The exact solver "
-                    f"may take up to {EXACT_LIMIT} s and then keeps its best plan."
+                    "Every plan carries a certified gap: a proven bound on how far "
+                    "it can be from the best possible. When that gap stays above "
+                    "1 % and the instance is small enough, the exact solver runs "
+                    f"by itself. Here it may take up to {EXACT_LIMIT} s and then "
+                    "keeps its best plan."
                 )
                 if too_large:
                     st.caption(

@@ -1,6 +1,6 @@
 r"""Where regional meetings go: teams to serve, venue models, plans and invites.
 
-Three location models choose :math:`p` venues among candidate venues
+Four location models choose :math:`p` venues among candidate venues
 (:mod:`geodata.gazetteer`) for the district / COE teams a planner wants to serve:
 
 p-median
@@ -12,6 +12,10 @@ Capacitated p-median
 Maximal coverage (MCLP)
     Maximise the weight of teams within a distance (miles) or an estimated drive
     time (minutes) of a chosen venue; ties broken by the p-median objective.
+Maximal expected attendance
+    Maximise the people (or teams) expected to come, by the turnout model's
+    probability of coming from each team's distance: a p-median on the
+    expected absence.
 
 The mathematics is written out in :class:`VenuePlan`. Capacity counts **teams**
 (a team takes one table, whatever its weight).
@@ -26,6 +30,15 @@ Modules, one concept each
     a problem on a cost matrix: input checks, :class:`Solution`, errors;
 :mod:`~geodata.siting.heuristics`
     the fast solvers (greedy + Teitz-Bart swaps in an iterated local search);
+:mod:`~geodata.siting.bounds`
+    proven bounds on the best possible plan (Lagrangian relaxation) and the
+    certified gap every plan carries;
+:mod:`~geodata.siting.turnout`
+    expected turnout: a logistic distance decay of attendance fitted to the
+    rosters (or a stated default), used by every plan and by the
+    "maximise expected attendance" model;
+:mod:`~geodata.siting.solving`
+    how a plan is solved (model matrix, solver, certificate, exact fallback);
 :mod:`~geodata.siting.assignment`
     nearest-venue and capacitated assignment (HiGHS transportation LP);
 :mod:`~geodata.siting.exact`
@@ -53,7 +66,10 @@ Solvers
 -------
 ``"fast"`` (default; the Plan page)
     :mod:`geodata.siting.heuristics`: within 0.05 % of the exact optimum on
-    every instance of ``bench/bench_siting.py``, in well under a second.
+    every instance of ``bench/bench_siting.py``, in well under a second; every
+    plan is certified by a Lagrangian bound (:mod:`geodata.siting.bounds`),
+    and the exact solver runs by itself when the certified gap stays above
+    ``PlanOptions.exact_above_gap`` on an instance small enough for it.
 ``"exact"``
     spopt's ``PMedian`` / ``MCLP`` models through PuLP and CBC, with a time
     limit: optimal when CBC finishes, else the best solution found. Tens of
@@ -69,6 +85,7 @@ Examples
 """
 
 from geodata.siting.assignment import nearest_assignment, transport_assignment
+from geodata.siting.bounds import certified_gap, certify
 from geodata.siting.choices import PlanChoices
 from geodata.siting.compare import CHOICE_2015, alternatives, compare_plans
 from geodata.siting.exact import (
@@ -100,6 +117,7 @@ from geodata.siting.service import (
     candidate_table,
     default_event_ids,
     plan_for_roster,
+    roster_turnout,
     selection_record,
 )
 from geodata.siting.teams import (
@@ -109,6 +127,12 @@ from geodata.siting.teams import (
     STATUS_ORDER,
     TeamSelection,
     select_teams,
+)
+from geodata.siting.turnout import (
+    TurnoutModel,
+    fit_turnout,
+    turnout_bins,
+    turnout_history,
 )
 
 __all__ = [
@@ -130,10 +154,13 @@ __all__ = [
     "PlanOptions",
     "Solution",
     "TeamSelection",
+    "TurnoutModel",
     "VenuePlan",
     "add_to_comparison",
     "alternatives",
     "candidate_table",
+    "certified_gap",
+    "certify",
     "compare_plans",
     "comparison_differences",
     "comparison_labels",
@@ -141,8 +168,10 @@ __all__ = [
     "default_event_ids",
     "exact_too_large",
     "export_table",
+    "fit_turnout",
     "nearest_assignment",
     "plan_for_roster",
+    "roster_turnout",
     "plan_label",
     "plan_to_dict",
     "read_plan",
@@ -156,4 +185,6 @@ __all__ = [
     "solve_max_coverage",
     "solve_p_median",
     "transport_assignment",
+    "turnout_bins",
+    "turnout_history",
 ]

@@ -17,6 +17,7 @@ from geodata.distances import (
     source_from_dict,
     source_to_dict,
 )
+from geodata.siting.turnout import TurnoutModel
 
 __all__ = ["MODELS", "RADIUS_UNITS", "SOLVERS", "PlanOptions"]
 
@@ -24,6 +25,7 @@ __all__ = ["MODELS", "RADIUS_UNITS", "SOLVERS", "PlanOptions"]
 MODELS: dict[str, str] = {
     "p-median": "minimise average travel",
     "coverage": "most teams within a distance or drive time",
+    "attendance": "most people expected to attend (distance decay of turnout)",
 }
 #: Solvers: the fast heuristics (default) or spopt's exact models.
 SOLVERS: dict[str, str] = {
@@ -43,10 +45,11 @@ class PlanOptions:
     p : int
         Number of meetings, ≥ 1 (and at most the number of candidates, checked
         when the plan is built).
-    model : {"p-median", "coverage"}
+    model : {"p-median", "coverage", "attendance"}
         See :data:`MODELS`.
     capacity : int, optional
-        Maximum teams per venue (p-median only): the capacitated p-median.
+        Maximum teams per venue (p-median and attendance): the capacitated
+        p-median.
     radius : float, optional
         Coverage radius in ``radius_units`` (coverage only; required there).
     radius_units : {"miles", "minutes"}
@@ -65,6 +68,16 @@ class PlanOptions:
         Seconds for the exact solver (> 0).
     label : str
         Scenario label.
+    exact_above_gap : float or None
+        When the fast plan's certified gap (:mod:`geodata.siting.bounds`) stays
+        above this fraction (default 0.01 = 1 %) and the instance is small
+        enough for the exact solver (:func:`geodata.siting.exact_too_large`),
+        solve exactly as well (within ``time_limit``) and keep the better plan
+        and the better bound. None: never.
+    turnout : TurnoutModel, optional
+        Distance decay of attendance (:mod:`geodata.siting.turnout`): expected
+        turnout per venue, and the objective of the ``"attendance"`` model.
+        None: the stated default decay.
 
     Raises
     ------
@@ -97,6 +110,8 @@ class PlanOptions:
     solver: str = "fast"
     time_limit: float = 60.0
     label: str = ""
+    exact_above_gap: float | None = 0.01
+    turnout: TurnoutModel | None = None
 
     def __post_init__(self) -> None:
         fix = object.__setattr__  # frozen: normalise once, here
@@ -108,6 +123,13 @@ class PlanOptions:
         fix(self, "booked", tuple(str(b) for b in self.booked))
         fix(self, "time_limit", float(self.time_limit))
         fix(self, "label", str(self.label or ""))
+        if self.exact_above_gap is not None:
+            fix(self, "exact_above_gap", float(self.exact_above_gap))
+            if not self.exact_above_gap >= 0:
+                raise ValueError(
+                    "exact_above_gap must be a fraction ≥ 0 (or None), got "
+                    f"{self.exact_above_gap!r}."
+                )
         if self.model not in MODELS:
             raise ValueError(
                 f"model must be one of {', '.join(MODELS)}, got {self.model!r}."
@@ -161,6 +183,7 @@ class PlanOptions:
         out["booked"] = list(self.booked)
         out["distance"] = source_to_dict(self.distance)
         out["travel_time"] = source_to_dict(self.travel_time)
+        out["turnout"] = None if self.turnout is None else self.turnout.to_dict()
         return out
 
     @classmethod
@@ -197,4 +220,6 @@ class PlanOptions:
             else:
                 kwargs.pop(key, None)
         kwargs["booked"] = tuple(kwargs.get("booked") or ())
+        if isinstance(kwargs.get("turnout"), dict):
+            kwargs["turnout"] = TurnoutModel.from_dict(kwargs["turnout"])
         return cls(**kwargs)

@@ -14,9 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.distances import KM_PER_MILE, validate_cost_matrix
-from geodata.siting.assignment import nearest_assignment
-from geodata.siting.exact import solve_exact
-from geodata.siting.heuristics import solve_max_coverage, solve_p_median
+from geodata.siting.bounds import certified_gap
 from geodata.siting.options import PlanOptions
 from geodata.siting.problem import (
     InfeasiblePlanError,
@@ -25,7 +23,9 @@ from geodata.siting.problem import (
     check_inputs,
 )
 from geodata.siting.serialisation import plan_to_dict, read_plan
+from geodata.siting.solving import solve_plan
 from geodata.siting.teams import PRIORITY_LABELS
+from geodata.siting.turnout import TurnoutModel
 
 __all__ = ["VenuePlan"]
 
@@ -52,6 +52,9 @@ class VenuePlan:
        \sum_j Y_j = p,\; Y_b = 1\ (b \in B)
 
        \text{capacitated:}\quad \text{the same and } \sum_i X_{ij} \le C\,Y_j
+
+       \text{attendance:}\quad \max \sum_i \sum_j w_i\,\pi(d_{ij}) X_{ij}
+       \quad\text{(p-median constraints; } \pi \text{ the turnout model)}
 
        \text{coverage:}\quad \max \sum_i w_i Z_i \quad\text{s.t.}\quad
        Z_i \le \sum_{j : d_{ij} \le R} Y_j,\; \sum_j Y_j = p,\; Y_b = 1
@@ -89,6 +92,9 @@ class VenuePlan:
         units), great-circle-or-source miles, drive minutes.
     weights : numpy.ndarray
         Team weights, float64.
+    travel_note : str
+        What the drive-time source estimated instead of routing (empty when
+        nothing; see :class:`geodata.distances.OSRMTable`).
 
     Attributes (after :meth:`solve`)
     --------------------------------
@@ -104,8 +110,17 @@ class VenuePlan:
         p-median: weighted mean distance (:attr:`objective_units`); coverage:
         covered weight (people or teams).
     objective_units : str
+    lower_bound, upper_bound : float or None
+        The best possible objective lies between these (units of
+        :attr:`objective`). p-median: ``lower_bound`` is proven
+        (:mod:`geodata.siting.bounds`), ``upper_bound`` is this plan's
+        objective; coverage: ``lower_bound`` is this plan's objective,
+        ``upper_bound`` is proven.
+    certified_gap : float or None
+        How far this plan can be from the best possible, a fraction of
+        :attr:`objective` (0.004: within 0.4 %).
     solution : Solution
-        Raw solver result (method, optimal, seconds, note).
+        Raw solver result (method, optimal, seconds, note, bound).
 
     Examples
     --------
@@ -263,8 +278,17 @@ class VenuePlan:
         self.miles = (
             self.cost if opts.distance.units == "miles" else self.cost / KM_PER_MILE
         )
-        minutes = opts.travel_time.cost_matrix(self.teams, self.candidates)
+        noted = getattr(opts.travel_time, "cost_matrix_noted", None)
+        if callable(noted):  # a router or a table: says what it estimated
+            minutes, self.travel_note = noted(self.teams, self.candidates)
+        else:
+            minutes = opts.travel_time.cost_matrix(self.teams, self.candidates)
+            self.travel_note = ""
         self.minutes = validate_cost_matrix(minutes, n, m, name="drive-time matrix")
+        self.turnout = opts.turnout or TurnoutModel.default(
+            "no attendance history given"
+        )
+        self.attend_p = np.asarray(self.turnout.probability(self.miles), float)
         # weights validated by the solver; check early for a clear message
         check_inputs(self.cost[:, :1], self.weights, 1, ())
 
@@ -283,6 +307,8 @@ class VenuePlan:
     def objective_units(self) -> str:
         """Units of :attr:`objective`."""
         opts = self.options
+        if opts.model == "attendance":
+            return f"{self.weight_label} expected to attend (distance decay)"
         if opts.model == "coverage":
             unit = (
                 "minutes' estimated drive"
@@ -310,49 +336,7 @@ class VenuePlan:
         """
         if not hasattr(self, "cost"):
             self._prepare()
-        opts = self.options
-        fixed = self.booked_index
-        if opts.model == "coverage":
-            matrix = self.minutes if opts.radius_units == "minutes" else self.miles
-            if opts.solver == "exact":
-                sol = solve_exact(
-                    matrix,
-                    self.weights,
-                    opts.p,
-                    model="coverage",
-                    fixed=fixed,
-                    radius=opts.radius,
-                    time_limit=opts.time_limit,
-                )
-            else:
-                sol = solve_max_coverage(
-                    matrix, self.weights, opts.p, opts.radius, fixed=fixed
-                )
-            # teams go to the nearest chosen venue in miles
-            sol.assign = nearest_assignment(self.miles, sol.open)
-        elif opts.solver == "exact":
-            sol = solve_exact(
-                self.cost,
-                self.weights,
-                opts.p,
-                fixed=fixed,
-                capacity=opts.capacity,
-                time_limit=opts.time_limit,
-            )
-            if not sol.optimal:
-                fast = solve_p_median(
-                    self.cost, self.weights, opts.p, fixed=fixed, capacity=opts.capacity
-                )
-                if fast.objective < sol.objective:
-                    fast.note = (
-                        sol.note + "; the fast solver's plan was better and is kept"
-                    )
-                    sol = fast
-        else:
-            sol = solve_p_median(
-                self.cost, self.weights, opts.p, fixed=fixed, capacity=opts.capacity
-            )
-        self._set_solution(sol)
+        self._set_solution(solve_plan(self))
         return self
 
     def _set_solution(self, sol: Solution) -> None:
@@ -370,10 +354,14 @@ class VenuePlan:
         wsum = float(self.weights.sum())
         cost = self.cost[rows, self.assign_]
         self.mean_distance = float(self.weights @ cost / wsum) if wsum else 0.0
+        self.team_attend_p = self.attend_p[rows, self.assign_]
         if self.options.model == "coverage":
             self.objective = float(sol.objective)
+        elif self.options.model == "attendance":
+            self.objective = float(self.weights @ self.team_attend_p)
         else:
             self.objective = self.mean_distance
+        self._set_bounds(sol, wsum)
         counts = np.bincount(self.assign_, minlength=m)
         booked = set(self.booked_index)
         self.venues = [
@@ -382,6 +370,28 @@ class VenuePlan:
                 self.open_.tolist(), key=lambda j: (j not in booked, -counts[j], j)
             )
         ]
+
+    def _set_bounds(self, sol: Solution, wsum: float) -> None:
+        """``lower_bound``, ``upper_bound``, ``certified_gap`` in plan units."""
+        coverage = self.options.model in ("coverage", "attendance")
+        if sol.bound is None:
+            self.lower_bound = self.upper_bound = self.certified_gap = None
+            return
+        if self.options.model == "attendance":  # bound on the expected absence
+            self.lower_bound = self.objective
+            self.upper_bound = max(wsum - float(sol.bound), self.objective)
+        elif coverage:
+            self.lower_bound, self.upper_bound = self.objective, float(sol.bound)
+        else:
+            self.lower_bound = float(sol.bound) / wsum if wsum else 0.0
+            self.upper_bound = self.objective
+        # the capacitated objective may be re-derived from a rounded saved value
+        self.lower_bound = min(self.lower_bound, self.upper_bound)
+        self.certified_gap = certified_gap(
+            self.objective,
+            self.upper_bound if coverage else self.lower_bound,
+            maximise=coverage,
+        )
 
     def _require_solved(self) -> None:
         if self.solution is None:
@@ -426,11 +436,14 @@ class VenuePlan:
             if "people" in self.teams.columns
             else np.ones(len(idx))
         )
+        came = self.team_attend_p[idx]
         if len(idx) == 0:
             nan = float("nan")
             return {
                 "teams": 0,
                 "people": 0,
+                "expected_teams": 0.0,
+                "expected_people": 0.0,
                 "mean_miles": nan,
                 "p90_miles": nan,
                 "max_miles": nan,
@@ -442,6 +455,8 @@ class VenuePlan:
         return {
             "teams": len(idx),
             "people": int(people.sum()),
+            "expected_teams": float(came.sum()),
+            "expected_people": float(came @ people),
             "mean_miles": float(miles.mean()),
             "p90_miles": _weighted_quantile(miles, 0.9),
             "max_miles": float(miles.max()),
@@ -461,8 +476,10 @@ class VenuePlan:
             ``teams``, ``people`` (int), ``mean_miles``, ``p90_miles``,
             ``max_miles``, ``mean_minutes``, ``max_minutes`` (estimated drive),
             ``share_within_1h``, ``share_within_2h`` (0-1 of the venue's teams),
-            ``capacity`` (Int64, when set). Statistics are per team; ordered as
-            :attr:`venues`.
+            ``expected_teams``, ``expected_people`` (float: teams and people
+            expected to come, by the plan's turnout model,
+            :mod:`geodata.siting.turnout`), ``capacity`` (Int64, when set).
+            Statistics are per team; ordered as :attr:`venues`.
         """
         self._require_solved()
         index = {n: i for i, n in enumerate(self.candidate_names)}
@@ -661,14 +678,23 @@ class VenuePlan:
             sorted(set(assign.tolist()) | set(plan.booked_index) | chosen), np.int64
         )
         rows = np.arange(len(assign))
-        objective = (
-            float(plan.weights @ plan.cost[rows, assign])
-            if plan.options.model == "p-median"
-            else float(saved.objective or 0.0)
-        )
+        objective = {
+            "p-median": lambda: float(plan.weights @ plan.cost[rows, assign]),
+            "attendance": lambda: float(
+                plan.weights @ (1 - plan.attend_p[rows, assign])
+            ),
+        }.get(plan.options.model, lambda: float(saved.objective or 0.0))()
         solver = saved.solver
+        bound = saved.bound
+        wsum = float(plan.weights.sum())
+        if bound is not None and plan.options.model == "p-median":
+            bound = bound * wsum
+        elif bound is not None and plan.options.model == "attendance":
+            bound = wsum - bound
         plan._set_solution(
             Solution(
+                bound=bound,
+                bound_method=str(solver.get("bound_method", "")),
                 open=open_,
                 assign=assign,
                 objective=objective,
@@ -692,5 +718,6 @@ class VenuePlan:
             "model": self.options.model_name,
             "objective": self.objective,
             "objective_units": self.objective_units,
+            "certified_gap": self.certified_gap,
             **stats,
         }

@@ -58,6 +58,13 @@ class Solution:
         Anything the user should know (e.g. the time limit was hit).
     extra : dict
         Model-specific figures (e.g. coverage's ``distance_total`` tie-break).
+    bound : float or None
+        A proven bound on the best possible objective, same units as
+        ``objective``: a lower bound for the p-median (minimise), an upper bound
+        for coverage (maximise); None when not computed
+        (:func:`geodata.siting.bounds.certify`).
+    bound_method : str
+        How ``bound`` was proven.
     """
 
     open: np.ndarray
@@ -69,6 +76,8 @@ class Solution:
     evaluations: int = 0
     note: str = ""
     extra: dict = field(default_factory=dict)
+    bound: float | None = None
+    bound_method: str = ""
 
 
 def check_inputs(cost, weights, p: int, fixed) -> tuple[np.ndarray, np.ndarray, list]:

@@ -69,6 +69,7 @@ class SavedPlan(NamedTuple):
     chosen: list[str]
     solver: dict
     objective: float | None
+    bound: float | None = None
 
 
 def _describe(source) -> str:
@@ -90,8 +91,15 @@ def plan_to_dict(plan) -> dict:
         ``format``, ``label``, ``model`` (``"p-median"``,
         ``"capacitated p-median"`` or ``"coverage"``), ``p``, ``capacity``,
         ``radius``, ``radius_units``, ``objective``, ``objective_units``,
-        ``mean_miles``, ``solver`` (method, optimal, seconds, note),
-        ``distance`` (how costs were computed, in words), ``options`` (every
+        ``lower_bound`` / ``upper_bound`` (the best possible objective lies
+        between them, units of ``objective``: a p-median plan's proven lower
+        bound and its own objective, a coverage plan's own objective and its
+        proven upper bound), ``certified_gap`` (fraction of ``objective``),
+        ``mean_miles``, ``solver`` (method, optimal, seconds, note,
+        bound_method),
+        ``distance`` (how costs were computed, in words; ``travel_time_source``
+        the drive-time source's kind, ``travel_time_note`` what it estimated
+        instead of routing), ``options`` (every
         :class:`~geodata.siting.options.PlanOptions` field, the sources as
         :func:`geodata.distances.source_to_dict` specs), ``selection``,
         ``booked``, ``candidates`` (every candidate: ``name``, ``lat``,
@@ -140,6 +148,9 @@ def plan_to_dict(plan) -> dict:
         "radius_units": opts.radius_units if opts.model == "coverage" else None,
         "objective": jsonable(plan.objective),
         "objective_units": plan.objective_units,
+        "lower_bound": jsonable(plan.lower_bound),
+        "upper_bound": jsonable(plan.upper_bound),
+        "certified_gap": jsonable(plan.certified_gap),
         "mean_miles": jsonable(
             float(plan.team_miles @ plan.weights / max(plan.weights.sum(), 1e-300))
         ),
@@ -148,10 +159,13 @@ def plan_to_dict(plan) -> dict:
             "optimal": sol.optimal,
             "seconds": round(float(sol.seconds), 4),
             "note": sol.note,
+            "bound_method": sol.bound_method,
         },
         "distance": {
             "objective": _describe(opts.distance),
             "travel_time": _describe(travel),
+            "travel_time_source": getattr(travel, "kind", type(travel).__name__),
+            "travel_time_note": getattr(plan, "travel_note", ""),
             "circuity": getattr(travel, "circuity", None),
             "speed_mph": getattr(travel, "speed_mph", None),
         },
@@ -260,4 +274,9 @@ def read_plan(payload: dict, *, distance=None, travel_time=None) -> SavedPlan:
         chosen=chosen,
         solver=dict(payload.get("solver") or {}),
         objective=payload.get("objective"),
+        bound=payload.get(
+            "upper_bound"
+            if options.model in ("coverage", "attendance")
+            else "lower_bound"
+        ),
     )

@@ -23,6 +23,8 @@ from geodata.gazetteer import DEFAULT_MIN_POPULATION, candidate_venues, resolve_
 from geodata.siting.options import PlanOptions
 from geodata.siting.plan import VenuePlan
 from geodata.siting.teams import TeamSelection
+from geodata.siting.turnout import TurnoutModel, fit_turnout, turnout_history
+from loaders.events import load_events
 from loaders.participation import teams_by_event as _teams_by_event
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "candidate_table",
     "default_event_ids",
     "plan_for_roster",
+    "roster_turnout",
     "selection_record",
 ]
 
@@ -149,6 +152,35 @@ def default_event_ids(available: Sequence[str]) -> list[str]:
     return available[:1]
 
 
+def roster_turnout(
+    teams_by_event: pd.DataFrame | None,
+    reference: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+) -> TurnoutModel:
+    """The turnout model of a roster's history (or the stated default).
+
+    Parameters
+    ----------
+    teams_by_event : pandas.DataFrame or None
+        :func:`loaders.participation.teams_by_event`; None: no history.
+    reference : pandas.DataFrame
+        :func:`geodata.boundaries.entity_reference`.
+    events : pandas.DataFrame, optional
+        :func:`loaders.events.all_events`; default the published events.
+
+    Returns
+    -------
+    TurnoutModel
+        :func:`geodata.siting.turnout.fit_turnout` of
+        :func:`~geodata.siting.turnout.turnout_history`, or the default decay
+        with the reason in its ``note``.
+    """
+    if teams_by_event is None:
+        return TurnoutModel.default("no roster history (every district served)")
+    events = load_events() if events is None else events
+    return fit_turnout(turnout_history(teams_by_event, reference, events))
+
+
 def plan_for_roster(
     matched: pd.DataFrame | None,
     reference: pd.DataFrame,
@@ -174,7 +206,9 @@ def plan_for_roster(
         Who to serve.
     options : PlanOptions
         What to solve and how; ``booked`` may name candidates, other
-        California cities or ``"lat, lon"`` (added to the candidates).
+        California cities or ``"lat, lon"`` (added to the candidates). Without
+        a ``turnout`` model, one is fitted to the roster's history
+        (:func:`roster_turnout`).
     venues : CandidateOptions, optional
         The candidate venues (default :class:`CandidateOptions()`).
     roster : str, optional
@@ -211,6 +245,10 @@ def plan_for_roster(
     if teams_by_event is None and matched is not None:
         teams_by_event = _teams_by_event(matched)
     teams = selection.select(teams_by_event, reference)
+    if options.turnout is None:
+        options = options.replace(
+            turnout=roster_turnout(teams_by_event, reference, events)
+        )
     if candidates is None:
         candidates = candidate_table(venues, events)
     candidates, booked = resolve_venues(candidates, options.booked)

@@ -1,0 +1,139 @@
+"""How a :class:`~geodata.siting.plan.VenuePlan` is solved: solver, bound, fallback.
+
+One function, :func:`solve_plan`: the model's matrix (distance, drive time,
+or the expected absence :math:`1 - \\Pr(\\text{attend})` of the turnout model),
+the fast or exact solver, the certificate (:mod:`geodata.siting.bounds`), and
+the exact solver brought in by itself when the certified gap stays above
+``PlanOptions.exact_above_gap`` on an instance small enough for it.
+
+Maximising expected attendance is a p-median: with
+:math:`a_{ij} = 1 - \\Pr(\\text{team } i \\text{ comes to } j)`, the plan that
+minimises :math:`\\sum_i w_i a_{i, \\text{venue}(i)}` maximises the expected
+attendance :math:`\\sum_i w_i - \\sum_i w_i a_{i, \\text{venue}(i)}`, with the
+same solvers and the same bound.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geodata.siting.assignment import nearest_assignment
+from geodata.siting.bounds import certified_gap, certify
+from geodata.siting.exact import exact_too_large, solve_exact
+from geodata.siting.heuristics import solve_max_coverage, solve_p_median
+from geodata.siting.problem import ExactSolverError, Solution
+
+__all__ = ["model_matrix", "solve_plan"]
+
+
+def model_matrix(plan) -> np.ndarray:
+    """The ``(n, m)`` matrix the plan's model is solved on.
+
+    p-median: ``plan.cost``; coverage: drive minutes or miles (the radius'
+    units); attendance: ``1 - plan.attend_p`` (expected absence, 0-1).
+    """
+    opts = plan.options
+    if opts.model == "coverage":
+        return plan.minutes if opts.radius_units == "minutes" else plan.miles
+    if opts.model == "attendance":
+        return 1.0 - plan.attend_p
+    return plan.cost
+
+
+def _args(plan) -> dict:
+    opts = plan.options
+    coverage = opts.model == "coverage"
+    return dict(
+        model="coverage" if coverage else "p-median",
+        fixed=plan.booked_index,
+        capacity=None if coverage else opts.capacity,
+        radius=opts.radius if coverage else None,
+    )
+
+
+def _fast(plan, matrix, args) -> Solution:
+    opts = plan.options
+    if args["model"] == "coverage":
+        return solve_max_coverage(
+            matrix, plan.weights, opts.p, opts.radius, fixed=args["fixed"]
+        )
+    return solve_p_median(
+        matrix, plan.weights, opts.p, fixed=args["fixed"], capacity=opts.capacity
+    )
+
+
+def _exact(plan, matrix, args) -> Solution:
+    opts = plan.options
+    return solve_exact(matrix, plan.weights, opts.p, time_limit=opts.time_limit, **args)
+
+
+def _better(plan, a: Solution, b: Solution, matrix, args) -> Solution:
+    """The better of two plans, carrying the better of their bounds."""
+    maximise = args["model"] == "coverage"
+    for s in (a, b):
+        if s.bound is None:
+            certify(s, matrix, plan.weights, plan.options.p, **args)
+    better = (b.objective > a.objective) if maximise else (b.objective < a.objective)
+    keep, other = (b, a) if better else (a, b)
+    pick = min if maximise else max
+    if pick(keep.bound, other.bound) != keep.bound:
+        keep.bound, keep.bound_method = other.bound, other.bound_method
+    if keep.optimal is None and other.optimal is False:
+        keep.note = (
+            other.note + "; the fast solver's plan was better and is kept"
+        ).lstrip("; ")
+    return keep
+
+
+def solve_plan(plan) -> Solution:
+    """Solve a prepared plan's model and certify the result.
+
+    Parameters
+    ----------
+    plan : geodata.siting.plan.VenuePlan
+        Prepared (cost matrices computed).
+
+    Returns
+    -------
+    Solution
+        ``objective`` in the solver's units (p-median and attendance: the total
+        weighted cost / expected absence; coverage: covered weight), ``bound``
+        set; a coverage plan's teams assigned to their nearest venue in miles.
+
+    Raises
+    ------
+    ExactSolverError
+        ``solver="exact"`` and CBC found nothing within the time limit.
+    """
+    opts = plan.options
+    matrix = model_matrix(plan)
+    args = _args(plan)
+    coverage = args["model"] == "coverage"
+    w = plan.weights
+    if opts.solver == "exact":
+        sol = certify(_exact(plan, matrix, args), matrix, w, opts.p, **args)
+        if not sol.optimal:
+            sol = _better(plan, sol, _fast(plan, matrix, args), matrix, args)
+    else:
+        sol = certify(_fast(plan, matrix, args), matrix, w, opts.p, **args)
+        gap = certified_gap(sol.objective, sol.bound, maximise=coverage)
+        small = not exact_too_large(
+            len(plan.teams),
+            len(plan.candidate_names),
+            capacitated=args["capacity"] is not None,
+        )
+        threshold = opts.exact_above_gap
+        if threshold is not None and gap > threshold and small:
+            try:
+                exact = _exact(plan, matrix, args)
+            except ExactSolverError:
+                sol.note = "the exact solver found nothing in its time limit"
+            else:
+                sol = _better(plan, sol, exact, matrix, args)
+                sol.note = (
+                    f"certified gap {gap:.2%} was above {threshold:.2%}: solved "
+                    "exactly as well" + (f"; {sol.note}" if sol.note else "")
+                )
+    if coverage:  # teams go to the nearest chosen venue in miles
+        sol.assign = nearest_assignment(plan.miles, sol.open)
+    return sol
