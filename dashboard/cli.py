@@ -572,10 +572,13 @@ def export_table(
             include_contacts=include_contacts,
             since=(_event_ids([since], events) or [None])[0] if since else None,
         )
-        tables["outreach"] = add_venue_distances(tables["outreach"], reference, events)
         if not wanted:
             wanted = list(TABLE_NAMES) if FORMATS[kind].many_tables else ["district"]
         keys = [k for k in wanted if k in tables]
+        if "outreach" in keys:  # the time tables are built only when written
+            tables["outreach"] = add_venue_distances(
+                tables["outreach"], reference, events
+            )
         chosen = {TABLE_NAMES[k]: tables[k] for k in keys}
         data = tables_bytes(chosen, kind, include_contacts=include_contacts)
         atomic_write_bytes(out, data)

@@ -172,6 +172,68 @@ def test_trends_come_from_the_figures_functions(teams, reference, events):
     assert at.at[SI23, "enrollment_reached"] >= la
 
 
+@pytest.fixture(scope="module")
+def demo_teams(reference):
+    from loaders.demo import demo_roster
+    from loaders.matching import match_roster
+
+    return p.teams_by_event(match_roster(demo_roster(reference), reference))
+
+
+@pytest.mark.parametrize("level", ["all", "region"])
+@pytest.mark.parametrize("roster_of", ["small", "demo"])
+def test_every_trend_row_is_area_figures_of_its_events(
+    teams, demo_teams, reference, events, level, roster_of
+):
+    """Per event: area_figures of that event; cumulative: of the events so far."""
+    rows = teams if roster_of == "small" else demo_teams
+    table = p.trends(rows, reference, events, level=level)
+    everything = p.filter_teams(rows, reference)
+    key = "area" if level == "all" else "ccsesa_region"
+    dated = list(table.loc[table["dated"], "event_id"].drop_duplicates())
+    figures = ["teams", "complete_teams", "people"]
+    for eid, group in table.groupby("event_id", sort=False):
+        one = p.area_figures(
+            everything.loc[everything["event_id"] == eid], reference, level
+        )
+        got = group[figures].to_numpy().tolist()
+        assert got == one[figures].to_numpy().tolist(), eid
+        if eid not in dated:
+            continue
+        so_far = dated[: dated.index(eid) + 1]
+        cum = p.area_figures(
+            everything.loc[everything["event_id"].isin(so_far)], reference, level
+        )
+        got = group[[f"cumulative_{f}" for f in figures]].astype(int)
+        assert got.to_numpy().tolist() == cum[figures].to_numpy().tolist(), eid
+        came = everything.loc[
+            everything["event_id"].isin(so_far)
+            & everything["team_status"].eq("attended")
+        ]
+        if level == "all":
+            reached = [came["geoid"].nunique()]
+        else:
+            per = came.groupby("ccsesa_region")["geoid"].nunique()
+            reached = [int(per.get(r, 0)) for r in cum[key]]
+        assert group["districts_reached"].astype(int).tolist() == reached, eid
+
+
+def test_area_figures_by_event_is_area_figures_of_each_event(demo_teams, reference):
+    everything = p.filter_teams(demo_teams, reference)
+    for level in ("all", "region", "county"):
+        both = p.area_figures(everything, reference, level, by_event=True)
+        for eid in list(dict.fromkeys(everything["event_id"]))[:4]:
+            one = p.area_figures(
+                everything.loc[everything["event_id"] == eid], reference, level
+            )
+            mine = both.loc[both["event_id"] == eid].drop(columns="event_id")
+            pd.testing.assert_frame_equal(
+                mine.reset_index(drop=True), one, check_dtype=False
+            )
+    with pytest.raises(ValueError, match="by_event"):
+        p.area_figures(everything, reference, "district", by_event=True)
+
+
 def test_trends_by_region_add_up_to_the_state(teams, reference, events):
     state = p.trends(teams, reference, events).set_index("event_id")
     regions = p.trends(teams, reference, events, level="region")
@@ -283,7 +345,19 @@ def test_time_tables_are_formula_safe(teams, reference, events):
     from loaders.exports import prepare_table
 
     tables = p.time_tables(teams, reference, events, [SI24])
+    assert not any(tables.built(k) for k in tables)  # built when first read
     risky = tables["changes"].assign(name="=HYPERLINK(1)")
     assert prepare_table(risky)["name"].str.startswith("'=").all()
     assert set(tables) == {"changes", "trends", "outreach"}
     assert set(tables["changes"]["event_id"]) == {SI24}
+
+
+def test_participation_tables_build_the_time_tables_when_read(teams, reference, events):
+    from loaders.exports import participation_tables
+
+    tables = participation_tables(teams, reference, events)
+    assert list(tables)[-4:] == ["changes", "trends", "outreach", "dictionary"]
+    assert not tables.built("trends") and tables.built("district")
+    expected = p.trends(teams, reference, events, level="both")
+    pd.testing.assert_frame_equal(tables["trends"], expected)
+    assert "cumulative_teams" in set(tables["dictionary"]["column"])

@@ -76,7 +76,7 @@ from loaders.participation.teams import (
     teams_by_event,
     unmatched_rows,
 )
-from loaders.participation.timetables import time_tables
+from loaders.participation.timetables import LazyTables, time_tables
 from loaders.participation.trends import (
     TREND_COLUMNS,
     event_order,
@@ -103,6 +103,7 @@ __all__ = [
     "event_order",
     "order_event_ids",
     "time_tables",
+    "LazyTables",
     "trends",
     "APPLIED_STATUSES",
     "AREA_LEVELS",
