@@ -300,16 +300,77 @@ def test_changes_measure_is_the_changes_table(teams, reference, events):
 
 
 def test_outreach_measure_is_the_outreach_list(teams, reference, events):
-    from geodata.measures import NO_TEAM, measure_layer
+    from geodata.measures import NO_TEAM, legend, measure_layer
 
     shown = measure_layer(reference[["geoid"]], teams, measure="outreach")
     labels = shown.set_index("geoid")["measure_label"]
     table = p.outreach(teams, reference, events).set_index("geoid")
+    label = p.OUTREACH_LABELS
     for geoid, status in table["outreach"].items():
-        on_roster = table.at[geoid, "applied_only"] or status == "lapsed"
-        expected = p.OUTREACH_LABELS[status] if on_roster else NO_TEAM
+        if status == "lapsed":
+            expected = label["lapsed"]
+        elif table.at[geoid, "applied_only"]:
+            expected = label["applied_only"]
+        else:  # on no roster of any event: a class of its own, not "no team"
+            expected = label["never_reached"]
         assert labels[geoid] == expected
-    assert labels["0601770"] == p.OUTREACH_LABELS["active"]
+    assert labels["0601770"] == label["active"]
+    assert labels["06001"] == label["applied_only"]  # applied, never came
+    assert labels["0634410"] == label["lapsed"]
+    assert NO_TEAM not in set(labels)
+    never = shown.loc[shown["measure_label"] == label["never_reached"]]
+    assert len(never) > 900 and (never["measure_value"] == 0).all()
+    items = [name for name, _ in legend("outreach")]
+    assert items[0].startswith("Never reached") and NO_TEAM not in items
+    assert len(set(items)) == len(items)
+
+
+def test_map_orders_events_added_in_the_workspace_by_date(teams, reference, events):
+    """An added event takes its place by date on the map, as on the page."""
+    from geodata.maprequest import MapRequest, map_titles
+    from geodata.measures import mapped_event_ids, measure_layer
+
+    added = events.iloc[[0]].assign(
+        event_id="ADDED-2023-FALL",
+        label="Fall convening 2023",
+        start_date="2023-10-01",
+        end_date="2023-10-02",
+        event_type=events.set_index("event_id").at[SI24, "event_type"],
+    )
+    table = pd.concat([events, added], ignore_index=True)
+    rows = roster()
+    extra = rows.loc[rows["geoid"] == "0634410"].head(1)
+    extra = extra.assign(event_id="ADDED-2023-FALL", status="attended")
+    with_added = p.teams_by_event(pd.concat([rows, extra], ignore_index=True))
+    # the default comparison of SI24 is the added event (same kind, later)
+    assert p.comparison_event(table, SI24) == "ADDED-2023-FALL"
+    assert mapped_event_ids("changes", [SI24], table) == [SI24, "ADDED-2023-FALL"]
+    shown = measure_layer(
+        reference[["geoid"]],
+        with_added,
+        measure="changes",
+        event_ids=[SI24],
+        events=table,
+    ).set_index("geoid")["measure_label"]
+    expected = p.changes(with_added, reference, table, SI24).set_index("geoid")
+    assert shown["0634410"] == p.CHANGE_LABELS[expected.at["0634410", "change"]]
+    _, subtitle = map_titles(MapRequest("changes", (SI24,)), table)
+    assert "Fall convening 2023" in subtitle
+    # outreach: stepping up to SI24 keeps SI24 the latest, the added one before
+    ids = [SI23, SI24, "ADDED-2023-FALL"]
+    assert mapped_event_ids("outreach", ids, table)[-1] == SI24
+    out = measure_layer(
+        reference[["geoid"]],
+        with_added,
+        measure="outreach",
+        event_ids=ids,
+        events=table,
+    ).set_index("geoid")["measure_label"]
+    status = p.outreach_status(
+        with_added, p.order_event_ids(ids, table, undated="first")
+    )
+    assert status.at["0634410", "outreach"] == "lapsed"
+    assert out["0634410"] == p.OUTREACH_LABELS["lapsed"]
 
 
 def test_export_table_changes_and_outreach(tmp_path, workspace_dir, reference, events):

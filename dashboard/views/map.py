@@ -222,7 +222,7 @@ def render() -> None:
     )
 
     def build():
-        layers = participation_layers(teams, request, level=level)
+        layers = participation_layers(teams, request, level=level, events=events)
         return mapview.participation_map(layers, tiles=tiles)
 
     map_key = "|".join(
@@ -238,6 +238,7 @@ def render() -> None:
                 types,
                 tiles,
                 mapview.DEFAULT_ASSET_BASE,
+                len(events),  # an event added in the workspace: a new order
             ),
         )
     )
@@ -259,7 +260,7 @@ def render() -> None:
         "high school districts are drawn with a purple outline over a lighter fill. "
         "Toggle layers in the map's top-right box. Click a district to see its team."
     )
-    maptable.show(teams, request, level=level, roster_key=roster_key)
+    maptable.show(teams, request, level=level, roster_key=roster_key, events=events)
     names = state.entity_labels()
     choices = st.session_state.get("map_click_choices") or []
     if len(choices) > 1 and st.session_state["drill_geoid"] in choices:

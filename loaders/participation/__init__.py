@@ -53,6 +53,7 @@ from loaders.participation.notonmap import (
     rows_not_on_map,
 )
 from loaders.participation.outreach import (
+    OUTREACH_CLASSES,
     OUTREACH_COLUMNS,
     OUTREACH_LABELS,
     OUTREACH_STATUSES,
@@ -95,6 +96,7 @@ __all__ = [
     "changes_by_area",
     "comparison_event",
     "OUTREACH_COLUMNS",
+    "OUTREACH_CLASSES",
     "OUTREACH_LABELS",
     "OUTREACH_STATUSES",
     "outreach",
