@@ -652,7 +652,6 @@ def export_table(
             include_contacts=include_contacts,
             since=(_event_ids([since], events) or [None])[0] if since else None,
         )
-        tables["outreach"] = add_venue_distances(tables["outreach"], reference, events)
         if not wanted:
             wanted = (
                 [k for k in TABLE_NAMES if k != "dictionary"]
@@ -660,6 +659,10 @@ def export_table(
                 else ["district"]
             )
         keys = [k for k in wanted if k in tables]
+        if "outreach" in keys:  # the time tables are built only when written
+            tables["outreach"] = add_venue_distances(
+                tables["outreach"], reference, events
+            )
         chosen = {TABLE_NAMES[k]: tables[k] for k in keys}
         about = export_about(
             roster=roster_label,

@@ -20,16 +20,21 @@ __all__ = ["show"]
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _tables(
-    roster_key: str, request_key: str, level: str, _request, _teams
+    roster_key: str, request_key: str, level: str, events_key, _request, _teams, _events
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The map's table and its class counts (cached per roster, request, level)."""
-    layers = participation_layers(_teams, _request, level=level)
+    layers = participation_layers(_teams, _request, level=level, events=_events)
     table = map_table(layers)
     return table, class_counts(table, layers.legend)
 
 
 def show(
-    teams: pd.DataFrame, request: MapRequest, *, level: str, roster_key: str
+    teams: pd.DataFrame,
+    request: MapRequest,
+    *,
+    level: str,
+    roster_key: str,
+    events: pd.DataFrame | None = None,
 ) -> None:
     """Draw the "map as a table" expander under the map.
 
@@ -43,8 +48,16 @@ def show(
         The map's level of detail (``"state"``, ``"region"``, ``"county"``).
     roster_key : str
         The roster's content key (cache key; ``teams`` is not hashed).
+    events : pandas.DataFrame, optional
+        The page's events (published and added): they order a measure over
+        time, as on the map.
     """
-    table, counts = _tables(roster_key, repr(request), level, request, teams)
+    events_key = None
+    if events is not None:
+        events_key = tuple(map(tuple, events[["event_id", "start_date"]].to_numpy()))
+    table, counts = _tables(
+        roster_key, repr(request), level, events_key, request, teams, events
+    )
     with st.expander(f"The map as a table ({len(table):,} districts and COEs)"):
         st.caption(
             "The same figures as the map's colours, one row per district or "

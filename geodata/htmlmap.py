@@ -60,7 +60,7 @@ def participation_map_html(
         If the request is invalid (see :meth:`MapRequest.checked`).
     """
     request = request.checked(events)
-    layers = participation_layers(teams, request)
+    layers = participation_layers(teams, request, events=events)
     area = select_area(
         layers.outlines, region=request.region, county=request.county
     ).label

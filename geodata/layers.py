@@ -74,7 +74,11 @@ class ParticipationLayers:
 
 
 def participation_layers(
-    teams: pd.DataFrame, request: MapRequest, *, level: str | None = None
+    teams: pd.DataFrame,
+    request: MapRequest,
+    *,
+    level: str | None = None,
+    events: pd.DataFrame | None = None,
 ) -> ParticipationLayers:
     """Districts and counties coloured by the request's measure.
 
@@ -87,6 +91,11 @@ def participation_layers(
     level : str, optional
         ``"state"``, ``"region"``, ``"county"`` or :data:`PRINT`; default the
         web level of the request's area (:func:`geodata.maprequest.detail_level`).
+    events : pandas.DataFrame, optional
+        The events table of the page or command (published and added,
+        :func:`loaders.events.all_events`): it orders the events of a measure
+        over time (:func:`geodata.measures.mapped_event_ids`). Default the
+        published events.
 
     Returns
     -------
@@ -99,16 +108,20 @@ def participation_layers(
     ValueError
         A one-event measure without an event.
     """
-    ids = list(request.mapped_events) or None
+    ids = list(request.event_ids) or None
     types = list(request.district_types)
     measure = request.measure
     if level == PRINT:
         districts = boundaries.district_boundaries()
         districts = districts.loc[districts["district_type"].isin(types)]
         counties = boundaries.county_boundaries()
-        districts = measure_layer(districts, teams, measure=measure, event_ids=ids)
+        districts = measure_layer(
+            districts, teams, measure=measure, event_ids=ids, events=events
+        )
         if "coe" in types:
-            counties = measure_layer(counties, teams, measure=measure, event_ids=ids)
+            counties = measure_layer(
+                counties, teams, measure=measure, event_ids=ids, events=events
+            )
         ref = boundaries.entity_reference()
         office = ref.loc[ref["district_type"] == "coe"].set_index("geoid")
         counties = counties.assign(
@@ -143,8 +156,12 @@ def participation_layers(
     return ParticipationLayers(
         request=request,
         level=level,
-        districts=measure_layer(districts, teams, measure=measure, event_ids=ids),
-        counties=measure_layer(counties, teams, measure=measure, event_ids=ids),
+        districts=measure_layer(
+            districts, teams, measure=measure, event_ids=ids, events=events
+        ),
+        counties=measure_layer(
+            counties, teams, measure=measure, event_ids=ids, events=events
+        ),
         outlines=outlines,
         bounds=bounds,
         legend=legend(measure),

@@ -19,7 +19,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.gazetteer import past_venues
-from geodata.measures import REGISTRY, compared_events, measure_spec
+from geodata.measures import (
+    REGISTRY,
+    compared_events,
+    mapped_event_ids,
+    measure_spec,
+)
 from loaders.entities import ENTITY_TYPES
 
 __all__ = [
@@ -271,7 +276,9 @@ class MapRequest:
 
     @property
     def mapped_events(self) -> tuple[str, ...]:
-        """The event ids the measure actually uses."""
+        """The event ids the measure actually uses (ordered by the published
+        events; :func:`geodata.measures.mapped_event_ids` with the events
+        table of the page or command is what the maps and titles use)."""
         spec = measure_spec(self.measure)
         if spec.one_event and spec.compare:  # the event, then its comparison
             return tuple(compared_events(self.event_ids[:2]))
@@ -301,7 +308,7 @@ def map_titles(
         and their dates.
     """
     ev = events.set_index("event_id")
-    ids = list(request.mapped_events)
+    ids = mapped_event_ids(request.measure, request.event_ids, events)
     area = area_label or "California"
 
     def when(eid: str) -> str:

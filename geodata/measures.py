@@ -46,6 +46,7 @@ __all__ = [
     "MeasureClass",
     "compared_events",
     "legend",
+    "mapped_event_ids",
     "measure_layer",
     "measure_spec",
 ]
@@ -95,9 +96,14 @@ class Measure:
         Words a map title starts with (``"{title}: {area}"``).
     compare : bool, default False
         True for a measure over events in time (changes, outreach): its
-        ``compute(teams, event_ids)`` also takes the event ids (a one-event
-        measure: the event, then the event it is compared with, see
-        :func:`compared_events`) and gets the teams of those events.
+        ``compute(teams, event_ids)`` also takes the event ids in date order
+        (a one-event measure: the event, then the event it is compared with,
+        see :func:`compared_events`) and gets the teams of those events.
+    unlisted : int or None, default None
+        Index of the class of a district/COE the compute function does not
+        list (no team at the events): the outreach map's *Never reached*.
+        ``None``: such a district is *No team from this district*, and the
+        legend lists that class.
     """
 
     key: str
@@ -107,6 +113,7 @@ class Measure:
     compute: Compute
     title: str
     compare: bool = False
+    unlisted: int | None = None
 
 
 def _per_geoid(value: pd.Series, klass: Sequence[int] | np.ndarray) -> pd.DataFrame:
@@ -204,16 +211,18 @@ def changes(
 ) -> pd.DataFrame:
     """New (0), returning (1), lapsed (2) or attended neither (3), B against A.
 
-    ``event_ids`` is ``[B, A]`` (:func:`compared_events`); without it, B is
-    the latest of the events in ``teams`` (published dates) and A its default
-    comparison. The value is the roles that came at B (0 for a lapsed team).
-    Computed by :func:`loaders.participation.change_status`, as the changes
-    table.
+    ``event_ids`` is ``[B, A]`` or ``[B]`` (no comparison), taken as given
+    (:func:`measure_layer` resolves them with :func:`mapped_event_ids`);
+    without it, B is the latest of the events in ``teams`` (published dates)
+    and A its default comparison. The value is the roles that came at B (0
+    for a lapsed team). Computed by
+    :func:`loaders.participation.change_status`, as the changes table.
     """
-    if not event_ids:
+    if event_ids:
+        ids = list(event_ids)[:2]
+    else:
         order = participation.order_event_ids(teams["event_id"].unique(), load_events())
-        event_ids = [order[-1]]
-    ids = compared_events(event_ids)
+        ids = compared_events([order[-1]])
     status = participation.change_status(
         teams, ids[0], ids[1] if len(ids) > 1 else None
     )
@@ -224,19 +233,23 @@ def changes(
 def outreach(
     teams: pd.DataFrame, event_ids: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Never attended (0), lapsed (1) or attended the latest event (2).
+    """Applied only (1), lapsed (2) or attended the latest event (3).
 
-    Over ``event_ids`` (default every event in ``teams``) in date order
-    (published dates, :func:`loaders.participation.order_event_ids`); computed
-    by :func:`loaders.participation.outreach_status`, as the outreach list.
-    The value is the number of those events the team attended.
+    Over ``event_ids`` taken as given, oldest first (:func:`measure_layer`
+    orders them; default: every event in ``teams``, ordered by the published
+    dates); computed by :func:`loaders.participation.outreach_status`, as the
+    outreach list. A district or COE on no roster of those events is not
+    listed: it is *Never reached* (class 0, :attr:`Measure.unlisted`). The
+    value is the number of those events the team attended.
     """
-    ids = list(event_ids) if event_ids else list(teams["event_id"].unique())
-    order = participation.order_event_ids(ids, load_events(), undated="first")
+    if event_ids:
+        order = list(event_ids)
+    else:
+        ids = teams["event_id"].unique()
+        order = participation.order_event_ids(ids, load_events(), undated="first")
     status = participation.outreach_status(teams, order)
-    klass = status["outreach"].map(
-        {s: i for i, s in enumerate(participation.OUTREACH_STATUSES)}
-    )
+    classes = {c: i for i, c in enumerate(participation.OUTREACH_CLASSES)}
+    klass = status["outreach"].replace({"never": "applied_only"}).map(classes)
     return _per_geoid(status["events_attended"], klass.to_numpy())
 
 
@@ -313,19 +326,22 @@ REGISTRY: dict[str, Measure] = {
         ),
         Measure(
             key="outreach",
-            label="Outreach: never attended or lapsed",
+            label="Outreach: never reached, applied only or lapsed",
             one_event=False,
             classes=tuple(
                 MeasureClass(participation.OUTREACH_LABELS[s], colour)
                 for s, colour in zip(
-                    participation.OUTREACH_STATUSES,
-                    # Okabe-Ito orange, reddish purple; pale blue for done
-                    ("#e69f00", "#cc79a7", "#c6dbef"),
+                    participation.OUTREACH_CLASSES,
+                    # never reached the strongest (Okabe-Ito vermillion), then
+                    # Okabe-Ito yellow, PRGn dark purple; pale blue for done
+                    # (tests/test_palettes_cvd.py: >= 20 over the minimums)
+                    ("#d55e00", "#f0e442", "#762a83", "#9ecae1"),
                 )
             ),
             compute=outreach,
-            title="Districts to reach: never attended or lapsed",
+            title="Districts to reach: never reached, applied only or lapsed",
             compare=True,
+            unlisted=0,
         ),
     )
 }
@@ -353,19 +369,71 @@ def measure_spec(key: str) -> Measure:
 def legend(measure: str, *, include_no_data: bool = True) -> list[tuple[str, str]]:
     """Legend classes of a measure: ``[(label, hex colour), ...]``.
 
-    The measure's classes, then *no team* and (unless ``include_no_data`` is
-    False) *no data*.
+    The measure's classes, then *no team* (unless the measure gives such a
+    district a class of its own, :attr:`Measure.unlisted`) and (unless
+    ``include_no_data`` is False) *no data*.
 
     Raises
     ------
     KeyError
         If ``measure`` is not one of :data:`REGISTRY`.
     """
-    items = [(c.label, c.color) for c in measure_spec(measure).classes]
-    items.append((NO_TEAM, _NO_TEAM_COLOR))
+    spec = measure_spec(measure)
+    items = [(c.label, c.color) for c in spec.classes]
+    if spec.unlisted is None:
+        items.append((NO_TEAM, _NO_TEAM_COLOR))
     if include_no_data:
         items.append((NO_DATA, _NO_DATA_COLOR))
     return items
+
+
+def mapped_event_ids(
+    measure: str,
+    event_ids: Sequence[str] | None,
+    events: pd.DataFrame | None = None,
+    *,
+    present: Sequence[str] = (),
+) -> list[str]:
+    """The events a measure maps, in the order its compute function takes them.
+
+    The one place a map orders events: by
+    :func:`loaders.participation.order_event_ids` and
+    :func:`loaders.participation.comparison_event` (through
+    :func:`compared_events`) on the events table the page or command uses,
+    so an event added in the workspace takes its place by date on the map as
+    on the Trends page and in the tables.
+
+    Parameters
+    ----------
+    measure : str
+        A key of :data:`REGISTRY`.
+    event_ids : sequence of str or None
+        The events chosen (empty: every event in ``present``).
+    events : pandas.DataFrame, optional
+        The events table (:func:`loaders.events.all_events` of the workspace);
+        default the published events (:func:`loaders.events.load_events`).
+    present : sequence of str
+        Event ids with roster rows (what "every event" means for a measure
+        over events in time).
+
+    Returns
+    -------
+    list of str
+        One-event measure: ``[event]`` (a changes measure ``[B, A]``); over
+        events in time (outreach): the chosen (or present) events oldest
+        first, undated first; otherwise ``event_ids`` as given (``[]`` for
+        all).
+    """
+    spec = measure_spec(measure)
+    ids = list(event_ids or [])
+    table = load_events() if events is None and spec.compare else events
+    if spec.one_event:
+        return compared_events(ids, table) if spec.compare else ids[:1]
+    if spec.compare:
+        return participation.order_event_ids(
+            ids or list(dict.fromkeys(present)), table, undated="first"
+        )
+    return ids
 
 
 def measure_layer(
@@ -374,6 +442,7 @@ def measure_layer(
     *,
     measure: str,
     event_ids: Sequence[str] | None = None,
+    events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add the chosen measure, its class label and fill colour to each district/COE.
 
@@ -388,13 +457,17 @@ def measure_layer(
     event_ids : sequence of str, optional
         Events to consider; a one-event measure uses the first one only.
         ``None`` (or empty) means all events present in ``teams``.
+    events : pandas.DataFrame, optional
+        The events table that orders them (default the published events):
+        see :func:`mapped_event_ids`.
 
     Returns
     -------
     Same type as ``layer``
         n rows (a copy), with ``measure_value`` (float; NaN for no team / no
         data), ``measure_label`` (str, one of :func:`legend` labels) and
-        ``fill_color`` (hex str).
+        ``fill_color`` (hex str). A measure with an :attr:`Measure.unlisted`
+        class gives it (value 0) to every district/COE without a team.
 
     Raises
     ------
@@ -404,14 +477,17 @@ def measure_layer(
         If a one-event measure is asked without an event.
     """
     spec = measure_spec(measure)
-    if spec.one_event:
-        if not event_ids:
-            raise ValueError(f"The measure {spec.label!r} needs one event.")
-        event_ids = compared_events(event_ids) if spec.compare else list(event_ids[:1])
+    if spec.one_event and not event_ids:
+        raise ValueError(f"The measure {spec.label!r} needs one event.")
+    event_ids = mapped_event_ids(
+        measure, event_ids, events, present=teams["event_id"].unique()
+    )
     sel = teams if not event_ids else teams.loc[teams["event_id"].isin(event_ids)]
     out = layer.copy()
+    labels = [c.label for c in spec.classes]
     value = pd.Series(np.nan, index=out.index, dtype=float)
-    label = pd.Series(NO_DATA if sel.empty else NO_TEAM, index=out.index, dtype=object)
+    absent = NO_TEAM if spec.unlisted is None else labels[spec.unlisted]
+    label = pd.Series(NO_DATA if sel.empty else absent, index=out.index, dtype=object)
     if not sel.empty:
         per = spec.compute(sel, event_ids) if spec.compare else spec.compute(sel)
         geoids = out["geoid"].astype(str)
@@ -419,8 +495,9 @@ def measure_layer(
         klass = geoids.map(per["klass"])
         has = klass.notna()
         if has.any():
-            labels = [c.label for c in spec.classes]
             label[has] = [labels[int(k)] for k in klass[has]]
+        if spec.unlisted is not None:
+            value = value.fillna(0.0)
     colors = dict(legend(measure))
     out["measure_value"] = value.to_numpy()
     out["measure_label"] = label.astype(str).to_numpy()

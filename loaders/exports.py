@@ -642,8 +642,10 @@ def participation_tables(
 
     Returns
     -------
-    dict of str to pandas.DataFrame
-        ``"district"`` (districts/COEs reached), ``"county"`` (58 rows),
+    loaders.participation.LazyTables
+        A ``dict`` of str to DataFrame to its readers; ``"changes"``,
+        ``"trends"``, ``"outreach"`` and ``"dictionary"`` are built when first
+        read. ``"district"`` (districts/COEs reached), ``"county"`` (58 rows),
         ``"region"`` (11 rows), ``"event"`` (selected events),
         ``"completeness"`` (one row per team per event: status, roles counted
         and their basis, missing roles; a shared-governance team once),
@@ -680,7 +682,7 @@ def participation_tables(
     ref = part.filter_reference(
         reference, regions=regions, counties=counties, district_types=district_types
     )
-    out: dict[str, pd.DataFrame] = {}
+    out: dict[str, pd.DataFrame] | part.LazyTables = {}
     for level in ("district", "county", "region"):
         out[level] = part.area_figures(filtered, ref, level)
     ev = events
@@ -718,19 +720,21 @@ def participation_tables(
     out["completeness"] = comp[[c for c in cols if c in comp.columns]].sort_values(
         ["date", "event_id", "ccsesa_region", "county", "name"], ignore_index=True
     )
-    out.update(
-        part.time_tables(
-            teams,
-            reference,
-            events,
-            event_ids,
-            since,
-            regions=regions,
-            counties=counties,
-            district_types=district_types,
-        )
+    out = part.LazyTables(out)  # the time tables are built when first read
+    over_time = part.time_tables(
+        teams,
+        reference,
+        events,
+        event_ids,
+        since,
+        regions=regions,
+        counties=counties,
+        district_types=district_types,
     )
-    out["dictionary"] = _dictionary(out)
+    for key in over_time:
+        out.later(key, lambda key=key: over_time[key])
+    described = list(out)
+    out.later("dictionary", lambda: _dictionary({k: out[k] for k in described}))
     if include_contacts and matched is not None:
         people = matched.loc[matched["match_status"] == "matched"]
         if event_ids:

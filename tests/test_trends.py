@@ -172,6 +172,68 @@ def test_trends_come_from_the_figures_functions(teams, reference, events):
     assert at.at[SI23, "enrollment_reached"] >= la
 
 
+@pytest.fixture(scope="module")
+def demo_teams(reference):
+    from loaders.demo import demo_roster
+    from loaders.matching import match_roster
+
+    return p.teams_by_event(match_roster(demo_roster(reference), reference))
+
+
+@pytest.mark.parametrize("level", ["all", "region"])
+@pytest.mark.parametrize("roster_of", ["small", "demo"])
+def test_every_trend_row_is_area_figures_of_its_events(
+    teams, demo_teams, reference, events, level, roster_of
+):
+    """Per event: area_figures of that event; cumulative: of the events so far."""
+    rows = teams if roster_of == "small" else demo_teams
+    table = p.trends(rows, reference, events, level=level)
+    everything = p.filter_teams(rows, reference)
+    key = "area" if level == "all" else "ccsesa_region"
+    dated = list(table.loc[table["dated"], "event_id"].drop_duplicates())
+    figures = ["teams", "complete_teams", "people"]
+    for eid, group in table.groupby("event_id", sort=False):
+        one = p.area_figures(
+            everything.loc[everything["event_id"] == eid], reference, level
+        )
+        got = group[figures].to_numpy().tolist()
+        assert got == one[figures].to_numpy().tolist(), eid
+        if eid not in dated:
+            continue
+        so_far = dated[: dated.index(eid) + 1]
+        cum = p.area_figures(
+            everything.loc[everything["event_id"].isin(so_far)], reference, level
+        )
+        got = group[[f"cumulative_{f}" for f in figures]].astype(int)
+        assert got.to_numpy().tolist() == cum[figures].to_numpy().tolist(), eid
+        came = everything.loc[
+            everything["event_id"].isin(so_far)
+            & everything["team_status"].eq("attended")
+        ]
+        if level == "all":
+            reached = [came["geoid"].nunique()]
+        else:
+            per = came.groupby("ccsesa_region")["geoid"].nunique()
+            reached = [int(per.get(r, 0)) for r in cum[key]]
+        assert group["districts_reached"].astype(int).tolist() == reached, eid
+
+
+def test_area_figures_by_event_is_area_figures_of_each_event(demo_teams, reference):
+    everything = p.filter_teams(demo_teams, reference)
+    for level in ("all", "region", "county"):
+        both = p.area_figures(everything, reference, level, by_event=True)
+        for eid in list(dict.fromkeys(everything["event_id"]))[:4]:
+            one = p.area_figures(
+                everything.loc[everything["event_id"] == eid], reference, level
+            )
+            mine = both.loc[both["event_id"] == eid].drop(columns="event_id")
+            pd.testing.assert_frame_equal(
+                mine.reset_index(drop=True), one, check_dtype=False
+            )
+    with pytest.raises(ValueError, match="by_event"):
+        p.area_figures(everything, reference, "district", by_event=True)
+
+
 def test_trends_by_region_add_up_to_the_state(teams, reference, events):
     state = p.trends(teams, reference, events).set_index("event_id")
     regions = p.trends(teams, reference, events, level="region")
@@ -238,16 +300,77 @@ def test_changes_measure_is_the_changes_table(teams, reference, events):
 
 
 def test_outreach_measure_is_the_outreach_list(teams, reference, events):
-    from geodata.measures import NO_TEAM, measure_layer
+    from geodata.measures import NO_TEAM, legend, measure_layer
 
     shown = measure_layer(reference[["geoid"]], teams, measure="outreach")
     labels = shown.set_index("geoid")["measure_label"]
     table = p.outreach(teams, reference, events).set_index("geoid")
+    label = p.OUTREACH_LABELS
     for geoid, status in table["outreach"].items():
-        on_roster = table.at[geoid, "applied_only"] or status == "lapsed"
-        expected = p.OUTREACH_LABELS[status] if on_roster else NO_TEAM
+        if status == "lapsed":
+            expected = label["lapsed"]
+        elif table.at[geoid, "applied_only"]:
+            expected = label["applied_only"]
+        else:  # on no roster of any event: a class of its own, not "no team"
+            expected = label["never_reached"]
         assert labels[geoid] == expected
-    assert labels["0601770"] == p.OUTREACH_LABELS["active"]
+    assert labels["0601770"] == label["active"]
+    assert labels["06001"] == label["applied_only"]  # applied, never came
+    assert labels["0634410"] == label["lapsed"]
+    assert NO_TEAM not in set(labels)
+    never = shown.loc[shown["measure_label"] == label["never_reached"]]
+    assert len(never) > 900 and (never["measure_value"] == 0).all()
+    items = [name for name, _ in legend("outreach")]
+    assert items[0].startswith("Never reached") and NO_TEAM not in items
+    assert len(set(items)) == len(items)
+
+
+def test_map_orders_events_added_in_the_workspace_by_date(teams, reference, events):
+    """An added event takes its place by date on the map, as on the page."""
+    from geodata.maprequest import MapRequest, map_titles
+    from geodata.measures import mapped_event_ids, measure_layer
+
+    added = events.iloc[[0]].assign(
+        event_id="ADDED-2023-FALL",
+        label="Fall convening 2023",
+        start_date="2023-10-01",
+        end_date="2023-10-02",
+        event_type=events.set_index("event_id").at[SI24, "event_type"],
+    )
+    table = pd.concat([events, added], ignore_index=True)
+    rows = roster()
+    extra = rows.loc[rows["geoid"] == "0634410"].head(1)
+    extra = extra.assign(event_id="ADDED-2023-FALL", status="attended")
+    with_added = p.teams_by_event(pd.concat([rows, extra], ignore_index=True))
+    # the default comparison of SI24 is the added event (same kind, later)
+    assert p.comparison_event(table, SI24) == "ADDED-2023-FALL"
+    assert mapped_event_ids("changes", [SI24], table) == [SI24, "ADDED-2023-FALL"]
+    shown = measure_layer(
+        reference[["geoid"]],
+        with_added,
+        measure="changes",
+        event_ids=[SI24],
+        events=table,
+    ).set_index("geoid")["measure_label"]
+    expected = p.changes(with_added, reference, table, SI24).set_index("geoid")
+    assert shown["0634410"] == p.CHANGE_LABELS[expected.at["0634410", "change"]]
+    _, subtitle = map_titles(MapRequest("changes", (SI24,)), table)
+    assert "Fall convening 2023" in subtitle
+    # outreach: stepping up to SI24 keeps SI24 the latest, the added one before
+    ids = [SI23, SI24, "ADDED-2023-FALL"]
+    assert mapped_event_ids("outreach", ids, table)[-1] == SI24
+    out = measure_layer(
+        reference[["geoid"]],
+        with_added,
+        measure="outreach",
+        event_ids=ids,
+        events=table,
+    ).set_index("geoid")["measure_label"]
+    status = p.outreach_status(
+        with_added, p.order_event_ids(ids, table, undated="first")
+    )
+    assert status.at["0634410", "outreach"] == "lapsed"
+    assert out["0634410"] == p.OUTREACH_LABELS["lapsed"]
 
 
 def test_export_table_changes_and_outreach(tmp_path, workspace_dir, reference, events):
@@ -283,7 +406,19 @@ def test_time_tables_are_formula_safe(teams, reference, events):
     from loaders.exports import prepare_table
 
     tables = p.time_tables(teams, reference, events, [SI24])
+    assert not any(tables.built(k) for k in tables)  # built when first read
     risky = tables["changes"].assign(name="=HYPERLINK(1)")
     assert prepare_table(risky)["name"].str.startswith("'=").all()
     assert set(tables) == {"changes", "trends", "outreach"}
     assert set(tables["changes"]["event_id"]) == {SI24}
+
+
+def test_participation_tables_build_the_time_tables_when_read(teams, reference, events):
+    from loaders.exports import participation_tables
+
+    tables = participation_tables(teams, reference, events)
+    assert list(tables)[-4:] == ["changes", "trends", "outreach", "dictionary"]
+    assert not tables.built("trends") and tables.built("district")
+    expected = p.trends(teams, reference, events, level="both")
+    pd.testing.assert_frame_equal(tables["trends"], expected)
+    assert "cumulative_teams" in set(tables["dictionary"]["column"])

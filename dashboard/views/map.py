@@ -290,7 +290,7 @@ def render() -> None:
     )
 
     def build():
-        layers = participation_layers(teams, request, level=level)
+        layers = participation_layers(teams, request, level=level, events=events)
         return mapview.participation_map(layers, tiles=tiles)
 
     map_key = "|".join(
@@ -306,6 +306,7 @@ def render() -> None:
                 types,
                 tiles,
                 mapview.DEFAULT_ASSET_BASE,
+                len(events),  # an event added in the workspace: a new order
             ),
         )
     )
@@ -330,7 +331,9 @@ def render() -> None:
             "lighter fill. Layers: the box at the map's top right. Click a "
             "district to see its team; the table beside lists the same figures."
         )
-        maptable.show(teams, request, level=level, roster_key=roster_key)
+        maptable.show(
+            teams, request, level=level, roster_key=roster_key, events=events
+        )
     with side:
         _side_panel(
             roster, teams, event_ids, region_value, county_value, types, figures

@@ -693,7 +693,7 @@ def participation_figure(
     """
     layout = layout or PrintLayout()
     request = request.checked(events)
-    layers = participation_layers(teams, request, level=PRINT)
+    layers = participation_layers(teams, request, level=PRINT, events=events)
     selection = select_area(
         layers.counties, region=request.region, county=request.county
     )
@@ -717,13 +717,14 @@ def participation_figure(
 
 
 def measure_layers(
-    teams: pd.DataFrame, request: MapRequest
+    teams: pd.DataFrame, request: MapRequest, events: pd.DataFrame | None = None
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[tuple[str, str]]]:
     """Full-resolution districts, counties and legend of a request.
 
     The print layers of :func:`geodata.layers.participation_layers` as a tuple
     (``level=PRINT``): districts of the requested types and the 58 counties
-    (EPSG:4326) with the measure, COE office ``lat`` / ``lon`` on counties.
+    (EPSG:4326) with the measure, COE office ``lat`` / ``lon`` on counties;
+    ``events`` orders a measure over time (default the published events).
     """
-    layers = participation_layers(teams, request, level=PRINT)
+    layers = participation_layers(teams, request, level=PRINT, events=events)
     return layers.districts, layers.counties, layers.legend

@@ -53,6 +53,7 @@ from loaders.participation.notonmap import (
     rows_not_on_map,
 )
 from loaders.participation.outreach import (
+    OUTREACH_CLASSES,
     OUTREACH_COLUMNS,
     OUTREACH_LABELS,
     OUTREACH_STATUSES,
@@ -76,7 +77,7 @@ from loaders.participation.teams import (
     teams_by_event,
     unmatched_rows,
 )
-from loaders.participation.timetables import time_tables
+from loaders.participation.timetables import LazyTables, time_tables
 from loaders.participation.trends import (
     TREND_COLUMNS,
     event_order,
@@ -95,6 +96,7 @@ __all__ = [
     "changes_by_area",
     "comparison_event",
     "OUTREACH_COLUMNS",
+    "OUTREACH_CLASSES",
     "OUTREACH_LABELS",
     "OUTREACH_STATUSES",
     "outreach",
@@ -103,6 +105,7 @@ __all__ = [
     "event_order",
     "order_event_ids",
     "time_tables",
+    "LazyTables",
     "trends",
     "APPLIED_STATUSES",
     "AREA_LEVELS",

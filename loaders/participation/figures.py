@@ -275,7 +275,7 @@ def filter_teams(
 
 
 def distinct_people(
-    rows: pd.DataFrame, by: str = "geoid", column: str = "person_ids"
+    rows: pd.DataFrame, by: str | list[str] = "geoid", column: str = "person_ids"
 ) -> pd.Series:
     """Distinct people per value of ``by``: the one count of "people".
 
@@ -285,8 +285,9 @@ def distinct_people(
         Rows of :func:`loaders.participation.teams_by_event` (or filtered from
         it), with ``by`` and ``column`` (str: space-separated person ids of the
         row's team at its event).
-    by : str, default "geoid"
-        Column to group by (``geoid``, ``county``, ``ccsesa_region``...).
+    by : str or list of str, default "geoid"
+        Column(s) to group by (``geoid``, ``county``, ``ccsesa_region``...;
+        a list gives a MultiIndex, e.g. ``["event_id", "ccsesa_region"]``).
     column : str, default "person_ids"
         ``person_ids`` (everyone on the roster) or ``person_ids_came``.
 
@@ -302,19 +303,32 @@ def distinct_people(
         return rows.groupby(by)["n_people"].sum()
     # plain sets: 10x faster than str.split + explode + nunique (measured, 580 rows)
     found: dict[object, set[str]] = {}
-    for group, text in zip(rows[by].to_numpy(), rows[column].to_numpy()):
+    groups = (
+        rows[by].to_numpy()
+        if isinstance(by, str)
+        else zip(*(rows[c].to_numpy() for c in by))
+    )
+    for group, text in zip(groups, rows[column].to_numpy()):
         if isinstance(text, str) and text:
             found.setdefault(group, set()).update(text.split())
+    if not isinstance(by, str):
+        index = pd.MultiIndex.from_tuples(list(found), names=by)
+        if not found:
+            index = pd.MultiIndex.from_arrays([[]] * len(by), names=by)
+        return pd.Series([len(v) for v in found.values()], index=index, dtype="int64")
     return pd.Series({g: len(ids) for g, ids in found.items()}, dtype="int64")
 
 
-def _counts(filtered: pd.DataFrame, by: str) -> pd.DataFrame:
+def _counts(filtered: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """Every count of :data:`DATA_DICTIONARY` per value of ``by`` (one code path).
 
     Team figures are counted on one row per (``by``, team): whether the team
     attended any selected event, came complete to one, and which roles came.
+    ``by`` may be a list of columns (``["event_id", "county"]``: each event on
+    its own), giving a MultiIndex.
     """
-    wanted = [by, "geoid", "team_geoid", "team_status", "roles_came"]
+    keys = [by] if isinstance(by, str) else list(by)
+    wanted = [*keys, "geoid", "team_geoid", "team_status", "roles_came"]
     wanted += ["role_completeness", "n_people", "person_ids", "person_ids_came"]
     wanted += [f"role_{r}" for r in ROLES]
     # only the columns counted: filtering 25 text columns is most of the time
@@ -325,7 +339,7 @@ def _counts(filtered: pd.DataFrame, by: str) -> pd.DataFrame:
     came = (own["team_status"] == "attended").to_numpy()
     flags = pd.DataFrame(
         {
-            by: own[by].to_numpy(),
+            **{k: own[k].to_numpy() for k in keys},
             key: own[key].to_numpy(),
             "attended": came,
             "complete_teams": came & (own[roles_came] == 4).to_numpy(),
@@ -335,9 +349,10 @@ def _counts(filtered: pd.DataFrame, by: str) -> pd.DataFrame:
             },
         }
     )
-    per_team = flags.groupby([by, key], sort=False).any()
-    out = per_team.groupby(level=0).sum()
-    out.insert(0, "teams", per_team.groupby(level=0).size())
+    per_team = flags.groupby([*keys, key], sort=False).any()
+    levels = list(range(len(keys)))
+    out = per_team.groupby(level=levels).sum()
+    out.insert(0, "teams", per_team.groupby(level=levels).size())
     reached_came = t.loc[t["team_status"] == "attended"]
     extra = pd.DataFrame(
         {
@@ -354,7 +369,11 @@ def _counts(filtered: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def area_figures(
-    filtered_teams: pd.DataFrame, reference: pd.DataFrame, level: str
+    filtered_teams: pd.DataFrame,
+    reference: pd.DataFrame,
+    level: str,
+    *,
+    by_event: bool = False,
 ) -> pd.DataFrame:
     """Every participation figure per area: the one definition of each number.
 
@@ -370,6 +389,12 @@ def area_figures(
         ``"region"`` / ``"county"``: one row per region / county of
         ``reference`` (areas without a team included, with zeros);
         ``"district"``: one row per district or COE reached.
+    by_event : bool, default False
+        Count each event of ``filtered_teams`` on its own (levels ``"all"``,
+        ``"region"``, ``"county"``): the rows are those of
+        ``area_figures(rows of that event, reference, level)`` for every
+        event, in one grouping (what the trends over time read), with
+        ``event_id`` first; events in the order they first appear.
 
     Returns
     -------
@@ -386,7 +411,8 @@ def area_figures(
     Raises
     ------
     ValueError
-        If ``level`` is not one of these.
+        If ``level`` is not one of these (or is ``"district"`` with
+        ``by_event``).
     """
     if level == "state":
         level = "all"
@@ -395,22 +421,35 @@ def area_figures(
             f"level must be all, region, county or district, not {level!r}"
         )
     if level == "district":
+        if by_event:
+            raise ValueError("by_event counts areas: all, region or county.")
         return _district_figures(filtered_teams, reference)
     by = AREA_LEVELS[level] or "area"
     t, ref = filtered_teams, reference
     if level == "all":
         t = t.assign(area="All")
         ref = pd.DataFrame({"area": ["All"] * len(reference)}, dtype=object)
-    counts = _counts(t, by)
     entities = ref.groupby(by).size().rename("entities")
     if level == "all":
         entities = entities.reindex(["All"], fill_value=0)
+    if by_event:
+        events = list(dict.fromkeys(t["event_id"]))
+        counts = _counts(t, ["event_id", by])
+        index = pd.MultiIndex.from_product(
+            [events, entities.index], names=["event_id", by]
+        )
+        entities = pd.Series(
+            np.tile(entities.to_numpy(), len(events)), index=index, name="entities"
+        )
+    else:
+        counts = _counts(t, by)
     out = pd.concat([entities, counts.reindex(entities.index)], axis=1)
     out = out.fillna(0).astype(int)
     share = out["_reached_attended"] / out["entities"].where(out["entities"] > 0)
     out["coverage_pct"] = (100 * share).fillna(0.0).round(1)
-    out.index.name = by
-    return out.reset_index()[[by, *FIGURE_COLUMNS]]
+    keys = ["event_id", by] if by_event else [by]
+    out.index.names = keys
+    return out.reset_index()[[*keys, *FIGURE_COLUMNS]]
 
 
 def _district_figures(filtered: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from loaders.participation.figures import filter_reference
 from loaders.participation.trends import order_event_ids
 
 __all__ = [
+    "OUTREACH_CLASSES",
     "OUTREACH_COLUMNS",
     "OUTREACH_LABELS",
     "OUTREACH_STATUSES",
@@ -32,11 +33,21 @@ __all__ = [
     "outreach_status",
 ]
 
-#: Outreach statuses, in legend order.
+#: Outreach statuses of :func:`outreach_status` (the list's ``outreach``).
 OUTREACH_STATUSES: tuple[str, ...] = ("never", "lapsed", "active")
-#: How each status reads on the pages and in the legend.
+#: The outreach map's classes, in legend order: a district/COE on no roster
+#: of the events (never reached), one whose team applied but never attended
+#: (``"never"`` with ``applied_only``), lapsed, attended the latest event.
+OUTREACH_CLASSES: tuple[str, ...] = (
+    "never_reached",
+    "applied_only",
+    "lapsed",
+    "active",
+)
+#: How each class reads on the pages and in the legend.
 OUTREACH_LABELS: dict[str, str] = {
-    "never": "Never attended (applied only)",
+    "never_reached": "Never reached: no team on any roster",
+    "applied_only": "Applied only: a team applied, never attended",
     "lapsed": "Lapsed: attended before, not the latest event",
     "active": "Attended the latest event",
 }
