@@ -44,9 +44,9 @@ def test_every_label_table_names_every_type():
 
 
 def test_cli_type_choices_are_the_entity_types():
-    from dashboard import cli
+    from dashboard import clioptions as cli
 
-    assert tuple(t.value for t in cli._DistrictType) == entities.ENTITY_TYPES
+    assert tuple(t.value for t in cli.DistrictType) == entities.ENTITY_TYPES
 
 
 def test_reference_uses_only_the_entity_types():
