@@ -385,7 +385,7 @@ def present_legend(measure: str, labels: pd.Series) -> list[tuple[str, str, int]
     Examples
     --------
     >>> present_legend("events_attended", pd.Series(["Attended 1 event"]))
-    [('Attended 1 event', '#c7e9b4', 1), ('No team from this district', '#d9d9d9', 0)]
+    [('Attended 1 event', '#edf8b1', 1), ('No team from this district', '#cccccc', 0)]
     """
     counts = labels.astype(str).value_counts()
     return [

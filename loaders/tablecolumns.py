@@ -185,6 +185,33 @@ COLUMN_SPECS: dict[str, ColumnSpec] = {
     "missing_roles": _S("Missing roles"),
     "table": _S("Table", definition="Sheet(s) the column appears in."),
     "definition": _S("Definition", definition="What the column means."),
+    # changes, trends and outreach (loaders.participation.timetables); their
+    # definitions come from DATA_DICTIONARY
+    "enrollment": _S("K-12 enrollment", "integer"),
+    "change": _S("Change"),
+    "since_event_id": _S("Compared with (event id)", "code"),
+    "since_status": _S("Status at the event compared with"),
+    "since_roles_came": _S("Roles that came then (of 4)", "integer"),
+    "completeness_change": _S("Roles that came: change"),
+    "dated": _S("Dated", "check"),
+    "cumulative_teams": _S("Teams so far", "integer"),
+    "cumulative_complete_teams": _S("Complete teams so far", "integer"),
+    "cumulative_people": _S("People so far", "integer"),
+    "districts_reached": _S("Districts and COEs reached so far", "integer"),
+    "enrollment_reached": _S("K-12 enrollment reached", "integer"),
+    "enrollment_total": _S("K-12 enrollment in the area", "integer"),
+    "enrollment_share_pct": _S("K-12 enrollment reached (%)", "percent"),
+    "outreach": _S("Outreach"),
+    "applied_only": _S("Applied, never attended", "check"),
+    "last_attended_event_id": _S("Last attended (event id)", "code"),
+    "nearest_past_venue": _S("Nearest past venue", definition="The past CA LMI "
+                             "venue closest to the district's office."),
+    "miles_to_nearest_past_venue": _S("Distance to nearest past venue (mi)",
+                                      "number", 1, definition="Great-circle miles "
+                                      "from the district's office."),
+    "miles_to_venue": _S("Distance to the chosen venue (mi)", "number", 1,
+                         definition="Great-circle miles from the district's "
+                         "office."),
     # participation map layer (geodata.gislayer)
     "measure": _S("Measure", definition="The map measure the layer is coloured "
                   "by."),
