@@ -123,7 +123,8 @@ def keep_settings(
     write_params(links.settings_params(present, settings))
 
 
-_COPY_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+_COPY_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Copy a link to this view</title><style>
 body{{margin:0;font:14px/1.4 "Source Sans Pro",system-ui,sans-serif}}
 button{{font:inherit;padding:4px 12px;border:1px solid #6b6f76;border-radius:8px;
 background:#fff;color:#262730;cursor:pointer;white-space:nowrap}}

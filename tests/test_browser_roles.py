@@ -152,7 +152,7 @@ def test_viewer_editor_admin_through_a_real_sign_in(signed_app, tmp_path):
         _sign_in(page, url, ADMIN)
         _goto(page, url, "Data")
         _section(page, "Saved rosters")
-        assert page.get_by_role("button", name="Download the original file").count()
+        page.get_by_role("button", name="Download the original file").wait_for()
         page.get_by_text(re.compile(r"^Trash \(1\)$")).click()
         _idle(page)
         page.get_by_text("I understand this cannot be undone").click()

@@ -6,7 +6,10 @@ they equal the library's figures for the event shown.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from loaders import participation as p
 from loaders.demo import demo_roster
@@ -69,10 +72,13 @@ def test_stepping_through_events_moves_legend_and_figures(app_url, reference):
                 arg=["District / COE teams", teams_at(event_id)],
                 timeout=30_000,
             )
-            frame = map_frame(page)
-            legend = frame.locator(".lmi-legend").inner_text()
-            assert p.CHANGE_LABELS["new"].split(":")[0] in legend
-            assert "Lapsed" in legend and "Returning" in legend
+            # the map frame redraws after the figures: wait for its legend
+            legend = map_frame(page).locator(".lmi-legend")
+            expect(legend).to_contain_text(
+                "Changes since the event before", timeout=30_000
+            )
+            # it lists the classes drawn (issue 14), each with its words
+            assert re.search(r"New|Returning|Lapsed", legend.inner_text())
         page.screenshot(path=str(_shots() / "stepper.png"))
     assert [u for u in blocked if "tile" not in u] == []
 
