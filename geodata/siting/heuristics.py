@@ -301,6 +301,7 @@ def solve_max_coverage(
     fixed: Sequence[int] = (),
     starts: int = _STARTS,
     seed: int = 0,
+    init: Sequence[int] | None = None,
 ) -> Solution:
     """Fast maximal coverage (MCLP) on a cost matrix.
 
@@ -321,6 +322,9 @@ def solve_max_coverage(
         Coverage radius (> 0), same units as ``cost``.
     fixed, starts, seed
         As :func:`solve_p_median`.
+    init : sequence of int, optional
+        A plan (``p`` candidate indices, booked ones included) to start the swap
+        search from instead of the greedy one; the search never covers less.
 
     Returns
     -------
@@ -395,7 +399,10 @@ def solve_max_coverage(
                 return chosen, current, rounds
             chosen[best_move[0]] = best_move[1]
 
-    chosen, _, rounds_total = _multi_start(greedy(), improve, m, p, fixed, starts, seed)
+    start = greedy() if init is None else [int(j) for j in init]
+    if init is not None and (len(set(start)) != p or not set(fixed) <= set(start)):
+        raise ValueError(f"init must be {p} distinct candidates with the booked ones.")
+    chosen, _, rounds_total = _multi_start(start, improve, m, p, fixed, starts, seed)
     open_ = np.array(sorted(chosen), dtype=np.int64)
     assign = nearest_assignment(cost, open_)
     d = cost[np.arange(n), assign]
