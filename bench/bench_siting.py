@@ -10,7 +10,8 @@ A second table times the fast solver alone at the Plan page's size (all 1,002
 teams × the default 208 candidates, p = 1..8, with and without capacity); a
 third prints each plan's certified gap (:mod:`geodata.siting.bounds`: HiGHS
 for coverage, Lagrangian for the p-median models) and the time of plan + bound,
-coverage beside the previous certificate (swap search + Lagrangian bound).
+coverage and capacitated beside the previous certificate (swap search +
+Lagrangian bound, no plan taken from the bound), same process.
 
 Run (about 4-6 minutes on 2 cores; ``--quick`` for a 2-minute subset)::
 
@@ -42,7 +43,11 @@ from geodata.siting import (
     solve_max_coverage,
     solve_p_median,
 )
-from geodata.siting.bounds import certified_gap, coverage_upper_bound
+from geodata.siting.bounds import (
+    certified_gap,
+    coverage_upper_bound,
+    p_median_lower_bound,
+)
 from geodata.siting.solving import fast_certified
 from geodata.siting.turnout import TurnoutModel
 
@@ -165,8 +170,9 @@ def _run_pair(inst, time_limit: float):
 def _certificates(cost, minutes, w, n, *, quick: bool) -> None:
     """Certified gaps and times, plan + bound together (what the Plan page runs).
 
-    Coverage also prints the previous certificate in the same process: the swap
-    search alone with the Lagrangian bound (:func:`coverage_upper_bound`).
+    Coverage and capacitated also print the previous certificate in the same
+    process: the swap search alone with the Lagrangian bound only
+    (:func:`coverage_upper_bound`, :func:`p_median_lower_bound`).
     """
     print()
     print(
@@ -204,6 +210,14 @@ def _certificates(cost, minutes, w, n, *, quick: bool) -> None:
                     b = coverage_upper_bound(matrix, w, p, 60.0, target=alone.objective)
                     return certified_gap(alone.objective, b.value, maximise=True)
 
+            elif "capacity" in kw:
+
+                def previous(matrix=matrix, p=p, kw=kw):
+                    alone = solve_p_median(matrix, w, p, **kw)
+                    b = p_median_lower_bound(matrix, w, p, target=alone.objective, **kw)
+                    return certified_gap(alone.objective, b.value)
+
+            if maximise or "capacity" in kw:
                 t_old, old_gap = _time_ours(previous)
                 old = f"{old_gap * 100:10.4f} {t_old:7.3f}"
             print(

@@ -123,6 +123,41 @@ def test_coverage_plan_takes_highs_plan_when_it_covers_more(reference):
     assert exact.objective <= sol.bound + 1e-9
 
 
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.sampled_from(["p-median", "capacitated", "coverage"]))
+def test_fast_certified_plan_between_optimum_and_bound(inst, kind):
+    """The plan the app keeps (Lagrangian or HiGHS plan adopted or not)."""
+    from geodata.siting.solving import fast_certified
+
+    cost, w, p, fixed = inst
+    n = cost.shape[0]
+    capacity = -(-n // p) + 1 if kind == "capacitated" else None
+    radius = 40.0 if kind == "coverage" else None
+    model = "coverage" if kind == "coverage" else "p-median"
+    sol = fast_certified(
+        cost, w, p, model=model, fixed=fixed, capacity=capacity, radius=radius
+    )
+    opt = _optimum(cost, w, p, fixed=fixed, capacity=capacity, radius=radius)
+    tol = _TOL * max(opt, 1.0)
+    assert set(fixed) <= set(sol.open.tolist()) and len(sol.open) == p
+    if model == "coverage":
+        assert sol.objective - tol <= opt <= sol.bound + tol
+        assert sol.objective == pytest.approx(
+            float(w @ (cost[:, sol.open].min(axis=1) <= radius))
+        )
+    else:
+        assert sol.bound - tol <= opt <= sol.objective + tol
+    assert "bound_plan" not in sol.extra
+
+
+def test_a_start_plan_must_be_p_distinct_candidates_with_the_booked_ones():
+    cost = np.arange(12.0).reshape(3, 4)
+    with pytest.raises(ValueError, match="distinct"):
+        solve_p_median(cost, np.ones(3), 2, init=[1, 1])
+    with pytest.raises(ValueError, match="booked"):
+        solve_max_coverage(cost, np.ones(3), 2, 5.0, fixed=[0], init=[1, 2])
+
+
 def test_certified_gap_reads_both_ways():
     assert certified_gap(100.0, 99.0) == pytest.approx(0.01)
     assert certified_gap(99.0, 100.0, maximise=True) == pytest.approx(1 / 99)

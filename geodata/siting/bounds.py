@@ -194,7 +194,9 @@ def p_median_lower_bound(
     Returns
     -------
     Bound
-        ``value`` ≤ the optimal total weighted cost, and ≤ ``target``.
+        ``value`` ≤ the optimal total weighted cost, and ≤ ``target``;
+        ``plan`` the venues the relaxation chose at the best multipliers (a
+        start for the capacitated swap search: the Lagrangian heuristic).
 
     Examples
     --------
@@ -214,7 +216,7 @@ def p_median_lower_bound(
     # start: each team priced at its cheapest venue's cost (a valid bound with
     # every rho_j = 0 at the nearest venues)
     lam = c.min(axis=1)
-    best, best_lam = -np.inf, lam
+    best, best_lam, best_plan = -np.inf, lam, None
     theta, stale, it = 2.0, 0, 0
     if cap is not None:
         # the uncapacitated bound is valid here too and cheap (a sum per column,
@@ -231,6 +233,7 @@ def p_median_lower_bound(
         )
         lam = best_lam = pre.multipliers
         best, theta, it = pre.value, 0.5, pre.iterations
+        best_plan = pre.plan
         max_iterations += pre.iterations
     while it < max_iterations:
         it += 1
@@ -244,6 +247,7 @@ def p_median_lower_bound(
         value = float(lam.sum() + rho[chosen].sum())
         if not np.isfinite(best) or value > best + 1e-12 * max(abs(best), 1.0):
             best, best_lam, stale = value, lam, 0
+            best_plan = chosen
         else:
             stale += 1
             if stale >= _HALVE_AFTER:
@@ -278,6 +282,7 @@ def p_median_lower_bound(
         method="Lagrangian relaxation of the assignment constraints, "
         "subgradient steps (Polyak)",
         multipliers=best_lam,
+        plan=None if best_plan is None else np.sort(best_plan).astype(np.int64),
     )
 
 
@@ -549,6 +554,8 @@ def certify(
             fixed=fixed,
             capacity=capacity,
         )
+        if capacity is not None:
+            solution.extra["bound_plan"] = b.plan
     solution.bound = b.value
     solution.bound_method = f"{b.method}, {b.iterations} iterations, {b.seconds:.2f} s"
     return solution

@@ -67,7 +67,9 @@ def fast_certified(
     :func:`geodata.siting.bounds.coverage_milp_bound`) covers more than the
     swap search found, the swap search is run once more from that plan (to
     settle the distance tie-break without covering less) and its result kept,
-    with the same bound.
+    with the same bound. Capacitated p-median: the capacitated swap search is
+    run once more from the venues the Lagrangian relaxation chose at its best
+    multipliers, and its plan kept when it costs less.
 
     Parameters
     ----------
@@ -97,7 +99,25 @@ def fast_certified(
     sol = certify(sol, matrix, weights, p, **args)
     better = sol.extra.pop("bound_plan", None)
     better_value = sol.extra.pop("bound_plan_value", None)
-    if better is not None and better_value > sol.objective:
+    if model != "coverage":
+        if (
+            better is not None
+            and len(set(better.tolist())) == p
+            and set(better.tolist()) != set(sol.open.tolist())
+        ):
+            # the Lagrangian heuristic: the capacitated swap search from the
+            # venues the relaxation chose (bench/bench_siting.py)
+            again = solve_p_median(
+                matrix, weights, p, fixed=fixed, capacity=capacity, init=better
+            )
+            if again.objective < sol.objective:
+                again.seconds += sol.seconds
+                again.evaluations += sol.evaluations
+                again.method += "; started from the Lagrangian bound's venues"
+                again.bound = min(sol.bound, again.objective)
+                again.bound_method = sol.bound_method
+                sol = again
+    elif better is not None and better_value > sol.objective:
         polished = solve_max_coverage(
             matrix, weights, p, radius, fixed=fixed, init=better, starts=1
         )
