@@ -158,6 +158,23 @@ def test_a_start_plan_must_be_p_distinct_candidates_with_the_booked_ones():
         solve_max_coverage(cost, np.ones(3), 2, 5.0, fixed=[0], init=[1, 2])
 
 
+def test_capacitated_plan_and_bound_do_not_depend_on_timing(reference):
+    """The Lagrangian heuristic's starts come from an iteration-capped bound."""
+    from geodata.siting.solving import fast_certified
+
+    teams = select_teams(None, reference, serve="all-districts").iloc[::5]
+    cost = haversine_matrix(teams, california_cities(100_000).iloc[:40])
+    w = teams["weight"].to_numpy(float)
+    cap = -(-len(teams) * 11 // 40)  # 1.1 × teams / p seats, p = 4
+    a = fast_certified(cost, w, 4, capacity=cap)
+    b = fast_certified(cost, w, 4, capacity=cap)
+    assert a.open.tolist() == b.open.tolist()
+    assert a.objective == b.objective and a.bound == b.bound
+    alone = solve_p_median(cost, w, 4, capacity=cap)
+    assert a.objective <= alone.objective
+    assert a.bound <= a.objective
+
+
 def test_certified_gap_reads_both_ways():
     assert certified_gap(100.0, 99.0) == pytest.approx(0.01)
     assert certified_gap(99.0, 100.0, maximise=True) == pytest.approx(1 / 99)

@@ -71,6 +71,12 @@ STOP_GAP = 1e-4
 MAX_SECONDS = 1.0
 #: Halve the Polyak factor after this many iterations without a better bound.
 _HALVE_AFTER = 25
+#: Capacitated bound: iterations (per phase) rather than seconds decide when it
+#: stops, so the venue sets it hands to the Lagrangian heuristic, and with them
+#: the plan, do not depend on the machine's load; the seconds only guard.
+_CAPACITATED_LIMITS = {"max_iterations": 400, "max_seconds": 4 * MAX_SECONDS}
+#: Distinct venue sets of the last best multipliers kept (Lagrangian heuristic).
+_PLANS_KEPT = 3
 #: Relative safety margin against floating-point rounding in the bound's sum.
 _ROUNDING = 1e-9
 
@@ -98,6 +104,10 @@ class Bound:
         method found on the way (HiGHS' incumbent), None when it found none.
     plan_value : float or None
         That plan's objective.
+    plans : list of numpy.ndarray
+        p-median: the distinct venue sets the relaxation chose at its last few
+        best multipliers (newest first, ``plan`` the first), starts for the
+        Lagrangian heuristic.
     """
 
     value: float
@@ -107,6 +117,7 @@ class Bound:
     multipliers: np.ndarray | None = field(default=None, repr=False)
     plan: np.ndarray | None = field(default=None, repr=False)
     plan_value: float | None = None
+    plans: list = field(default_factory=list, repr=False)
 
 
 def certified_gap(objective: float, bound: float, *, maximise: bool = False) -> float:
@@ -217,6 +228,7 @@ def p_median_lower_bound(
     # every rho_j = 0 at the nearest venues)
     lam = c.min(axis=1)
     best, best_lam, best_plan = -np.inf, lam, None
+    recent: list[np.ndarray] = []  # distinct best-multiplier venue sets
     theta, stale, it = 2.0, 0, 0
     if cap is not None:
         # the uncapacitated bound is valid here too and cheap (a sum per column,
@@ -234,6 +246,7 @@ def p_median_lower_bound(
         lam = best_lam = pre.multipliers
         best, theta, it = pre.value, 0.5, pre.iterations
         best_plan = pre.plan
+        recent = list(pre.plans)
         max_iterations += pre.iterations
     while it < max_iterations:
         it += 1
@@ -248,6 +261,9 @@ def p_median_lower_bound(
         if not np.isfinite(best) or value > best + 1e-12 * max(abs(best), 1.0):
             best, best_lam, stale = value, lam, 0
             best_plan = chosen
+            key = np.sort(chosen).astype(np.int64)
+            recent = [key] + [r for r in recent if not np.array_equal(r, key)]
+            del recent[_PLANS_KEPT:]
         else:
             stale += 1
             if stale >= _HALVE_AFTER:
@@ -283,6 +299,7 @@ def p_median_lower_bound(
         "subgradient steps (Polyak)",
         multipliers=best_lam,
         plan=None if best_plan is None else np.sort(best_plan).astype(np.int64),
+        plans=recent,
     )
 
 
@@ -553,9 +570,11 @@ def certify(
             target=solution.objective,
             fixed=fixed,
             capacity=capacity,
+            **(_CAPACITATED_LIMITS if capacity is not None else {}),
         )
         if capacity is not None:
             solution.extra["bound_plan"] = b.plan
+            solution.extra["bound_plans"] = b.plans
     solution.bound = b.value
     solution.bound_method = f"{b.method}, {b.iterations} iterations, {b.seconds:.2f} s"
     return solution

@@ -25,6 +25,9 @@ from geodata.siting.problem import ExactSolverError, Solution
 
 __all__ = ["fast_certified", "model_matrix", "solve_plan"]
 
+#: Venue sets of the Lagrangian relaxation the capacitated search restarts from.
+LAGRANGIAN_STARTS = 3
+
 
 def model_matrix(plan) -> np.ndarray:
     """The ``(n, m)`` matrix the plan's model is solved on.
@@ -99,16 +102,18 @@ def fast_certified(
     sol = certify(sol, matrix, weights, p, **args)
     better = sol.extra.pop("bound_plan", None)
     better_value = sol.extra.pop("bound_plan_value", None)
+    starts = sol.extra.pop("bound_plans", None) or []
     if model != "coverage":
-        if (
-            better is not None
-            and len(set(better.tolist())) == p
-            and set(better.tolist()) != set(sol.open.tolist())
-        ):
+        tried = {tuple(sol.open.tolist())}
+        for start in starts[:LAGRANGIAN_STARTS]:
+            key = tuple(start.tolist())
+            if len(set(key)) != p or key in tried:
+                continue
+            tried.add(key)
             # the Lagrangian heuristic: the capacitated swap search from the
             # venues the relaxation chose (bench/bench_siting.py)
             again = solve_p_median(
-                matrix, weights, p, fixed=fixed, capacity=capacity, init=better
+                matrix, weights, p, fixed=fixed, capacity=capacity, init=start
             )
             if again.objective < sol.objective:
                 again.seconds += sol.seconds
@@ -143,6 +148,7 @@ def _better(plan, a: Solution, b: Solution, matrix, args) -> Solution:
             certify(s, matrix, plan.weights, plan.options.p, **args)
             s.extra.pop("bound_plan", None)
             s.extra.pop("bound_plan_value", None)
+            s.extra.pop("bound_plans", None)
     better = (b.objective > a.objective) if maximise else (b.objective < a.objective)
     keep, other = (b, a) if better else (a, b)
     pick = min if maximise else max
