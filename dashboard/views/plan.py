@@ -290,7 +290,8 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
         "Certified gap",
         "-" if gap is None else ("≤ 0.01%" if 0 < gap < 1e-4 else f"≤ {gap:.2%}"),
         help="How far this plan can be from the best possible plan, proven by a "
-        "Lagrangian bound computed with it.",
+        "bound computed with it (Lagrangian relaxation; coverage: HiGHS' branch "
+        "and bound when that is tighter).",
     )
     stats = plan.summary()
     cols[2].metric("Teams served", f"{stats['teams']:,}")

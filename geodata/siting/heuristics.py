@@ -170,6 +170,7 @@ def solve_p_median(
     capacity: int | None = None,
     starts: int = _STARTS,
     seed: int = 0,
+    init: Sequence[int] | None = None,
 ) -> Solution:
     """Fast p-median / capacitated p-median on a cost matrix.
 
@@ -192,6 +193,10 @@ def solve_p_median(
         (stopping after 16 in a row without improvement).
     seed : int
         Seed of the perturbations (results are deterministic for a seed).
+    init : sequence of int, optional
+        A plan (``p`` distinct candidate indices, booked ones included) to start
+        from instead of the greedy one; with ``capacity``, the capacitated swap
+        search starts from it directly.
 
     Returns
     -------
@@ -216,10 +221,20 @@ def solve_p_median(
     def improve(init):
         return _interchange(cost, w, init, fixed)
 
-    init = _greedy(cost, w, p, fixed)
-    chosen, total, rounds = _multi_start(init, improve, m, p, fixed, starts, seed)
+    capacitated = capacity is not None and n > capacity
     method = "greedy + vertex substitution (Teitz-Bart)"
-    if capacity is None or n <= capacity:
+    if init is None:
+        start = _greedy(cost, w, p, fixed)
+    else:
+        start = [int(j) for j in init]
+        if len(set(start)) != p or not set(fixed) <= set(start):
+            raise ValueError(f"init must be {p} distinct candidates, booked included.")
+        method = "given plan + vertex substitution (Teitz-Bart)"
+    if init is not None and capacitated:
+        chosen = start
+    else:
+        chosen, total, rounds = _multi_start(start, improve, m, p, fixed, starts, seed)
+    if not capacitated:
         open_ = np.array(sorted(chosen), dtype=np.int64)
         return Solution(
             open=open_,
@@ -301,6 +316,7 @@ def solve_max_coverage(
     fixed: Sequence[int] = (),
     starts: int = _STARTS,
     seed: int = 0,
+    init: Sequence[int] | None = None,
 ) -> Solution:
     """Fast maximal coverage (MCLP) on a cost matrix.
 
@@ -321,6 +337,9 @@ def solve_max_coverage(
         Coverage radius (> 0), same units as ``cost``.
     fixed, starts, seed
         As :func:`solve_p_median`.
+    init : sequence of int, optional
+        A plan (``p`` candidate indices, booked ones included) to start the swap
+        search from instead of the greedy one; the search never covers less.
 
     Returns
     -------
@@ -395,7 +414,10 @@ def solve_max_coverage(
                 return chosen, current, rounds
             chosen[best_move[0]] = best_move[1]
 
-    chosen, _, rounds_total = _multi_start(greedy(), improve, m, p, fixed, starts, seed)
+    start = greedy() if init is None else [int(j) for j in init]
+    if init is not None and (len(set(start)) != p or not set(fixed) <= set(start)):
+        raise ValueError(f"init must be {p} distinct candidates with the booked ones.")
+    chosen, _, rounds_total = _multi_start(start, improve, m, p, fixed, starts, seed)
     open_ = np.array(sorted(chosen), dtype=np.int64)
     assign = nearest_assignment(cost, open_)
     d = cost[np.arange(n), assign]

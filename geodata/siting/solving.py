@@ -23,7 +23,10 @@ from geodata.siting.exact import exact_too_large, solve_exact
 from geodata.siting.heuristics import solve_max_coverage, solve_p_median
 from geodata.siting.problem import ExactSolverError, Solution
 
-__all__ = ["model_matrix", "solve_plan"]
+__all__ = ["fast_certified", "model_matrix", "solve_plan"]
+
+#: Venue sets of the Lagrangian relaxation the capacitated search restarts from.
+LAGRANGIAN_STARTS = 3
 
 
 def model_matrix(plan) -> np.ndarray:
@@ -51,15 +54,85 @@ def _args(plan) -> dict:
     )
 
 
-def _fast(plan, matrix, args) -> Solution:
-    opts = plan.options
-    if args["model"] == "coverage":
-        return solve_max_coverage(
-            matrix, plan.weights, opts.p, opts.radius, fixed=args["fixed"]
+def fast_certified(
+    matrix,
+    weights,
+    p: int,
+    *,
+    model: str = "p-median",
+    fixed=(),
+    capacity: int | None = None,
+    radius: float | None = None,
+) -> Solution:
+    """The fast solver's plan with its certificate (``bound`` set).
+
+    Coverage: when the bound's own plan (HiGHS' incumbent,
+    :func:`geodata.siting.bounds.coverage_milp_bound`) covers more than the
+    swap search found, the swap search is run once more from that plan (to
+    settle the distance tie-break without covering less) and its result kept,
+    with the same bound. Capacitated p-median: the capacitated swap search is
+    run once more from the venues the Lagrangian relaxation chose at its best
+    multipliers, and its plan kept when it costs less.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray of shape (n, m)
+        p-median: costs; coverage: costs in the radius' units.
+    weights : numpy.ndarray of shape (n,)
+    p : int
+    model : {"p-median", "coverage"}
+    fixed, capacity, radius
+        As the solvers.
+
+    Returns
+    -------
+    Solution
+        ``bound`` and ``bound_method`` set.
+
+    Raises
+    ------
+    InfeasiblePlanError, geodata.distances.CostMatrixError, ValueError
+        As the solvers.
+    """
+    if model == "coverage":
+        sol = solve_max_coverage(matrix, weights, p, radius, fixed=fixed)
+    else:
+        sol = solve_p_median(matrix, weights, p, fixed=fixed, capacity=capacity)
+    args = dict(model=model, fixed=fixed, capacity=capacity, radius=radius)
+    sol = certify(sol, matrix, weights, p, **args)
+    better = sol.extra.pop("bound_plan", None)
+    better_value = sol.extra.pop("bound_plan_value", None)
+    starts = sol.extra.pop("bound_plans", None) or []
+    if model != "coverage":
+        tried = {tuple(sol.open.tolist())}
+        for start in starts[:LAGRANGIAN_STARTS]:
+            key = tuple(start.tolist())
+            if len(set(key)) != p or key in tried:
+                continue
+            tried.add(key)
+            # the Lagrangian heuristic: the capacitated swap search from the
+            # venues the relaxation chose (bench/bench_siting.py)
+            again = solve_p_median(
+                matrix, weights, p, fixed=fixed, capacity=capacity, init=start
+            )
+            if again.objective < sol.objective:
+                again.seconds += sol.seconds
+                again.evaluations += sol.evaluations
+                again.method += "; started from the Lagrangian bound's venues"
+                again.bound = min(sol.bound, again.objective)
+                again.bound_method = sol.bound_method
+                sol = again
+    elif better is not None and better_value > sol.objective:
+        polished = solve_max_coverage(
+            matrix, weights, p, radius, fixed=fixed, init=better, starts=1
         )
-    return solve_p_median(
-        matrix, plan.weights, opts.p, fixed=args["fixed"], capacity=opts.capacity
-    )
+        polished.seconds += sol.seconds
+        polished.evaluations += sol.evaluations
+        polished.method += "; plan from HiGHS' branch and bound, swap search again"
+        polished.bound = max(sol.bound, polished.objective)
+        polished.bound_method = sol.bound_method
+        sol = polished
+    return sol
 
 
 def _exact(plan, matrix, args) -> Solution:
@@ -73,6 +146,9 @@ def _better(plan, a: Solution, b: Solution, matrix, args) -> Solution:
     for s in (a, b):
         if s.bound is None:
             certify(s, matrix, plan.weights, plan.options.p, **args)
+            s.extra.pop("bound_plan", None)
+            s.extra.pop("bound_plan_value", None)
+            s.extra.pop("bound_plans", None)
     better = (b.objective > a.objective) if maximise else (b.objective < a.objective)
     keep, other = (b, a) if better else (a, b)
     pick = min if maximise else max
@@ -113,9 +189,11 @@ def solve_plan(plan) -> Solution:
     if opts.solver == "exact":
         sol = certify(_exact(plan, matrix, args), matrix, w, opts.p, **args)
         if not sol.optimal:
-            sol = _better(plan, sol, _fast(plan, matrix, args), matrix, args)
+            sol = _better(
+                plan, sol, fast_certified(matrix, w, opts.p, **args), matrix, args
+            )
     else:
-        sol = certify(_fast(plan, matrix, args), matrix, w, opts.p, **args)
+        sol = fast_certified(matrix, w, opts.p, **args)
         gap = certified_gap(sol.objective, sol.bound, maximise=coverage)
         small = not exact_too_large(
             len(plan.teams),
