@@ -253,7 +253,7 @@ def test_upload_review_map_drill_plan_export_reload(app, browser_page, tmp_path)
 
     # -- download each export
     _nav(page, "Export")
-    page.get_by_text("Preview of the exported map").wait_for()
+    page.get_by_text("Preview of the exported page").wait_for()
     _idle(page)
     _assert_clean(page, "Export")
     buttons = page.locator("[data-testid='stDownloadButton'] button")
