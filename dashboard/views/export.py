@@ -19,6 +19,7 @@ a ``{sheet name: DataFrame}`` dict in ``st.session_state["export_extra_tables"]`
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -160,6 +161,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
 
 
+def _map_downloads(stem: str, *, layer: bool, make) -> None:
+    """A row of download buttons, one per map format (GIS layers or pictures).
+
+    ``make(format_key) -> bytes`` writes one file; it runs only on a click.
+    """
+    chosen = [f for f in formats_of("map").values() if f.layer == layer]
+    for col, fmt in zip(st.columns(len(chosen)), chosen):
+        col.download_button(
+            f"Download {fmt.label}",
+            data=functools.partial(make, fmt.key),
+            file_name=f"{stem}{fmt.suffix}",
+            mime=fmt.mime,
+            on_click="ignore",
+            key=f"export_dl_{fmt.key}",
+            icon=":material/download:",
+        )
+
+
 def _gis_section(teams, events, request: MapRequest, stem: str) -> None:
     """Buttons for the participation layer as GIS files (GeoPackage, GeoJSON)."""
     st.subheader("GIS layer")
@@ -172,25 +191,13 @@ def _gis_section(teams, events, request: MapRequest, stem: str) -> None:
     )
     simplified = bool(st.session_state.get("export_simplify", False))
 
-    def layer_file(fmt: str):
-        def make() -> bytes:
-            return participation_map_bytes(
-                teams, events, request, fmt, simplified=simplified
-            )
-
-        return make
-
-    layers = {k: f for k, f in formats_of("map").items() if f.layer}
-    for col, fmt in zip(st.columns(len(layers)), layers.values()):
-        col.download_button(
-            f"Download {fmt.label}",
-            data=layer_file(fmt.key),
-            file_name=f"{stem}{fmt.suffix}",
-            mime=fmt.mime,
-            on_click="ignore",
-            key=f"export_dl_{fmt.key}",
-            icon=":material/download:",
-        )
+    _map_downloads(
+        stem,
+        layer=True,
+        make=lambda fmt: participation_map_bytes(
+            teams, events, request, fmt, simplified=simplified
+        ),
+    )
     st.caption(
         "Districts and county offices of education of the selection, with the "
         "measure and their participation figures, in EPSG:4326 (WGS 84), for "
@@ -318,25 +325,13 @@ def render() -> None:
         )
     dpi = int(st.session_state["export_dpi"])
 
-    def map_file(fmt: str):
-        def make() -> bytes:
-            return participation_map_bytes(
-                teams, events, request, fmt, dpi=dpi, layout=layout
-            )
-
-        return make
-
-    map_formats = {k: f for k, f in formats_of("map").items() if not f.layer}
-    for col, fmt in zip(st.columns(len(map_formats)), map_formats.values()):
-        col.download_button(
-            f"Download {fmt.label}",
-            data=map_file(fmt.key),
-            file_name=f"{stem}{fmt.suffix}",
-            mime=fmt.mime,
-            on_click="ignore",
-            key=f"export_dl_{fmt.key}",
-            icon=":material/download:",
-        )
+    _map_downloads(
+        stem,
+        layer=False,
+        make=lambda fmt: participation_map_bytes(
+            teams, events, request, fmt, dpi=dpi, layout=layout
+        ),
+    )
     st.caption(
         "High school districts are drawn hatched in their colour over the "
         "elementary districts they serve; county offices with a team as squares. "
