@@ -419,6 +419,25 @@ def _estimate(origins, destinations, fallback) -> np.ndarray:
     return np.asarray(fallback.cost_matrix(origins, destinations), dtype=float)
 
 
+def _estimate_missing(
+    out: np.ndarray, origins, destinations, fallback, what: str, why: str = ""
+) -> str:
+    """Fill the NaN cells of ``out`` (in place) from ``fallback``; say how many.
+
+    Returns the note of :meth:`cost_matrix_noted`: ``"{what} for N of M
+    team-venue pairs{why}; those are estimated (...)"``, or ``""`` when no cell
+    was missing.
+    """
+    missing = np.isnan(out)
+    if not missing.any():
+        return ""
+    out[missing] = _estimate(origins, destinations, fallback)[missing]
+    return (
+        f"{what} for {int(missing.sum()):,} of {missing.size:,} team-venue pairs"
+        f"{why}; those are estimated ({fallback.describe()})"
+    )
+
+
 #: Durations already fetched, per router URL: ``(url, origin, destination)`` →
 #: minutes, origin / destination rounded to 1e-5 degrees (about 1 m). Shared by
 #: every :class:`OSRMTable` of the process, so a plan re-solved with other
@@ -558,16 +577,14 @@ class OSRMTable:
                 for i, j in zip(*np.nonzero(np.isfinite(got)), strict=True):
                     key = (self.url, self.profile, ka[r0 + i], kb[c0 + j])
                     _ROUTER_CACHE[key] = float(got[i, j])
-        missing = np.isnan(out)
-        note = ""
-        if missing.any():
-            out[missing] = _estimate(a, b, self.fallback)[missing]
-            why = f" ({errors[0]})" if errors else " (no route)"
-            note = (
-                f"the router at {self.url} gave no drive time for "
-                f"{int(missing.sum()):,} of {missing.size:,} team-venue pairs"
-                f"{why}; those are estimated ({self.fallback.describe()})"
-            )
+        note = _estimate_missing(
+            out,
+            a,
+            b,
+            self.fallback,
+            f"the router at {self.url} gave no drive time",
+            why=f" ({errors[0]})" if errors else " (no route)",
+        )
         return validate_cost_matrix(out, name=self.describe()), note
 
     def cost_matrix(self, origins, destinations) -> np.ndarray:
@@ -687,15 +704,9 @@ class TravelTimeMatrix:
         table = {(o.casefold(), d.casefold()): m for o, d, m in self.entries}
         out = np.array([[table.get((o, d), np.nan) for d in kd] for o in ko], float)
         out = out.reshape(len(ko), len(kd))
-        missing = np.isnan(out)
-        note = ""
-        if missing.any():
-            out[missing] = _estimate(origins, destinations, self.fallback)[missing]
-            note = (
-                f"{self.name} has no drive time for {int(missing.sum()):,} of "
-                f"{missing.size:,} team-venue pairs; those are estimated "
-                f"({self.fallback.describe()})"
-            )
+        note = _estimate_missing(
+            out, origins, destinations, self.fallback, f"{self.name} has no drive time"
+        )
         return validate_cost_matrix(out, name=self.describe()), note
 
     def cost_matrix(self, origins, destinations) -> np.ndarray:
