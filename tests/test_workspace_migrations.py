@@ -458,46 +458,38 @@ def test_a_failed_upgrade_changes_nothing(tmp_path, monkeypatch):
         ws.close()
 
 
-def test_two_processes_opening_an_old_workspace_upgrade_it_once(tmp_path):
-    path = tmp_path / "v2.sqlite"
-    _write_legacy(path, 2)
-    url = f"sqlite:///{path}"
+def _open_together(url: str, n: int = 4) -> list[BaseException]:
+    """Open and close ``n`` Workspaces of ``url`` at the same moment, each with
+    its own engine (as ``n`` app processes would); return what they raised."""
     errors: list[BaseException] = []
+    start = threading.Barrier(n)
 
     def open_it():
         try:
-            W.Workspace(url).close()  # a Workspace of its own, as another process
-        except BaseException as exc:  # noqa: BLE001 - reported below
+            start.wait()
+            W.Workspace(url).close()
+        except BaseException as exc:  # noqa: BLE001 - returned to the test
             errors.append(exc)
 
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    threads = [threading.Thread(target=open_it) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+def test_two_processes_opening_an_old_workspace_upgrade_it_once(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    _write_legacy(path, 2)
+    assert _open_together(f"sqlite:///{path}") == []
     assert _versions(path) == ([1, 2, 3], [migrations.HEAD])
 
 
 def test_two_processes_creating_a_workspace_at_once_create_it_once(workspace_url):
     """Two app processes starting together on an empty database (the deploy
     recipe): one creates the tables, the other waits and finds them."""
-    errors: list[BaseException] = []
-    start = threading.Barrier(4)
-
-    def open_it():
-        try:
-            start.wait()
-            W.Workspace(workspace_url).close()  # its own engine, as a process
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert _open_together(workspace_url) == []
     assert _schema_version(workspace_url) == migrations.HEAD
 
 
