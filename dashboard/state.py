@@ -157,6 +157,25 @@ def teams(matched: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
     return _teams_for(key or content_key(matched), matched)
 
 
+def _filter_key(
+    roster: Roster,
+    event_ids: list[str] | None,
+    region: int | None,
+    county: str | None,
+    district_types: list[str],
+) -> tuple:
+    """The arguments of a cached Map-page figure: the roster's content key, the
+    filters as hashable values, and the roster's teams (unhashed, ``_teams``)."""
+    return (
+        roster.key,
+        tuple(event_ids or ()),
+        region,
+        county,
+        tuple(district_types),
+        teams(roster.rows, roster.key),
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _headline_for(
     key: str,
@@ -192,12 +211,7 @@ def headline_figures(
     content key and the filters (every session shares the results).
     """
     return _headline_for(
-        roster.key,
-        tuple(event_ids or ()),
-        region,
-        county,
-        tuple(district_types),
-        teams(roster.rows, roster.key),
+        *_filter_key(roster, event_ids, region, county, district_types)
     )
 
 
@@ -231,12 +245,7 @@ def area_table(
     """The Map page's linked table (:func:`dashboard.mapnav.area_table`), cached
     by the roster's content key and the filters (every session shares it)."""
     return _area_table_for(
-        roster.key,
-        tuple(event_ids or ()),
-        region,
-        county,
-        tuple(district_types),
-        teams(roster.rows, roster.key),
+        *_filter_key(roster, event_ids, region, county, district_types)
     )
 
 
