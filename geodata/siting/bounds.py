@@ -419,14 +419,8 @@ def coverage_milp_bound(
 
     Parameters
     ----------
-    cost : numpy.ndarray of shape (n, m)
-        Costs in the units of ``radius``.
-    weights : numpy.ndarray of shape (n,)
-        Team weights, ≥ 0.
-    p : int
-        Venues to choose.
-    radius : float
-        Coverage radius (> 0).
+    cost, weights, p, radius
+        As :func:`coverage_upper_bound`.
     fixed : sequence of int
         Booked candidate indices (always chosen).
     max_seconds : float

@@ -78,11 +78,8 @@ def fast_certified(
     ----------
     matrix : numpy.ndarray of shape (n, m)
         p-median: costs; coverage: costs in the radius' units.
-    weights : numpy.ndarray of shape (n,)
-    p : int
-    model : {"p-median", "coverage"}
-    fixed, capacity, radius
-        As the solvers.
+    weights, p, model, fixed, capacity, radius
+        As :func:`geodata.siting.bounds.certify`.
 
     Returns
     -------
@@ -116,23 +113,36 @@ def fast_certified(
                 matrix, weights, p, fixed=fixed, capacity=capacity, init=start
             )
             if again.objective < sol.objective:
-                again.seconds += sol.seconds
-                again.evaluations += sol.evaluations
-                again.method += "; started from the Lagrangian bound's venues"
-                again.bound = min(sol.bound, again.objective)
-                again.bound_method = sol.bound_method
-                sol = again
+                sol = _in_place_of(
+                    sol,
+                    again,
+                    "started from the Lagrangian bound's venues",
+                    bound=min(sol.bound, again.objective),
+                )
     elif better is not None and better_value > sol.objective:
         polished = solve_max_coverage(
             matrix, weights, p, radius, fixed=fixed, init=better, starts=1
         )
-        polished.seconds += sol.seconds
-        polished.evaluations += sol.evaluations
-        polished.method += "; plan from HiGHS' branch and bound, swap search again"
-        polished.bound = max(sol.bound, polished.objective)
-        polished.bound_method = sol.bound_method
-        sol = polished
+        sol = _in_place_of(
+            sol,
+            polished,
+            "plan from HiGHS' branch and bound, swap search again",
+            bound=max(sol.bound, polished.objective),
+        )
     return sol
+
+
+def _in_place_of(old: Solution, new: Solution, how: str, *, bound: float) -> Solution:
+    """``new`` (a second search's plan) taking ``old``'s place: ``old``'s time
+    and evaluations added to its own, ``how`` appended to its method, ``old``'s
+    certificate kept with ``bound`` (``old.bound`` tightened by ``new``'s
+    objective). Changes ``new`` in place and returns it."""
+    new.seconds += old.seconds
+    new.evaluations += old.evaluations
+    new.method += f"; {how}"
+    new.bound = bound
+    new.bound_method = old.bound_method
+    return new
 
 
 def _exact(plan, matrix, args) -> Solution:
