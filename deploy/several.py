@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -45,24 +45,51 @@ def nginx_binary() -> str | None:
     )
 
 
-def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+def wait_http(
+    url: str,
+    proc: subprocess.Popen,
+    log: Path,
+    timeout: float,
+    ready: Callable[[], bool] | None = None,
+) -> None:
+    """Wait until ``url`` answers HTTP 200 (and ``ready()``, when given, is true).
+
+    Parameters
+    ----------
+    url : str
+        A loopback URL, e.g. ``http://127.0.0.1:8501/_stcore/health``.
+    proc : subprocess.Popen
+        The server process; its end stops the wait.
+    log : pathlib.Path
+        The process' log, whose last 3,000 characters the error carries.
+    timeout : float
+        Seconds to wait at most.
+    ready : callable, optional
+        A further condition checked after each 200 answer (e.g. a line in
+        ``log``).
+
+    Raises
+    ------
+    RuntimeError
+        When the process ended or ``timeout`` passed first.
+    """
     deadline = time.monotonic() + timeout
     while True:
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
+                if r.status == 200 and (ready is None or ready()):
                     return
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(
-                f"{url} did not answer:\n"
-                + log.read_text(errors="replace")[-3000:]
+                f"{url} did not answer:\n" + log.read_text(errors="replace")[-3000:]
             )
         time.sleep(0.3)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate ``proc`` (SIGTERM), killing it when it is still up after 10 s."""
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -72,9 +99,12 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def spawn_app(port: int, logdir: Path, env: dict[str, str]) -> subprocess.Popen:
-    """Start one ``lmi-dashboard run`` on ``127.0.0.1:port`` (not waiting)."""
-    with open(logdir / f"app-{port}.log", "wb") as out:
+def spawn_app(port: int, log: Path, env: dict[str, str]) -> subprocess.Popen:
+    """Start one ``lmi-dashboard run`` on ``127.0.0.1:port`` (not waiting).
+
+    Its output (stdout and stderr) goes to the file ``log``.
+    """
+    with open(log, "wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "dashboard.cli", "run",
              "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -115,10 +145,10 @@ def nginx(port: int, backends: list[int], prefix: Path, timeout=30) -> Iterator[
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_http(f"{url}/_stcore/health", proc, prefix / "stderr.log", timeout)
+        wait_http(f"{url}/_stcore/health", proc, prefix / "stderr.log", timeout)
         yield url
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 @contextmanager
@@ -140,12 +170,13 @@ def several(
         prefix = Path(tempfile.mkdtemp(prefix="lmi-nginx-", dir=workdir))
         os.chmod(prefix, 0o755)
         ports = [free_port() for _ in range(processes)]
-        procs = [spawn_app(p, prefix, env) for p in ports]  # all at once
+        # all at once
+        procs = [spawn_app(p, prefix / f"app-{p}.log", env) for p in ports]
         for proc in procs:
-            stack.callback(_stop, proc)
+            stack.callback(stop, proc)
         urls = [f"http://127.0.0.1:{p}" for p in ports]
         for url, proc, p in zip(urls, procs, ports):
-            _wait_http(f"{url}/_stcore/health", proc, prefix / f"app-{p}.log", 180)
+            wait_http(f"{url}/_stcore/health", proc, prefix / f"app-{p}.log", 180)
         front = stack.enter_context(nginx(port or free_port(), ports, prefix))
         yield front, urls
 

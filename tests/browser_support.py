@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
+
+from deploy.several import free_port, spawn_app, stop, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -36,12 +34,6 @@ def chromium_path() -> str | None:
     return os.environ.get("LMI_CHROMIUM") or shutil.which("chromium")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def running_app(
     workspace: Path,
@@ -58,58 +50,26 @@ def running_app(
     port = port or free_port()
     env = {**os.environ, "LMI_WORKSPACE_DIR": str(workspace), **(extra_env or {})}
     env.pop("LMI_WORKSPACE_URL", None)
-    log = open(workspace / "streamlit.log", "wb")
+    log = workspace / "streamlit.log"
     # Started exactly as `make run` starts it (`lmi-dashboard run`), so the
     # tests see the same configuration a user gets; only port/address differ.
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dashboard.cli",
-            "run",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = spawn_app(port, log, env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    # the server answers at once; the pages wait for the
-                    # boundaries the first start prepares beside it
-                    if r.status == 200 and (
-                        not wait_for_boundaries
-                        or b"Boundaries ready"
-                        in (workspace / "streamlit.log").read_bytes()
-                    ):
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise RuntimeError(
-                    "streamlit did not start:\n"
-                    + (workspace / "streamlit.log").read_text(errors="replace")[-3000:]
-                )
-            time.sleep(0.3)
+        # the server answers at once; the pages wait for the boundaries the
+        # first start prepares beside it
+        wait_http(
+            f"{url}/_stcore/health",
+            proc,
+            log,
+            timeout,
+            ready=lambda: (
+                not wait_for_boundaries or b"Boundaries ready" in log.read_bytes()
+            ),
+        )
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop(proc)
 
 
 @contextmanager

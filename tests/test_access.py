@@ -16,15 +16,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from dashboard import cli
+from deploy.several import stop, wait_http
 from tests.browser_support import choose, chromium_path, free_port, offline_browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,28 +60,10 @@ def _serving(cmd: list[str], port: int, env: dict, log: Path, timeout=120):
             cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
         )
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    url = f"http://127.0.0.1:{port}/_stcore/health"
-                    with urllib.request.urlopen(url, timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "server did not start:\n" + log.read_text(errors="replace")
-                    )
-                time.sleep(0.3)
+            wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc, log, timeout)
             yield proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 def _app_env(workspace: Path, **extra: str) -> dict:
