@@ -28,7 +28,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import filelock
@@ -399,27 +399,23 @@ def _download(
     with filelock.FileLock(str(target) + ".lock"):
         if target.is_file():
             return target
+        retrieve = partial(
+            pooch.retrieve,
+            url=source.url,
+            known_hash=known_hash,
+            fname=source.filename,
+            path=target.parent,
+            downloader=downloader,
+        )
         try:
             try:
-                fetched = pooch.retrieve(
-                    url=source.url,
-                    known_hash=known_hash,
-                    fname=source.filename,
-                    path=target.parent,
-                    downloader=downloader,
-                )
+                fetched = retrieve()
             except ValueError:
                 if not downloader.resumed_from:
                     raise
                 # resumed bytes that do not add up: once more from zero
                 downloader.discard()
-                fetched = pooch.retrieve(
-                    url=source.url,
-                    known_hash=known_hash,
-                    fname=source.filename,
-                    path=target.parent,
-                    downloader=downloader,
-                )
+                fetched = retrieve()
         except ValueError as exc:  # pooch raises ValueError on a hash mismatch
             downloader.discard()
             raise SourceError(
