@@ -101,6 +101,16 @@ def _serve_scsd_from(monkeypatch, url: str) -> sources.Source:
     return source
 
 
+def _interrupted(server, monkeypatch, cut_after: int) -> sources.Source:
+    """Serve the scsd source from ``server``; a first fetch breaks off after
+    ``cut_after`` bytes (SourceError), leaving its ``.part`` file."""
+    source = _serve_scsd_from(monkeypatch, server.url)
+    server.cut_after = cut_after
+    with pytest.raises(sources.SourceError):
+        sources.fetch("scsd")
+    return source
+
+
 def test_an_interrupted_download_resumes_where_it_stopped(
     fresh_cache, scsd, monkeypatch
 ):
@@ -130,10 +140,7 @@ def test_a_publisher_that_cannot_resume_gets_a_clean_restart(
     fresh_cache, scsd, monkeypatch
 ):
     with _Server(scsd, ranges=False) as server:
-        source = _serve_scsd_from(monkeypatch, server.url)
-        server.cut_after = 200_000
-        with pytest.raises(sources.SourceError):
-            sources.fetch("scsd")
+        source = _interrupted(server, monkeypatch, cut_after=200_000)
         part = fresh_cache / "sources" / (source.filename + ".part")
         kept = part.stat().st_size
         path = sources.fetch("scsd")  # asks to resume, gets the whole file
@@ -146,10 +153,7 @@ def test_a_file_changed_since_the_interruption_is_downloaded_whole(
     fresh_cache, scsd, monkeypatch
 ):
     with _Server(b"an older version of the file " * 20_000) as server:
-        _serve_scsd_from(monkeypatch, server.url)
-        server.cut_after = 300_000
-        with pytest.raises(sources.SourceError):
-            sources.fetch("scsd")
+        _interrupted(server, monkeypatch, cut_after=300_000)
         server.data = scsd  # new ETag: If-Range sends the whole file
         path = sources.fetch("scsd")
     assert path.read_bytes() == scsd
@@ -160,10 +164,7 @@ def test_resumed_bytes_that_fail_the_hash_are_fetched_again_from_zero(
     fresh_cache, scsd, monkeypatch
 ):
     with _Server(scsd) as server:
-        source = _serve_scsd_from(monkeypatch, server.url)
-        server.cut_after = 200_000
-        with pytest.raises(sources.SourceError):
-            sources.fetch("scsd")
+        source = _interrupted(server, monkeypatch, cut_after=200_000)
         part = fresh_cache / "sources" / (source.filename + ".part")
         kept = part.stat().st_size
         part.write_bytes(b"x" * kept)  # damaged on disk meanwhile
