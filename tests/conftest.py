@@ -34,6 +34,24 @@ def reference():
     return entity_reference()
 
 
+@pytest.fixture(scope="module")
+def teams(reference):
+    """Teams per event of the small sample roster on real districts
+    (``tests.test_exports.sample_matched``); a module may define its own."""
+    from loaders.participation import teams_by_event
+    from tests.test_exports import sample_matched
+
+    return teams_by_event(sample_matched(reference))
+
+
+@pytest.fixture(scope="module")
+def events():
+    """The events table (``loaders.events.load_events``)."""
+    from loaders.events import load_events
+
+    return load_events()
+
+
 @pytest.fixture(scope="session")
 def districts():
     """The 942 real districts at full resolution (EPSG:4326)."""

@@ -24,9 +24,7 @@ from geodata.formats import (
     tables_bytes,
 )
 from geodata.maprequest import MapRequest
-from loaders.events import load_events
-from loaders.participation import teams_by_event
-from tests.test_exports import EVENTS_USED, sample_matched
+from tests.test_exports import EVENTS_USED
 
 
 def _png(data: bytes) -> bool:
@@ -77,16 +75,6 @@ SIGNATURE = {
     "csv": _csv,
     "xlsx": _xlsx,
 }
-
-
-@pytest.fixture(scope="module")
-def teams(reference):
-    return teams_by_event(sample_matched(reference))
-
-
-@pytest.fixture(scope="module")
-def events():
-    return load_events()
 
 
 def test_every_format_has_a_signature_test():

@@ -8,13 +8,7 @@ from geodata.layers import PRINT, participation_layers
 from geodata.maprequest import MapRequest
 from geodata.maptable import CLASS, NAME, VALUE_HEADERS, class_counts, map_table
 from geodata.measures import REGISTRY
-from loaders.participation import teams_by_event
-from tests.test_exports import EVENTS_USED, sample_matched
-
-
-@pytest.fixture(scope="module")
-def teams(reference):
-    return teams_by_event(sample_matched(reference))
+from tests.test_exports import EVENTS_USED
 
 
 @pytest.mark.parametrize("measure", list(REGISTRY))

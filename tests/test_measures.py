@@ -21,21 +21,10 @@ from geodata.measures import (
     measure_layer,
     measure_spec,
 )
-from loaders.events import load_events
 from loaders.participation import teams_by_event
-from tests.test_exports import EVENTS_USED, sample_matched
+from tests.test_exports import EVENTS_USED
 
 MEASURE_KEYS = list(REGISTRY)
-
-
-@pytest.fixture(scope="module")
-def teams(reference):
-    return teams_by_event(sample_matched(reference))
-
-
-@pytest.fixture(scope="module")
-def events():
-    return load_events()
 
 
 def _request(key: str, **kwargs) -> MapRequest:

@@ -13,21 +13,7 @@ from geodata import staticmap
 from geodata.filenames import export_stem
 from geodata.staticmap import MapRequest, PrintLayout
 from geodata.staticmap.insets import METRO_INSETS, inset_frames, state_outline
-from tests.test_exports import EVENTS_USED, sample_matched
-
-
-@pytest.fixture(scope="module")
-def teams(reference):
-    from loaders.participation import teams_by_event
-
-    return teams_by_event(sample_matched(reference))
-
-
-@pytest.fixture(scope="module")
-def events():
-    from loaders.events import load_events
-
-    return load_events()
+from tests.test_exports import EVENTS_USED
 
 
 def _figure(teams, events, request, layout=None):

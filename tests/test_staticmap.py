@@ -18,7 +18,7 @@ from geodata.staticmap import (
     page_size_in,
     render_static_map,
 )
-from tests.test_exports import EVENTS_USED, sample_matched
+from tests.test_exports import EVENTS_USED
 
 
 def png_header(data: bytes) -> tuple[int, int, float | None]:
@@ -39,20 +39,6 @@ def png_header(data: bytes) -> tuple[int, int, float | None]:
             break
         pos += 12 + length
     return width, height, dpi
-
-
-@pytest.fixture(scope="module")
-def teams(reference):
-    from loaders.participation import teams_by_event
-
-    return teams_by_event(sample_matched(reference))
-
-
-@pytest.fixture(scope="module")
-def events():
-    from loaders.events import load_events
-
-    return load_events()
 
 
 @pytest.fixture(scope="module")
