@@ -356,32 +356,38 @@ def render_static_map(
     def box(left, bottom, w, h):  # inches → figure fraction
         return [left / width_in, bottom / height_in, w / width_in, h / height_in]
 
+    def margin_text(y: float, text: str, *, va: str, gid: str, **style) -> None:
+        # a line block at the left margin, ``y`` a figure fraction
+        fig.text(
+            margin / width_in,
+            y,
+            text,
+            ha="left",
+            va=va,
+            linespacing=LINE_SPACING,
+            parse_math=False,
+            gid=gid,
+            **style,
+        )
+
     # title / subtitle
-    fig.text(
-        margin / width_in,
+    margin_text(
         1 - margin / height_in,
         title,
-        ha="left",
         va="top",
+        gid="map-title",
         fontsize=title_fs,
         fontweight="bold",
         color=TEXT,
-        linespacing=LINE_SPACING,
-        parse_math=False,
-        gid="map-title",
     )
     if subtitle:
-        fig.text(
-            margin / width_in,
+        margin_text(
             1 - (margin + (title_h + 0.4 * title_fs) / 72) / height_in,
             subtitle,
-            ha="left",
             va="top",
+            gid="map-subtitle",
             fontsize=sub_fs,
             color=MUTED,
-            linespacing=LINE_SPACING,
-            parse_math=False,
-            gid="map-subtitle",
         )
 
     ax = _map_axes(fig, box(margin, map_bottom, map_w, map_h), view)
@@ -452,29 +458,21 @@ def render_static_map(
             scale,
         )
     if note:
-        fig.text(
-            margin / width_in,
+        margin_text(
             (margin + source_h + 0.12 * scale) / height_in,
             note_text,
-            ha="left",
             va="bottom",
+            gid="map-note",
             fontsize=note_fs,
             color=TEXT,
-            linespacing=LINE_SPACING,
-            parse_math=False,
-            gid="map-note",
         )
-    fig.text(
-        margin / width_in,
+    margin_text(
         margin / height_in,
         source_text,
-        ha="left",
         va="bottom",
+        gid="map-source",
         fontsize=source_fs,
         color=MUTED,
-        linespacing=LINE_SPACING,
-        parse_math=False,
-        gid="map-source",
     )
     return fig
 
