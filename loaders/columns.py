@@ -20,6 +20,7 @@ Nothing here imports anything: every module may import this one.
 from __future__ import annotations
 
 __all__ = [
+    "DISTRICT_COLUMNS",
     "ENTITY_COLUMNS",
     "EXTRA_COLUMNS",
     "MATCHED_COLUMNS",
@@ -46,6 +47,17 @@ ROSTER_COLUMNS: list[str] = [
 ]
 #: Columns that identify the district or COE; a row needs at least one of them.
 ENTITY_COLUMNS: tuple[str, ...] = ("entity_name", "cds_code", "cd_code", "nces_id")
+#: The district/COE columns a per-district table starts with (changes,
+#: outreach, the participation export): NCES LEA id / GEOID, CD code, name,
+#: district type, county, CCSESA region.
+DISTRICT_COLUMNS: tuple[str, ...] = (
+    "geoid",
+    "cd_code",
+    "name",
+    "district_type",
+    "county",
+    "ccsesa_region",
+)
 #: Further columns a column mapping may name: used while reading, not kept.
 #: ``event_date`` identifies the event when the event text does not.
 EXTRA_COLUMNS: tuple[str, ...] = ("event_date",)

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import participation as part
+from loaders.columns import DISTRICT_COLUMNS
 from loaders.fileio import atomic_output, atomic_write_bytes
 
 # One definition of "contact details" (by header and by content), shared with
@@ -702,12 +703,7 @@ def participation_tables(
         "event_id",
         "event",
         "date",
-        "geoid",
-        "cd_code",
-        "name",
-        "district_type",
-        "county",
-        "ccsesa_region",
+        *DISTRICT_COLUMNS,
         "linked_geoids",
         "team_status",
         "n_people",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from loaders.columns import DISTRICT_COLUMNS
 from loaders.participation.figures import filter_reference
 from loaders.participation.trends import event_order
 
@@ -58,12 +59,7 @@ COMPLETENESS_CHANGES: tuple[str, ...] = ("rose", "same", "fell")
 
 #: Columns of :func:`changes`.
 CHANGE_COLUMNS: list[str] = [
-    "geoid",
-    "cd_code",
-    "name",
-    "district_type",
-    "county",
-    "ccsesa_region",
+    *DISTRICT_COLUMNS,
     "enrollment",
     "change",
     "event_id",

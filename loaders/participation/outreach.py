@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from loaders.columns import DISTRICT_COLUMNS
 from loaders.participation.figures import filter_reference
 from loaders.participation.trends import order_event_ids
 
@@ -55,12 +56,7 @@ OUTREACH_LABELS: dict[str, str] = {
 #: Columns of :func:`outreach`.
 OUTREACH_COLUMNS: list[str] = [
     "rank",
-    "geoid",
-    "cd_code",
-    "name",
-    "district_type",
-    "county",
-    "ccsesa_region",
+    *DISTRICT_COLUMNS,
     "enrollment",
     "outreach",
     "applied_only",
