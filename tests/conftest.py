@@ -69,6 +69,15 @@ def counties():
 
 
 @pytest.fixture
+def fresh_cache(tmp_path, monkeypatch) -> Path:
+    """No LMI_GEODATA_DIR, an empty cache: source files must come from a server."""
+    monkeypatch.delenv("LMI_GEODATA_DIR", raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("LMI_CACHE_DIR", str(cache))
+    return cache
+
+
+@pytest.fixture
 def workspace_dir(tmp_path, monkeypatch):
     """An empty workspace folder for this test only."""
     folder = tmp_path / "workspace"

@@ -8,7 +8,6 @@ answer ``Range`` requests (or not), and change the file in between.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import http.server
 import io
@@ -20,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata import firststart, sources
+from tests.test_sources_download import point_source_at
 
 SIZE_RE = re.compile(r"bytes=(\d+)-$")
 
@@ -82,29 +82,14 @@ class _Server:
 
 
 @pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    """No LMI_GEODATA_DIR, an empty cache: files must come from the server."""
-    monkeypatch.delenv("LMI_GEODATA_DIR", raising=False)
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("LMI_CACHE_DIR", str(cache))
-    return cache
-
-
-@pytest.fixture
 def scsd(source_files):
     return source_files["scsd"].read_bytes()
-
-
-def _serve_scsd_from(monkeypatch, url: str) -> sources.Source:
-    source = dataclasses.replace(sources.SOURCES["scsd"], url=url)
-    monkeypatch.setitem(sources.SOURCES, "scsd", source)
-    return source
 
 
 def _interrupted(server, monkeypatch, cut_after: int) -> sources.Source:
     """Serve the scsd source from ``server``; a first fetch breaks off after
     ``cut_after`` bytes (SourceError), leaving its ``.part`` file."""
-    source = _serve_scsd_from(monkeypatch, server.url)
+    source = point_source_at(monkeypatch, "scsd", server.url)
     server.cut_after = cut_after
     with pytest.raises(sources.SourceError):
         sources.fetch("scsd")
@@ -115,7 +100,7 @@ def test_an_interrupted_download_resumes_where_it_stopped(
     fresh_cache, scsd, monkeypatch
 ):
     with _Server(scsd) as server:
-        source = _serve_scsd_from(monkeypatch, server.url)
+        source = point_source_at(monkeypatch, "scsd", server.url)
         target = fresh_cache / "sources" / source.filename
         part = target.with_name(target.name + ".part")
         half = len(scsd) * 2 // 5
@@ -175,7 +160,7 @@ def test_resumed_bytes_that_fail_the_hash_are_fetched_again_from_zero(
 
 def test_two_processes_starting_together_download_once(fresh_cache, scsd, monkeypatch):
     with _Server(scsd) as server:
-        _serve_scsd_from(monkeypatch, server.url)
+        point_source_at(monkeypatch, "scsd", server.url)
         results: list = []
         threads = [
             threading.Thread(target=lambda: results.append(sources.fetch("scsd")))
@@ -202,7 +187,7 @@ def test_prepare_reports_cache_steps_and_bytes_on_the_terminal(
             shutil.copy(path, have / path.name)
     monkeypatch.setenv("LMI_GEODATA_DIR", str(have))
     with _Server(scsd) as server:
-        _serve_scsd_from(monkeypatch, server.url)
+        point_source_at(monkeypatch, "scsd", server.url)
         assert [label for label, _ in firststart.plan_steps()][0].startswith(
             "Downloading cb_2021_06_scsd_500k.zip"
         )

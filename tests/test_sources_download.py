@@ -30,30 +30,22 @@ def census_server(tmp_path):
     server.server_close()
 
 
-@pytest.fixture
-def no_override(tmp_path, monkeypatch):
-    """No LMI_GEODATA_DIR, an empty cache: the file must come from the server."""
-    monkeypatch.delenv("LMI_GEODATA_DIR", raising=False)
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("LMI_CACHE_DIR", str(cache))
-    return cache
-
-
-def _point_source_at(monkeypatch, key, url):
+def point_source_at(monkeypatch, key: str, url: str) -> sources.Source:
+    """Let source ``key`` be downloaded from ``url`` for this test."""
     source = dataclasses.replace(sources.SOURCES[key], url=url)
     monkeypatch.setitem(sources.SOURCES, key, source)
     return source
 
 
 def test_download_verifies_pinned_hash_and_caches(
-    source_files, census_server, no_override, monkeypatch
+    source_files, census_server, fresh_cache, monkeypatch
 ):
     folder, base = census_server
     real = sources.SOURCES["scsd"]
     shutil.copy(source_files["scsd"], folder / real.filename)
-    _point_source_at(monkeypatch, "scsd", f"{base}/{real.filename}")
+    point_source_at(monkeypatch, "scsd", f"{base}/{real.filename}")
     path = sources.fetch("scsd")
-    assert path.parent == no_override / "sources"
+    assert path.parent == fresh_cache / "sources"
     assert path.read_bytes() == source_files["scsd"].read_bytes()
     # second call: served from the cache, the server is not needed
     (folder / real.filename).unlink()
@@ -61,23 +53,23 @@ def test_download_verifies_pinned_hash_and_caches(
 
 
 def test_download_with_wrong_content_leaves_nothing(
-    census_server, no_override, monkeypatch
+    census_server, fresh_cache, monkeypatch
 ):
     folder, base = census_server
     real = sources.SOURCES["scsd"]
     (folder / real.filename).write_bytes(b"tampered")
-    _point_source_at(monkeypatch, "scsd", f"{base}/{real.filename}")
+    point_source_at(monkeypatch, "scsd", f"{base}/{real.filename}")
     with pytest.raises(sources.SourceError, match="SHA-256"):
         sources.fetch("scsd")
-    assert not (no_override / "sources" / real.filename).exists()
+    assert not (fresh_cache / "sources" / real.filename).exists()
 
 
-def test_unreachable_publisher_says_what_to_do(no_override, monkeypatch):
-    _point_source_at(monkeypatch, "scsd", "http://127.0.0.1:9/nothing.zip")
+def test_unreachable_publisher_says_what_to_do(fresh_cache, monkeypatch):
+    point_source_at(monkeypatch, "scsd", "http://127.0.0.1:9/nothing.zip")
     with pytest.raises(sources.SourceError, match="LMI_GEODATA_DIR"):
         sources.fetch("scsd")
 
 
-def test_download_off_is_a_clear_error(no_override):
+def test_download_off_is_a_clear_error(fresh_cache):
     with pytest.raises(sources.SourceError, match="downloading is off"):
         sources.fetch("scsd", download=False)
