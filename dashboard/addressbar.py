@@ -131,6 +131,12 @@ background:#fff;color:#262730;cursor:pointer;white-space:nowrap}}
 button:hover,button:focus-visible{{border-color:#b3261e;color:#b3261e;outline:2px solid
 #1c5fb4;outline-offset:1px}}
 span{{margin-left:6px;color:#31333f}}
+/* a narrow column (a 1024 px window): the status is read out, the button
+   shows a tick, nothing is cut at the right edge */
+@media (max-width:190px){{button{{padding:4px 8px}}
+span{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap;margin:0}}
+button.done::after{{content:" \\2713"}}}}
 </style></head><body>
 <button type="button" id="copy" aria-describedby="said">{label}</button>
 <span id="said" role="status" aria-live="polite"></span>
@@ -146,6 +152,9 @@ document.getElementById("copy").addEventListener("click", async () => {{
     box.value = url; document.body.appendChild(box); box.select();
     const ok = document.execCommand("copy"); box.remove();
     said.textContent = ok ? "Link copied" : "Copy the page address";
+  }}
+  if (said.textContent === "Link copied") {{
+    document.getElementById("copy").classList.add("done");
   }}
   window.lmiCopied = url;
 }});

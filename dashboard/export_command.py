@@ -33,7 +33,7 @@ from dashboard.clioptions import (
 )
 from dashboard.events_command import known_events
 from geodata.boundaries import entity_reference
-from geodata.filenames import export_stem
+from geodata.filenames import export_stem, slug_words
 from geodata.formats import REGISTRY as FORMATS
 from geodata.formats import formats_of, participation_map_bytes, tables_bytes
 from geodata.maprequest import ALL_TYPES, SOURCE_LINE, MapRequest
@@ -72,6 +72,30 @@ def _map_out(out: Path | None, fmt: str | None, stem: str) -> tuple[Path, str]:
         kind = (fmt or "pdf").lower()
         out = (out or Path(".")) / f"{stem}{FORMATS[kind].suffix}"
     return out, out_format(out, fmt, "map")
+
+
+def _table_kind(out: Path | None, fmt: str | None) -> str:
+    """The table format before anything is read: ``--format``, the ``--out``
+    suffix, or XLSX (all tables) when ``--out`` is a folder or not given."""
+    if out is None or out.is_dir():
+        kind = (fmt or "xlsx").lower()
+        if kind not in formats_of("table"):  # typer checks it; kept for callers
+            allowed = or_list(formats_of("table"))
+            raise ValueError(f"--format {kind}: choose {allowed}.")
+        return kind
+    return out_format(out, fmt, "table")
+
+
+def _table_out(out: Path | None, kind: str, stem: str, keys: list[str]) -> Path:
+    """``--out``, or in that folder (none: ".") the name the Export page gives:
+    ``{stem}.xlsx`` for a workbook of tables, ``{stem}-{table}.csv`` for one
+    table (:func:`geodata.filenames.export_stem`)."""
+    if out is not None and not out.is_dir():
+        return out
+    name = stem
+    if not FORMATS[kind].many_tables:
+        name = f"{stem}-{'-'.join(slug_words(TABLE_NAMES[keys[0]]))}"
+    return (out or Path(".")) / f"{name}{FORMATS[kind].suffix}"
 
 
 @export_app.command("map")
@@ -189,14 +213,16 @@ def export_map(
 @export_app.command("table")
 def export_table(
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
             help="File to write ("
             + ", ".join(f.suffix for f in formats_of("table").values())
-            + ").",
+            + "), or a folder; none: the current folder. In a folder the file "
+            "is named as on the Export page (ca-lmi_..._DATE.xlsx; one CSV "
+            "table: ca-lmi_..._DATE-by-district.csv).",
         ),
-    ],
+    ] = None,
     roster: RosterOpt = None,
     event: EventOpt = None,
     region: RegionOpt = None,
@@ -226,7 +252,8 @@ def export_table(
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help=f"{or_list(formats_of('table'))} (default: from the --out suffix).",
+            help=f"{or_list(formats_of('table'))} (default: from the --out suffix; "
+            "XLSX when --out is a folder or not given).",
         ),
     ] = None,
     include_contacts: Annotated[
@@ -251,7 +278,7 @@ def export_table(
     include_contacts = include_contacts or contacts_alias
     try:
         # every argument is checked before any roster is read
-        kind = out_format(out, fmt, "table")
+        kind = _table_kind(out, fmt)
         wanted = list(dict.fromkeys(t.strip().lower() for t in table or []))
         unknown = [t for t in wanted if t not in TABLE_NAMES]
         if unknown:
@@ -290,6 +317,15 @@ def export_table(
                 else ["district"]
             )
         keys = [k for k in wanted if k in tables]
+        stem = export_stem(
+            MapRequest(
+                event_ids=tuple(event_ids),
+                region=region,
+                county=county_name,
+            ),
+            events,
+        )
+        out = _table_out(out, kind, stem, keys)
         if "outreach" in keys:  # the time tables are built only when written
             tables["outreach"] = add_venue_distances(
                 tables["outreach"], reference, events

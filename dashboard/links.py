@@ -135,7 +135,8 @@ def parse_map_params(
         None when the address holds none of :data:`MAP_PARAMS` (the page keeps
         its own defaults). The notes say, one sentence each, which values were
         not used and what is shown instead. A bad or contradictory ``region``,
-        ``county`` or ``district`` gives the statewide view (all three None).
+        ``county`` or ``district`` gives the statewide view (all three None);
+        every bad one of them gets its own note.
 
     Examples
     --------
@@ -182,9 +183,9 @@ region=4, county=None, district='0628050'), [])
         )
         events = events[:1]
 
-    region, county, district, problem = _place(params, reference)
-    if problem:
-        notes.append(problem + ": showing all California.")
+    region, county, district, problems = _place(params, reference)
+    if problems:
+        notes += [p + ": showing all California." for p in problems]
         region = county = district = None
     view = MapView(measure, events, region, county, district)
     return view, notes
@@ -192,9 +193,16 @@ region=4, county=None, district='0628050'), [])
 
 def _place(
     params: Params, reference: pd.DataFrame
-) -> tuple[int | None, str | None, str | None, str | None]:
-    """``(region, county, district, problem)``; problem None when all agree."""
+) -> tuple[int | None, str | None, str | None, list[str]]:
+    """``(region, county, district, problems)``; problems empty when all agree.
+
+    Each of ``region``, ``county`` and ``district`` is checked on its own
+    first, so a link with two bad values gets a note for each (a bad county
+    never hides a bad district); whether they agree is checked only when
+    each is known.
+    """
     region = county = district = None
+    problems: list[str] = []
     texts = {n: param_values(params, n)[:1] for n in ("region", "county", "district")}
     if texts["region"]:
         text = texts["region"][0]
@@ -203,62 +211,48 @@ def _place(
         except ValueError:
             region = None
         if region not in REGIONS:
-            return (
-                None,
-                None,
-                None,
-                (f"Region {_words([text])} in the link is not a CCSESA region (1-11)"),
+            region = None
+            problems.append(
+                f"Region {_words([text])} in the link is not a CCSESA region (1-11)"
             )
     if texts["county"]:
         text = texts["county"][0]
         county = normalize_county(text)
         if county is None:
-            return (
-                None,
-                None,
-                None,
-                f"County {_words([text])} is not a California county",
-            )
-        rows = reference.loc[reference["county"] == county, "ccsesa_region"]
-        home = int(rows.iloc[0]) if not rows.empty else None
-        if region is not None and home is not None and home != region:
-            return (
-                None,
-                None,
-                None,
-                (f"{county} County is in Region {home}, not Region {region}"),
-            )
-        region = home if region is None else region
+            problems.append(f"County {_words([text])} is not a California county")
+    row = None
     if texts["district"]:
         text = texts["district"][0]
         hit = reference.loc[reference["geoid"].astype(str) == text]
         if hit.empty:
-            return (
-                None,
-                None,
-                None,
-                (f"No district or COE has the NCES id or county FIPS {_words([text])}"),
+            problems.append(
+                f"No district or COE has the NCES id or county FIPS {_words([text])}"
             )
-        row = hit.iloc[0]
+        else:
+            row, district = hit.iloc[0], text
+    if problems:
+        return None, None, None, problems
+    if county is not None:
+        rows = reference.loc[reference["county"] == county, "ccsesa_region"]
+        home = int(rows.iloc[0]) if not rows.empty else None
+        if region is not None and home is not None and home != region:
+            return None, None, None, [
+                f"{county} County is in Region {home}, not Region {region}"
+            ]
+        region = home if region is None else region
+    if row is not None:
         home_region, home_county = int(row["ccsesa_region"]), str(row["county"])
         if region is not None and region != home_region:
-            return (
-                None,
-                None,
-                None,
-                (f"District {text} is in Region {home_region}, not Region {region}"),
-            )
+            return None, None, None, [
+                f"District {district} is in Region {home_region}, not Region {region}"
+            ]
         if county is not None and county != home_county:
-            return (
-                None,
-                None,
-                None,
-                (f"District {text} is in {home_county} County, not {county} County"),
-            )
-        district = text
+            return None, None, None, [
+                f"District {district} is in {home_county} County, not {county} County"
+            ]
         if region is None:  # a district alone: open it as a click does
             region, county = home_region, home_county
-    return region, county, district, None
+    return region, county, district, []
 
 
 def map_params(view: MapView) -> dict[str, list[str]]:

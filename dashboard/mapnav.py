@@ -35,6 +35,7 @@ from loaders.participation import (
     ROLES,
     figures_by_area,
 )
+from loaders.text import n_of
 
 __all__ = [
     "ALL",
@@ -84,10 +85,10 @@ HEADLINE: tuple[Metric, ...] = tuple(
     Metric(key, label, DATA_DICTIONARY[key])
     for key, label in (
         ("teams", "District / COE teams"),
-        ("reached", "Districts reached"),
-        ("attended", "Attended"),
+        ("reached", "Districts/COEs reached"),
+        ("attended", "Teams attended"),
         ("complete_teams", "Complete teams (4/4)"),
-        ("applied_not_attended", "Applied only"),
+        ("applied_not_attended", "Teams, attended none"),
         ("team_events", "Team-event rows"),
     )
 )
@@ -315,7 +316,7 @@ def roster_caption(label: str, n_rows: int, not_on_map: pd.DataFrame) -> str:
     5 not on the map: 3 unmatched, 2 no event
     """
     shown = not_on_map.loc[not_on_map["rows"] > 0]
-    head = f"Roster: **{label}** · {n_rows:,} roster rows"
+    head = f"Roster: **{label}** · {n_of(n_rows, 'roster row')}"
     if shown.empty:
         return f"{head} · every row is on the map"
     parts = ", ".join(
@@ -573,8 +574,9 @@ def bar_spec(figure: str, label: str, mark: str | None) -> dict:
     Returns
     -------
     dict
-        Horizontal bars sorted by value, area names on the axis, a point
-        selection named ``pick`` on ``key`` (what a click reports).
+        Horizontal bars sorted by value, area names on the axis, whole-number
+        ticks on the count axis, a point selection named ``pick`` on ``key``
+        (what a click reports).
 
     Examples
     --------
@@ -587,7 +589,13 @@ def bar_spec(figure: str, label: str, mark: str | None) -> dict:
         "height": {"step": 22},
         "params": [{"name": "pick", "select": {"type": "point", "fields": ["key"]}}],
         "encoding": {
-            "x": {"field": figure, "type": "quantitative", "title": label},
+            # a count: whole-number ticks (never 0.5 of a team)
+            "x": {
+                "field": figure,
+                "type": "quantitative",
+                "title": label,
+                "axis": {"tickMinStep": 1, "format": "d"},
+            },
             "y": {
                 "field": "area",
                 "type": "nominal",

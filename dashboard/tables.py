@@ -22,6 +22,7 @@ from loaders.tablecolumns import (
     column_definition,
     column_spec,
     column_title,
+    human_words,
 )
 
 __all__ = ["blank_empty_text", "column_config", "column_title", "show_table"]
@@ -70,6 +71,10 @@ def column_config(
         spec = column_spec(name, (dtypes or {}).get(name))
         title, help_ = spec.title, column_definition(name)
         kind, fmt = _streamlit_format(spec)
+        dtype = (dtypes or {}).get(name)
+        if kind in ("number", "percent") and dtype is not None:
+            if not pd.api.types.is_numeric_dtype(dtype):  # "3/4 came": words
+                kind = "text"
         if kind == "number":
             out[name] = st.column_config.NumberColumn(title, format=fmt, help=help_)
         elif kind == "percent":
@@ -102,7 +107,11 @@ def blank_empty_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
-    """``st.dataframe`` with titles, units and blank empty text, formula-safe.
+    """``st.dataframe`` with titles, units, words for codes, blank empty text,
+    formula-safe.
+
+    Coded values read as words (``district_type`` ``coe`` → "County office of
+    education": :func:`loaders.tablecolumns.human_words`).
 
     Text cells go through :func:`loaders.exports.neutralise_frame`, so the
     grid's own "download as CSV" button never writes a cell that starts a
@@ -114,5 +123,5 @@ def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
     config.update(kwargs.pop("column_config", None) or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    shown = neutralise_frame(blank_empty_text(frame))
+    shown = neutralise_frame(blank_empty_text(human_words(frame)))
     return st.dataframe(shown, column_config=config, **kwargs)

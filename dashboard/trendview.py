@@ -12,11 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.participation import DATA_DICTIONARY
+from loaders.text import n_of
 
 __all__ = [
     "CHANGE_METRICS",
     "TREND_METRICS",
     "change_metrics",
+    "trend_caption",
     "trend_chart_spec",
     "trend_metrics",
 ]
@@ -26,8 +28,8 @@ TREND_METRICS: dict[str, str] = {
     "cumulative_teams": "Teams so far",
     "cumulative_complete_teams": "Complete teams so far",
     "cumulative_people": "People so far",
-    "districts_reached": "Districts/COEs reached",
-    "enrollment_share_pct": "Share of K-12 enrollment (%)",
+    "districts_reached": "Districts/COEs attended",
+    "enrollment_share_pct": "K-12 enrollment reached",
 }
 #: Headline figures of the changes (key of ``change_counts`` → label).
 CHANGE_METRICS: dict[str, str] = {
@@ -42,7 +44,7 @@ CHANGE_METRICS: dict[str, str] = {
 #: without colour: each series has its own stroke pattern and point shape).
 _SERIES = {
     "cumulative_teams": ("Teams so far", [1, 0], "circle"),
-    "districts_reached": ("Districts/COEs reached", [6, 3], "square"),
+    "districts_reached": ("Districts/COEs attended", [6, 3], "square"),
     "cumulative_complete_teams": ("Complete teams so far", [2, 2], "triangle"),
     "teams": ("Teams at the event", [1, 0], "diamond"),
 }
@@ -59,7 +61,7 @@ def trend_metrics(table: pd.DataFrame) -> list[tuple[str, str, str]]:
     Returns
     -------
     list of tuple
-        Empty when no event is dated.
+        Empty when no event is dated. Percentages read ``"45.0 %"``.
     """
     dated = table.loc[table["dated"]]
     if dated.empty:
@@ -68,9 +70,45 @@ def trend_metrics(table: pd.DataFrame) -> list[tuple[str, str, str]]:
     out = []
     for key, label in TREND_METRICS.items():
         value = last[key]
-        text = f"{float(value):.1f}" if key.endswith("_pct") else f"{int(value):,}"
+        text = f"{float(value):.1f} %" if key.endswith("_pct") else f"{int(value):,}"
         out.append((label, text, DATA_DICTIONARY.get(key, "")))
     return out
+
+
+def trend_caption(table: pd.DataFrame) -> str:
+    """What the headline of the trends counts, in one sentence.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`loaders.participation.trends` of one area.
+
+    Returns
+    -------
+    str
+        The latest dated event the figures run to, that undated events are
+        left out (when there are any), and how they relate to the Map page's
+        figures ("so far" = the Map page for those events; "attended" =
+        reached by a team that came).
+    """
+    dated = table.loc[table["dated"]]
+    if dated.empty:
+        return "No event has a published date: no figures over time."
+    last = dated.iloc[-1]
+    undated = int((~table["dated"]).sum())
+    left_out = ""
+    if undated:
+        verb = "is" if undated == 1 else "are"
+        left_out = (
+            f" {n_of(undated, 'event', 'events')} without a date {verb} left out."
+        )
+    return (
+        f"Up to {last['event']} ({last['date']}), every team counted once "
+        "whatever its status, as the Map page counts the same events."
+        + left_out
+        + " Districts/COEs attended: reached by a team that came (the Map "
+        "page's Districts/COEs reached also counts teams that did not come)."
+    )
 
 
 def change_metrics(counts: dict[str, int]) -> list[tuple[str, str, str]]:
@@ -113,12 +151,17 @@ def trend_chart_spec(table: pd.DataFrame) -> dict:
     labels = [label for label, _, _ in _SERIES.values()]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": "CA LMI network over time: teams, districts reached",
+        "description": "CA LMI network over time: teams, districts attended",
         "data": {"values": rows},
         "mark": {"type": "line", "point": {"filled": True, "size": 60}},
         "encoding": {
             "x": {"field": "date", "type": "temporal", "title": "Event date"},
-            "y": {"field": "value", "type": "quantitative", "title": "Count"},
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": "Count",
+                "axis": {"tickMinStep": 1, "format": "d"},  # whole teams
+            },
             "color": {
                 "field": "series",
                 "type": "nominal",

@@ -124,6 +124,17 @@ def offline_map(asset_base: str | None = None, **kwargs) -> folium.Map:
             "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);}"
             ".lmi-legend i{display:inline-block;width:14px;height:12px;"
             "margin-right:6px;border:1px solid #777;vertical-align:-1px;}"
+            ".lmi-legend .lmi-note{color:#444;font-size:.9em;margin-top:2px}"
+            # a narrow or short map (a 1024 x 768 window): a smaller legend
+            # that scrolls instead of covering the south of the state
+            "@media (max-width:720px),(max-height:560px){"
+            ".lmi-legend{font-size:10.5px;line-height:1.25;padding:3px 5px;"
+            "max-width:42vw;max-height:34vh;overflow-y:auto}"
+            ".lmi-legend i{width:10px;height:9px;margin-right:4px}}"
+            ".lmi-legend .lmi-toggle{font:inherit;font-weight:600;border:0;"
+            "background:none;padding:0 2px;cursor:pointer;color:#1c3f6e}"
+            ".lmi-legend.lmi-folded>:not(.lmi-toggle){display:none}"
+            ".lmi-legend:not(.lmi-folded)>.lmi-toggle{display:block;margin-bottom:2px}"
             # the scale bar can be half its 100 px maximum: a smaller label
             # with less padding stays inside it ("100 km" crossed its end tick)
             ".leaflet-control-scale-line{font:10px/1.2 system-ui,-apple-system,"
@@ -404,7 +415,9 @@ def legend_html(
     """The legend as an HTML fragment (labels escaped).
 
     ``items`` (from :func:`present_legend`) lists only those classes, each
-    with its number of districts; default every class of the measure.
+    with its number of districts and COEs (a note says so: a team's figures
+    count teams); default every class of the measure. On a narrow or short
+    map the legend is smaller and scrolls (the CSS of :func:`offline_map`).
     """
     shown = (
         [(label, color, None) for label, color in legend(measure)]
@@ -418,7 +431,16 @@ def legend_html(
         for label, color, n in shown
     )
     head = html.escape(title or MEASURES[measure])
+    if any(n is not None for _, _, n in shown):
+        # the counts are of districts and COEs, not teams (a shared-governance
+        # team colours each district it stands for)
+        rows += '<div class="lmi-note">(n): districts and COEs drawn</div>'
     return f'<div class="lmi-legend"><b>{head}</b>{rows}</div>'
+
+
+#: A map narrower than this (px; the Map page at 1024 x 768 is 330 px wide)
+#: shows its legend folded behind a "Legend" button.
+LEGEND_FOLD_BELOW_PX = 480
 
 
 class _Legend(MacroElement):
@@ -429,9 +451,28 @@ class _Legend(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
           var legend = L.control({position: 'bottomleft'});
-          legend.onAdd = function() {
+          legend.onAdd = function(map) {
             var div = L.DomUtil.create('div');
             div.innerHTML = {{ this.content }};
+            var box = div.querySelector('.lmi-legend');
+            // a narrow map (a 1024 px window): the legend folds to a button
+            // so it does not cover the south of the state
+            if (box && map.getSize().x < {{ this.fold_below }}) {
+              var b = document.createElement('button');
+              b.type = 'button';
+              b.className = 'lmi-toggle';
+              var show = function(open) {
+                box.classList.toggle('lmi-folded', !open);
+                b.setAttribute('aria-expanded', String(open));
+                b.textContent = open ? 'Hide legend' : 'Legend';
+              };
+              b.onclick = function() {
+                show(box.classList.contains('lmi-folded'));
+              };
+              box.insertBefore(b, box.firstChild);
+              show(false);
+              L.DomEvent.disableClickPropagation(div);
+            }
             return div;
           };
           legend.addTo({{ this._parent.get_name() }});
@@ -444,6 +485,7 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.content = json.dumps(content_html)
+        self.fold_below = LEGEND_FOLD_BELOW_PX
 
 
 def add_html_legend(m: folium.Map, content_html: str) -> None:

@@ -217,7 +217,9 @@ def human_table(
         ("CD code"); every cell ``object``: codes and text as text (leading
         zeros kept, formula-safe), counts as digits, percentages and shares as
         0-100 with one decimal (``"13.7"``), measurements with their column's
-        decimals, missing values empty, yes/no as ``True`` / ``False``.
+        decimals, missing values empty, yes/no as ``Yes`` / ``No``, coded
+        values in words (``district_type`` ``coe`` → "County office of
+        education").
     """
     table = prepare_table(frame, include_contacts=include_contacts)
     titles = human_titles(table.columns, dict(table.dtypes))

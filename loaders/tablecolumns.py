@@ -30,9 +30,9 @@ Kinds and how each is written
     human titles a percentage with one decimal (``85.0``), with raw names
     the 0-1 value as computed.
 ``check``
-    Yes/no (``True``/``False``); a ``check`` column that holds counts (the
-    ``role_*`` columns of a figures table: teams whose role came) is an
-    ``integer`` titled "... came (teams)".
+    Yes/no (``True``/``False``; written "Yes" / "No" for people); a
+    ``check`` column that holds counts (the ``role_*`` columns of a figures
+    table: teams whose role came) is an ``integer`` titled "... came (teams)".
 ``date``
     A day, ``yyyy-mm-dd``.
 """
@@ -42,13 +42,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from loaders.entities import TYPE_LABELS
 from loaders.participation import DATA_DICTIONARY
 from loaders.vocab import ROLE_LABELS
 
@@ -61,6 +62,7 @@ __all__ = [
     "column_title",
     "csv_value",
     "human_titles",
+    "human_words",
     "xlsx_number_format",
     "xlsx_value",
 ]
@@ -84,12 +86,17 @@ class ColumnSpec:
         Decimals shown for ``"number"`` (percentages always have one).
     definition : str or None
         What the column means, when :data:`DATA_DICTIONARY` does not say.
+    words : mapping of str to str, optional
+        Code → the words people read (``district_type`` ``"coe"`` → "County
+        office of education"): pages and files for people show the words,
+        raw files the codes.
     """
 
     title: str
     kind: Kind = "text"
     decimals: int = 0
     definition: str | None = None
+    words: Mapping[str, str] | None = field(default=None, hash=False)
 
 
 #: What each kind looks like, in words (the data dictionary's "Format" column).
@@ -100,7 +107,7 @@ KIND_WORDS: dict[str, str] = {
     "number": "number",
     "percent": "percentage, one decimal",
     "share": "percentage, one decimal",
-    "check": "yes / no (TRUE / FALSE)",
+    "check": "yes / no",
     "date": "date (yyyy-mm-dd)",
 }
 
@@ -153,7 +160,7 @@ COLUMN_SPECS: dict[str, ColumnSpec] = {
     "county_fips": _S("County FIPS", "code", definition="County FIPS code (06xxx)."),
     "name": _S("District or COE"),
     "district": _S("District or COE", definition="District or COE name (CDE)."),
-    "district_type": _S("District type"),
+    "district_type": _S("District type", words=TYPE_LABELS),
     "county": _S("County"),
     "ccsesa_region": _S("CCSESA region", "integer"),
     "area": _S("Area"),
@@ -356,6 +363,36 @@ def human_titles(
     return out
 
 
+#: How a yes/no cell reads in a table for people.
+_YES_NO = {True: "Yes", False: "No"}
+
+
+def human_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with coded values in words, for a page (titles unchanged).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table with machine column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; every column whose :class:`ColumnSpec` has ``words``
+        (``district_type``: ``"coe"`` → "County office of education") holds
+        the words, values without words unchanged. Yes/no columns stay
+        booleans (the pages draw them as check boxes).
+    """
+    out = frame.copy()
+    for col in out.columns:
+        words = column_spec(str(col), out[col].dtype).words
+        if words:
+            out[col] = [
+                words.get(v, v) if isinstance(v, str) else v for v in out[col]
+            ]
+    return out
+
+
 def csv_value(value: object, spec: ColumnSpec) -> object:
     """One cell as the CSV for people writes it (see the module docstring).
 
@@ -369,7 +406,8 @@ def csv_value(value: object, spec: ColumnSpec) -> object:
     Returns
     -------
     object
-        ``""`` for a missing value; text, codes and booleans unchanged;
+        ``""`` for a missing value; booleans ``"Yes"`` / ``"No"``; a coded
+        value its words (:attr:`ColumnSpec.words`); text and codes unchanged;
         numbers as text with the kind's decimals (``"12"``, ``"13.7"``; a
         share × 100); dates ``yyyy-mm-dd``.
     """
@@ -380,7 +418,11 @@ def csv_value(value: object, spec: ColumnSpec) -> object:
     if isinstance(value, float) and math.isnan(value):
         return ""
     kind = spec.kind
-    if isinstance(value, bool) or kind in ("text", "code", "check"):
+    if isinstance(value, bool):
+        return _YES_NO[value]
+    if spec.words and isinstance(value, str):
+        return spec.words.get(value, value)
+    if kind in ("text", "code", "check"):
         return value
     if kind == "date" and isinstance(value, (date, datetime)):
         return f"{value:%Y-%m-%d}"
@@ -419,10 +461,15 @@ def xlsx_value(value: object, spec: ColumnSpec) -> object:
     ``value`` is already a plain Python value (``None``, str, int, float,
     bool, date). Codes become text (``"0601770"``), percentages 0-100 a
     share (13.7 → 0.137, shown 13.7% by :func:`xlsx_number_format`), ISO day
-    text a date; everything else unchanged.
+    text a date, yes/no ``"Yes"`` / ``"No"``, a coded value its words
+    (:attr:`ColumnSpec.words`); everything else unchanged.
     """
-    if value is None or isinstance(value, bool):
+    if value is None:
         return value
+    if isinstance(value, bool):
+        return _YES_NO[value]
+    if spec.words and isinstance(value, str):
+        return spec.words.get(value, value)
     if spec.kind == "code":
         return str(value)
     if spec.kind == "percent" and isinstance(value, (int, float)):

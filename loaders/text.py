@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["INVISIBLE", "fold_text", "is_missing"]
+__all__ = ["INVISIBLE", "fold_text", "is_missing", "n_of"]
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 #: :meth:`str.translate` table removing zero-width characters and soft hyphens.
@@ -72,3 +72,24 @@ def fold_text(text: Any) -> str:
         text = unicodedata.normalize("NFKD", text.translate(INVISIBLE).casefold())
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", text.replace("&", " and ")).split())
+
+
+def n_of(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: ``"1 row"``, ``"1,234 rows"``.
+
+    Parameters
+    ----------
+    n : int
+        The count (thousands separated by commas).
+    noun : str
+        The singular noun (``"row"``, ``"roster row"``).
+    plural : str, optional
+        The plural, when it is not ``noun + "s"``.
+
+    Examples
+    --------
+    >>> n_of(1, "row"), n_of(2, "row"), n_of(0, "entry", "entries")
+    ('1 row', '2 rows', '0 entries')
+    """
+    word = noun if n == 1 else (plural or noun + "s")
+    return f"{n:,} {word}"

@@ -127,3 +127,32 @@ def test_a_table_row_drills_the_map_and_the_figures_follow(app_url):
             page.screenshot(path=str(SHOTS / f"region4-{width}x{height}.png"))
             top = page.locator("iframe[title*='st_folium']").first.bounding_box()
             assert top["width"] > 0.8 * (width - 80) or width > 640, top
+
+
+def test_copy_link_and_legend_fit_a_1024_window(app_url):
+    """The copy-link button is not cut off; on a narrow map the legend folds."""
+    SHOTS.mkdir(exist_ok=True)
+    copy_frame = "iframe[title='Copy a link to this view']"
+    with offline_browser() as (page, _blocked):
+        for width, height, folded in ((1024, 768, True), (1440, 900, False)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(app_url, wait_until="domcontentloaded")
+            frame = _drawn(page)
+            legend = frame.locator(".lmi-legend")
+            legend.wait_for(timeout=60_000)
+            outer = page.locator(copy_frame).bounding_box()
+            button = page.frame_locator(copy_frame).get_by_role("button").bounding_box()
+            assert button["x"] + button["width"] <= outer["x"] + outer["width"]
+            assert button["x"] + button["width"] <= width
+            toggle = frame.get_by_role("button", name="Legend")
+            assert toggle.count() == (1 if folded else 0)
+            if folded:
+                assert "Attended 1 event" not in legend.inner_text()
+                page.screenshot(path=str(SHOTS / f"legend-folded-{width}.png"))
+                toggle.click()
+                assert "Attended 1 event" in legend.inner_text()
+                hide = frame.get_by_role("button", name="Hide legend")
+                assert hide.get_attribute("aria-expanded") == "true"
+            else:
+                assert "Attended 1 event" in legend.inner_text()
+            page.screenshot(path=str(SHOTS / f"copy-legend-{width}x{height}.png"))

@@ -341,3 +341,25 @@ def test_map_title_lies_inside_the_figure(reference, county, title, page, dpi):
     assert shown.count("\n") <= 1
     if title is None:  # a title that fits on two lines keeps its size
         assert shown.split("\n")[1] == "Riverside County"
+
+
+def test_table_without_out_is_named_as_the_export_page_names_it(
+    runner, tmp_path, saved_roster, monkeypatch
+):
+    from datetime import date
+
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = _run(runner, "table", "--region", 4)  # no --out: XLSX, all tables
+    assert result.exit_code == 0, _error(result)
+    today = f"{date.today():%Y-%m-%d}"
+    book = here / f"ca-lmi_events-attended_all-events_region-4_{today}.xlsx"
+    assert [p.name for p in here.iterdir()] == [book.name]
+    assert "By district" in openpyxl.load_workbook(book).sheetnames
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = _run(runner, "table", "--format", "csv", "--out", folder)
+    assert result.exit_code == 0, _error(result)
+    name = f"ca-lmi_events-attended_all-events_california_{today}-by-district.csv"
+    assert [p.name for p in folder.iterdir()] == [name]

@@ -226,7 +226,7 @@ def test_extra_tables_from_other_pages(saved_roster):
         {"venue": ["Fresno"], "districts": [12], "Email Address": ["a@example.org"]}
     )
     at = _page(export_extra_tables={"Venue plan": plan})
-    assert "Venue plan (1 rows)" in _box(at, "Table").options
+    assert "Venue plan (1 row)" in _box(at, "Table").options
     wb = openpyxl.load_workbook(
         io.BytesIO(_fetch(next(b for k, b in _downloads(at).items() if "XLSX" in k)))
     )

@@ -120,3 +120,17 @@ def test_page_settings_round_trip_and_notes():
     assert links.parse_settings(params, settings) == (values, [])
     got, notes = links.parse_settings({"meetings": "99", "model": "x"}, settings)
     assert got == {} and len(notes) == 2
+
+
+def test_every_bad_value_of_a_link_gets_its_note(reference, event_ids):
+    """The tester's link: a bad district is not dropped silently."""
+    view, notes = _parse(
+        {"district": "zzz", "event": "NOPE-1", "county": "Atlantis"},
+        reference,
+        event_ids,
+    )
+    text = " ".join(notes)
+    assert "NOPE-1" in text
+    assert "Atlantis" in text and "not a California county" in text
+    assert "zzz" in text and "No district or COE" in text
+    assert (view.region, view.county, view.district) == (None, None, None)

@@ -71,13 +71,13 @@ def test_event_and_type_filters_change_figures(app):
     all_events = _metric(app, "District / COE teams")
     app.multiselect[0].set_value(["CALMI-2015-SYMP"]).run()
     assert not app.exception
-    symposium = int(_metric(app, "Attended").replace(",", ""))
+    symposium = int(_metric(app, "Teams attended").replace(",", ""))
     assert 47 <= symposium <= 60  # 47 district teams + a few COEs
     assert _metric(app, "District / COE teams") != all_events
     types = next(w for w in app.multiselect if w.label == "District types")
     types.set_value(["coe"]).run()
     assert not app.exception
-    assert int(_metric(app, "Attended").replace(",", "")) < symposium
+    assert int(_metric(app, "Teams attended").replace(",", "")) < symposium
     types.set_value([]).run()
     assert any("No district type" in i.value for i in app.info)
 
@@ -165,7 +165,7 @@ def test_a_district_opened_statewide_can_be_closed(app):
 def test_no_district_type_ticked_counts_no_team(app):
     next(w for w in app.multiselect if w.label == "District types").set_value([]).run()
     assert _metric(app, "District / COE teams") == "0"
-    assert _metric(app, "Attended") == "0"
+    assert _metric(app, "Teams attended") == "0"
 
 
 # issue 12, item 1: the headline equals the tables for the same filter
@@ -200,7 +200,8 @@ def test_headline_equals_the_tables_for_the_same_filter(app, demo_teams, referen
             assert shown[metric.label] == row[metric.key], metric.key
             assert shown[metric.label] == regions[metric.key].sum(), metric.key
         helps = {m.label: m.help for m in app.metric}
-        assert helps["Districts reached"] == (participation.DATA_DICTIONARY["reached"])
+        reached = participation.DATA_DICTIONARY["reached"]
+        assert helps["Districts/COEs reached"] == reached
 
     types = list(mapnav.TYPE_OPTIONS)
     check(district_types=types)
@@ -244,6 +245,9 @@ def test_shared_link_opens_the_view_and_the_address_follows(workspace_dir):
     at.run()
     assert not at.exception, at.exception
     assert any(h.value == "Oakland Unified" for h in at.subheader)
+    # the team's table titles its columns in words (not team_status)
+    team = next(d for d in at.dataframe if "team_status" in d.value.columns)
+    assert "Team status" in team.proto.columns
     assert at.session_state["map_region"] == 4
     assert at.session_state["map_event"] == "CALMI-2015-EMERYVILLE"
     assert at.session_state["map_measure"] == "completeness"

@@ -189,3 +189,9 @@ def test_area_table_rows_follow_the_drill_down_and_agree_with_the_headline():
     mapnav.pick_area(ss, "district", "0628050", oakland)
     assert ss["drill_geoid"] == "0628050" and ss["map_county"] == "Alameda"
     assert mapnav.highlighted_key("district", oakland) == "0628050"
+
+
+def test_one_roster_row_is_singular():
+    empty = pd.DataFrame({"reason": [], "rows": []})
+    assert "· 1 roster row ·" in mapnav.roster_caption("X", 1, empty)
+    assert "· 2 roster rows ·" in mapnav.roster_caption("X", 2, empty)

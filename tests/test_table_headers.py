@@ -188,3 +188,29 @@ def test_people_tables_stay_formula_safe(reference, events):
     values = [c.value for c in book["T"]["A"][1:]]
     assert values == ["'" + FORMULA_NAME, "'-2", "Fresno"]
     assert book["T"]["B"][1].data_type == "n"
+
+
+def test_human_tables_say_yes_no_and_type_words_raw_ones_keep_codes(tables, book):
+    from loaders.entities import TYPE_LABELS
+    from loaders.tablecolumns import human_words
+
+    rows = _csv_rows(tables["district"])
+    assert {r["District type"] for r in rows} <= set(TYPE_LABELS.values())
+    assert "County office of education" in {r["District type"] for r in rows}
+    raw = _csv_rows(tables["district"], raw_headers=True)
+    assert {r["district_type"] for r in raw} <= set(TYPE_LABELS)
+    flags = pd.DataFrame({"dated": [True, False], "district_type": ["coe", "x"]})
+    people = _csv_rows(flags)
+    assert [r["Dated"] for r in people] == ["Yes", "No"]
+    assert [r["District type"] for r in people] == ["County office of education", "x"]
+    ws = book["By district"]
+    header = [c.value for c in ws[1]]
+    col = header.index("District type") + 1
+    words = {ws.cell(r, col).value for r in range(2, ws.max_row + 1)}
+    assert words <= set(TYPE_LABELS.values())
+    xlsx = openpyxl.load_workbook(io.BytesIO(tables_bytes({"T": flags}, "xlsx")))
+    assert [c.value for c in xlsx["T"]["A"]][1:] == ["Yes", "No"]
+    # pages: codes in words, yes/no left to the check boxes
+    shown = human_words(flags)
+    assert shown["district_type"].tolist() == ["County office of education", "x"]
+    assert shown["dated"].tolist() == [True, False]

@@ -44,7 +44,7 @@ def test_trends_page_figures_come_from_the_library(page, demo, reference):
     table = p.trends(demo, reference, events)
     last = table.loc[table["dated"]].iloc[-1]
     assert _metric(page, "Teams so far") == f"{last['cumulative_teams']:,}"
-    assert _metric(page, "Districts/COEs reached") == f"{last['districts_reached']:,}"
+    assert _metric(page, "Districts/COEs attended") == f"{last['districts_reached']:,}"
     event_b = table.loc[table["dated"], "event_id"].iloc[-1]
     counts = p.change_counts(p.changes(demo, reference, events, event_b))
     assert _metric(page, "New teams") == f"{counts['new']:,}"

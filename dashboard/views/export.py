@@ -40,6 +40,7 @@ from geodata.measures import MEASURES, measure_spec
 from geodata.printpage import DEFAULT_PAGE, ORIENTATIONS, PAGE_LABELS, PrintLayout
 from loaders import exports
 from loaders.entities import TYPE_CHOICES as TYPE_OPTIONS
+from loaders.text import n_of
 
 ALL = "All"
 MAP_KEYS = (
@@ -226,7 +227,7 @@ def render() -> None:
 
     st.title("Export maps and tables")
     st.caption(
-        f"Roster: **{source_label}** · {len(matched):,} roster rows. Files are "
+        f"Roster: **{source_label}** · {n_of(len(matched), 'roster row')}. Files are "
         "made from the selection below when you click a download button; the "
         "page and your choices stay as they are."
     )
@@ -384,7 +385,7 @@ def render() -> None:
     st.selectbox(
         "Table",
         options,
-        format_func=lambda n: f"{n} ({len(named[n]):,} rows)",
+        format_func=lambda n: f"{n} ({n_of(len(named[n]), 'row')})",
         key="export_table",
     )
     shown = named[st.session_state["export_table"]]

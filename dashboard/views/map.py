@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import addressbar, links, mapnav, maptable, state
 from dashboard.eventstepper import event_stepper
 from dashboard.fastmap import st_folium_cached
+from dashboard.tables import show_table
 from geodata import boundaries, mapview
 from geodata.layers import participation_layers
 from geodata.maprequest import MapRequest, detail_level
@@ -145,7 +146,8 @@ def render() -> None:
 
     _read_address(events)
     st.html(PAGE_CSS)
-    head, share = st.columns([5, 1], vertical_alignment="bottom")
+    # the button's column is wide enough for it at 1024 px (1/6 cut it off)
+    head, share = st.columns([3, 1], vertical_alignment="bottom")
     head.title("CA LMI participation map")
     with share:
         addressbar.copy_link_button()
@@ -470,9 +472,8 @@ def _team_panel(geoid, roster) -> None:
     if detail.empty:
         st.info("No team from this district or COE appears in the roster.")
         return
-    st.dataframe(
-        detail, hide_index=True, width="stretch", height=min(36 + 35 * len(detail), 250)
-    )
+    # titles from the column dictionary (loaders.tablecolumns), not team_status
+    show_table(detail, height=min(36 + 35 * len(detail), 250))
 
 
 render()

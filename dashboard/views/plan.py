@@ -311,7 +311,7 @@ def _show_plan(plan: siting.VenuePlan, matched: pd.DataFrame) -> None:
         plan_map(plan),
         key="plan_map",
         height=520,
-        use_container_width=True,
+        width=None,  # streamlit-folium: None fills the column
         returned_objects=["last_clicked"],
     )
     clicked = (st.session_state.get("plan_map") or {}).get("last_clicked")
@@ -343,7 +343,7 @@ def _turnout(plan: siting.VenuePlan) -> None:
         curve = model.curve()
         history = st.session_state.get("plan_turnout_history")
         bins = siting.turnout_bins(history) if history is not None else None
-        st.altair_chart(turnout_chart(curve, bins), use_container_width=True)
+        st.altair_chart(turnout_chart(curve, bins), width="stretch")
         interval = model.slope_interval()
         if interval is not None:
             st.caption(

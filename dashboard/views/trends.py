@@ -69,6 +69,7 @@ def render() -> None:
         st.info("The roster has no team yet.")
         return
     _metrics(trendview.trend_metrics(table))
+    st.caption(trendview.trend_caption(table))
     st.vega_lite_chart(trendview.trend_chart_spec(table), width="stretch")
     undated = table.loc[~table["dated"], "event"].tolist()
     if undated:

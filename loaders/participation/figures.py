@@ -66,17 +66,23 @@ DATA_DICTIONARY: dict[str, str] = {
     "date": "First day of the event.",
     "entities": "Districts and county offices of education (COEs) in the area "
     "(of the selected district types).",
-    "reached": "Districts and COEs with a team at a selected event, including "
-    "each district a shared-governance team stands for.",
+    "reached": "Districts and COEs with a team at a selected event, whatever "
+    "its status (attended, registered, applied...), including each district a "
+    "shared-governance team stands for. So reached can exceed teams: one "
+    "team with one board for two districts is one team and two districts "
+    "reached.",
     "teams": "Teams at a selected event: one per district or COE that sent "
     "people. A shared-governance team (one board for two districts) is one "
     "team, counted in the area of its matched district.",
-    "attended": "Teams that attended at least one selected event.",
+    "attended": "Teams that attended at least one selected event (each team "
+    "once).",
     "complete_teams": "Teams that attended at least one selected event with "
     "all four roles there (superintendent, board member, teachers union "
     "president, classified union president). Each team counts once.",
     "applied_not_attended": "Teams on a selected event's roster that attended "
-    "none of the selected events.",
+    "none of the selected events (teams minus attended). It counts teams; the "
+    "map legend's 'Team, attended none' counts districts and COEs, so each "
+    "district a shared-governance team stands for adds one there.",
     "people": "Distinct people on the selected events' rosters, whatever their "
     "status. One person is one e-mail address, or else one name with one role "
     "in one team; a person listed twice counts once.",
@@ -132,14 +138,19 @@ DATA_DICTIONARY: dict[str, str] = {
     # trends over time (loaders.participation.trends)
     "dated": "Whether the event has a published start date (undated events "
     "have no cumulative figures).",
-    "cumulative_teams": "Teams at any event up to and including this one (a "
-    "team at several events counts once).",
+    "cumulative_teams": "Teams at any dated event up to and including this "
+    "one, whatever their status (a team at several events counts once): after "
+    "the latest event, the Map page's Teams for all events, less teams seen "
+    "only at undated events.",
     "cumulative_complete_teams": "Teams that came complete (all four roles) "
     "to at least one event up to and including this one.",
     "cumulative_people": "Distinct people on the rosters of the events up to "
     "and including this one.",
-    "districts_reached": "Districts and COEs ever reached, up to this event, "
-    "by a team that attended.",
+    "districts_reached": "Districts and COEs attended: ever reached, up to "
+    "this event, by a team that attended (a shared-governance team's linked "
+    "districts included). Not the Map page's 'Districts/COEs reached', which "
+    "also counts teams that applied but did not come; after the latest event "
+    "it is the count behind the Map page's coverage_pct.",
     "enrollment_reached": "K-12 enrollment (CDE 2018-19) of the districts "
     "ever reached by a team that attended.",
     "enrollment_total": "K-12 enrollment (CDE 2018-19) of every district in the area.",
