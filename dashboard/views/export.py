@@ -39,6 +39,7 @@ from geodata.measures import MEASURES, measure_spec
 from geodata.printpage import DEFAULT_PAGE, ORIENTATIONS, PAGE_LABELS, PrintLayout
 from loaders import exports
 from loaders.entities import TYPE_CHOICES as TYPE_OPTIONS
+from loaders.upload import RowCounts
 
 ALL = "All"
 MAP_KEYS = (
@@ -219,7 +220,8 @@ def render() -> None:
 
     st.title("Export maps and tables")
     st.caption(
-        f"Roster: **{source_label}** · {len(matched):,} roster rows. Files are "
+        f"Roster: **{source_label}** · "
+        f"{RowCounts(len(matched), roster.rejected).text()}. Files are "
         "made from the selection below when you click a download button; the "
         "page and your choices stay as they are."
     )
