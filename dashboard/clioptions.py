@@ -23,6 +23,7 @@ from loaders.counties import normalize_county
 from loaders.entities import ENTITY_TYPES
 from loaders.matching import match_roster
 from loaders.roster import read_roster
+from loaders.upload import row_counts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,10 +148,11 @@ def roster_rows(roster: Path | None, reference: pd.DataFrame):
     """
     if roster is not None:
         load = read_roster(roster, events=known_events())
-        if len(load.rejected):
+        counts = row_counts(load)
+        if counts.rejected:
             typer.echo(
-                f"note: {len(load.rejected)} row(s) of {roster} could not be used "
-                "(no district, COE or code); see the Data page.",
+                f"note: {roster}: {counts.text()}; the rejected rows (no district, "
+                "COE or code) count nowhere; see the Data page.",
                 err=True,
             )
         return match_roster(load.rows, reference), str(roster)

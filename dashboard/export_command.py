@@ -196,7 +196,7 @@ def export_map(
         out, kind = _map_out(out, fmt, export_stem(request, events))
         matched, _ = roster_rows(roster, reference)
         data = participation_map_bytes(
-            teams_by_event(matched),
+            teams_by_event(matched, events),
             events,
             request,
             kind,
@@ -300,7 +300,7 @@ def export_table(
         county_name = parse_county(county, region, reference)
         matched, roster_label = roster_rows(roster, reference)
         tables = participation_tables(
-            teams_by_event(matched),
+            teams_by_event(matched, events),
             reference,
             events,
             event_ids=event_ids or None,

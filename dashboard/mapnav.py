@@ -35,7 +35,7 @@ from loaders.participation import (
     ROLES,
     figures_by_area,
 )
-from loaders.text import n_of
+from loaders.upload import RowCounts
 
 __all__ = [
     "ALL",
@@ -286,6 +286,7 @@ REASON_SECTIONS: dict[str, str] = {
     "unmatched": "review",
     "not_california": "review",
     "no_event": "rosters",
+    "status_unreadable": "rosters",
 }
 _REASON_WORDS: dict[str, str] = {
     "rejected": "rejected",
@@ -293,6 +294,7 @@ _REASON_WORDS: dict[str, str] = {
     "unmatched": "unmatched",
     "not_california": "not in California",
     "no_event": "no event",
+    "status_unreadable": "status not readable",
 }
 
 
@@ -304,9 +306,13 @@ def roster_caption(label: str, n_rows: int, not_on_map: pd.DataFrame) -> str:
     label : str
         Where the roster came from.
     n_rows : int
-        Roster rows (matched or not).
+        Roster rows read into the roster (matched or not; not the rejected
+        ones, which ``not_on_map`` counts).
     not_on_map : pandas.DataFrame
-        :func:`loaders.participation.rows_not_on_map` (``reason``, ``rows``).
+        :func:`loaders.participation.rows_not_on_map` (``reason``, ``rows``),
+        whose ``rejected`` rows are read too: the line says
+        :meth:`loaders.upload.RowCounts.text`, as the Data page and the
+        command line do.
 
     Examples
     --------
@@ -314,9 +320,12 @@ def roster_caption(label: str, n_rows: int, not_on_map: pd.DataFrame) -> str:
     ...                       "rows": [3, 2, 0]})
     >>> print(roster_caption("Saved rosters", 120, table).split(" · ")[-1])
     5 not on the map: 3 unmatched, 2 no event
+    >>> print(roster_caption("Saved rosters", 120, table).split(" · ")[1])
+    120 rows read: 120 usable, 0 rejected
     """
     shown = not_on_map.loc[not_on_map["rows"] > 0]
-    head = f"Roster: **{label}** · {n_of(n_rows, 'roster row')}"
+    rejected = int(not_on_map.loc[not_on_map["reason"] == "rejected", "rows"].sum())
+    head = f"Roster: **{label}** · {RowCounts(int(n_rows), rejected).text()}"
     if shown.empty:
         return f"{head} · every row is on the map"
     parts = ", ".join(

@@ -18,6 +18,7 @@ from geodata.boundaries import entity_reference
 from loaders.exports import write_table
 from loaders.matching import input_rows_with_matches, match_roster
 from loaders.roster import read_roster
+from loaders.upload import row_counts
 from loaders.workspace import WorkspaceError, open_workspace
 
 __all__ = ["match_command"]
@@ -106,16 +107,18 @@ def match_command(
         write_table(out, every_row.drop(columns=dropped), include_contacts=contacts)
     except OSError as exc:
         raise ValueError(f"{out}: cannot be written ({exc}).") from exc
-    counts = every_row["match_status"].value_counts()
-    n = len(every_row)
+    counts = matched["match_status"].value_counts()  # the usable rows
     parts = [
-        f"{roster.name}: {n} roster row{'s' if n != 1 else ''} read",
         f"{counts.get('matched', 0)} matched",
         f"{counts.get('ambiguous', 0)} ambiguous (to review)",
         f"{counts.get('unmatched', 0)} unmatched",
-        f"{n_rej} rejected",
     ]
-    text = ", ".join(parts) + f" (listed as unmatched with the reason). Wrote {out}."
+    text = f"{roster.name}: {row_counts(load).text()}; of the usable, " + ", ".join(
+        parts
+    )
+    if n_rej:
+        text += " (rejected rows are listed as unmatched with the reason)"
+    text += f". Wrote {out}."
     if dropped:
         text += (
             f" Contact columns ({', '.join(dropped)}) left out; add --contacts to "

@@ -90,11 +90,16 @@ class Roster:
     key : str
         SHA-256 of its values (:func:`content_key`): the cache key of
         everything derived from it.
+    rejected : int
+        Rows of the saved roster files the reader rejected (not in ``rows``;
+        counted as read and not on the map, see
+        :func:`loaders.participation.rows_not_on_map`). 0 for the demo.
     """
 
     rows: pd.DataFrame
     label: str
     key: str
+    rejected: int = 0
 
 
 @st.cache_resource(show_spinner="Matching the demo roster…")
@@ -106,10 +111,13 @@ def _demo_roster() -> Roster:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _saved_roster(url: str, revision: int) -> Roster | None:
     """Saved rosters at one workspace revision (re-read only after a save)."""
-    rows = roster_source.saved_rows(open_workspace(url))
+    workspace = open_workspace(url)
+    rows = roster_source.saved_rows(workspace)
     if rows is None:
         return None
-    return Roster(rows, "Saved rosters", content_key(rows))
+    listing = workspace.list_rosters()
+    rejected = int(listing["rejected"].fillna(0).sum()) if len(listing) else 0
+    return Roster(rows, "Saved rosters", content_key(rows), rejected)
 
 
 #: Seconds a page may reuse the workspace's revision counter instead of asking
@@ -145,16 +153,21 @@ def content_key(frame: pd.DataFrame) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _teams_for(key: str, _matched: pd.DataFrame) -> pd.DataFrame:
-    return participation.teams_by_event(_matched)
+def _teams_for(
+    key: str, events_key: str, _matched: pd.DataFrame, _events: pd.DataFrame
+) -> pd.DataFrame:
+    return participation.teams_by_event(_matched, _events)
 
 
 def teams(matched: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
     """Teams per event, cached by the roster's content (``key``, if known).
 
-    The frame is shared by every session: do not modify it in place.
+    Only rows on the map count (:func:`loaders.participation.rows_on_map` with
+    :func:`events`): the rows the Map page lists as not on the map count in no
+    figure. The frame is shared by every session: do not modify it in place.
     """
-    return _teams_for(key or content_key(matched), matched)
+    known = events()
+    return _teams_for(key or content_key(matched), content_key(known), matched, known)
 
 
 def _filter_key(

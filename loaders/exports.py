@@ -734,7 +734,7 @@ def participation_tables(
     described = list(out)
     out.later("dictionary", lambda: _dictionary({k: out[k] for k in described}))
     if include_contacts and matched is not None:
-        people = matched.loc[matched["match_status"] == "matched"]
+        people = part.rows_on_map(matched, events)  # what the figures count
         if event_ids:
             people = people.loc[people["event_id"].isin(event_ids)]
         keep = set(filtered["geoid"]) if (regions or counties) else None

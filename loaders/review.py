@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.counties import normalize_county
+
 __all__ = [
     "CONFIRMED_NOTE",
     "GROUP_COLUMNS",
@@ -297,15 +299,19 @@ def alias_county(
 ) -> str | None:
     """The county a confirmed review choice is saved for, as an alias.
 
-    A choice holds for the county the rows give; when they give none, for the
-    county of the district or COE chosen (an alias limited to a county still
-    applies to rows that give no county). The user may widen it to every
-    county.
+    A choice holds for the county the rows give; when they give none, or
+    give a name that is no California county ("Atlantis", ignored when read),
+    for the county of the district or COE chosen (an alias limited to a county
+    still applies to rows that give no county); when that is not known either,
+    for every county. The user may widen it to every county. Only one of the
+    58 counties is ever returned, spelled as :func:`loaders.counties.
+    normalize_county` spells it.
 
     Parameters
     ----------
     row_county : str or None
-        The county of the reviewed rows, as typed.
+        The county of the reviewed rows, as typed (``"Kern County"``,
+        ``"Atlantis"``).
     chosen_county : str or None
         County of the district or COE chosen (None for "not a California
         district").
@@ -315,34 +321,45 @@ def alias_county(
     Returns
     -------
     str or None
-        The alias's county; None = every county.
+        The alias's county, one of the 58; None = every county.
 
     Examples
     --------
     >>> alias_county("Kern", "Fresno"), alias_county(None, "Fresno")
     ('Kern', 'Fresno')
+    >>> alias_county("Atlantis", "Fresno"), alias_county("Atlantis", None)
+    ('Fresno', None)
     >>> alias_county("Kern", "Kern", every_county=True) is None
     True
     """
     if every_county:
         return None
     for county in (row_county, chosen_county):
-        if county is not None and not pd.isna(county) and str(county).strip():
-            return str(county).strip()
+        if county is None or pd.isna(county):
+            continue
+        name = normalize_county(county)
+        if name is not None:
+            return name
     return None
 
 
 def alias_scope_text(county: str | None) -> str:
     """How the Data page names an alias's scope ("for Kern County only").
 
+    Only a California county limits an alias (as :func:`alias_county` gives
+    it); any other text reads as every county.
+
     Examples
     --------
     >>> alias_scope_text("Kern"), alias_scope_text(None)
     ('for Kern County only', 'for every county')
+    >>> alias_scope_text("Atlantis")
+    'for every county'
     """
-    if county is None or pd.isna(county) or not str(county).strip():
+    name = None if county is None or pd.isna(county) else normalize_county(county)
+    if name is None:
         return "for every county"
-    return f"for {str(county).strip()} County only"
+    return f"for {name} County only"
 
 
 def decision_counts(rows: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

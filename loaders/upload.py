@@ -13,11 +13,17 @@ the Data page says which rows of the new file will therefore not count again
 
 The result names no person: file row, event, role, district, and which row it
 is the same as.
+
+How many rows a file has is said one way everywhere (the Data page's preview,
+the Map page's roster line, the command line): :class:`RowCounts`, e.g. "9 rows
+read: 8 usable, 1 rejected"; and the preview's "All" lists every one of those
+rows (:func:`preview_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -27,8 +33,12 @@ __all__ = [
     "HIDDEN",
     "MERGED_COLUMNS",
     "NEW_ROSTER_ID",
+    "REJECTED_STATUS",
+    "RowCounts",
     "hide_contact_cells",
     "merged_rows",
+    "preview_rows",
+    "row_counts",
 ]
 
 #: ``roster_id`` given to the rows of the file being uploaded.
@@ -186,4 +196,154 @@ def hide_contact_cells(
     out = issues.copy()
     hide = out["column"].astype("string").isin(private).fillna(False)
     out["value"] = out["value"].astype("string").mask(hide.astype(bool), HIDDEN)
+    return out
+
+
+#: ``match_status`` :func:`preview_rows` gives a row the reader rejected.
+REJECTED_STATUS = "rejected"
+#: ``match_status`` :func:`preview_rows` gives a merged duplicate row.
+MERGED_STATUS = "merged"
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """How many data rows a roster file (or the saved rosters) has, and what became
+    of them: the one count every page and command says.
+
+    Attributes
+    ----------
+    usable : int
+        Rows read into roster rows (matched or not): ``len(RosterLoad.rows)``.
+    rejected : int
+        Rows the reader could not use (distinct rows of ``RosterLoad.rejected``).
+    merged : int
+        Rows merged into an earlier row (the same person twice at the same
+        event): ``len(RosterLoad.merged_into)``.
+    """
+
+    usable: int
+    rejected: int = 0
+    merged: int = 0
+
+    @property
+    def read(self) -> int:
+        """Every data row: usable + rejected + merged."""
+        return self.usable + self.rejected + self.merged
+
+    def text(self) -> str:
+        """The counts as every page and command says them.
+
+        Examples
+        --------
+        >>> RowCounts(8, 1).text()
+        '9 rows read: 8 usable, 1 rejected'
+        >>> RowCounts(1, 0, 2).text()
+        '3 rows read: 1 usable, 0 rejected, 2 merged as duplicates'
+        """
+        read = f"{self.read:,} row{'s' if self.read != 1 else ''} read"
+        text = f"{read}: {self.usable:,} usable, {self.rejected:,} rejected"
+        if self.merged:
+            text += f", {self.merged:,} merged as duplicate"
+            text += "s" if self.merged != 1 else ""
+        return text
+
+
+def _rejected_rows(rejected: pd.DataFrame | None) -> int:
+    if rejected is None or len(rejected) == 0:
+        return 0
+    if "row" in rejected.columns:
+        return int(rejected["row"].nunique())
+    return len(rejected)
+
+
+def row_counts(load) -> RowCounts:
+    """The :class:`RowCounts` of a file the reader read.
+
+    Parameters
+    ----------
+    load : loaders.roster.RosterLoad
+        ``rows``, ``rejected`` (one line per problem: a row may appear twice)
+        and ``merged_into``.
+
+    Returns
+    -------
+    RowCounts
+    """
+    return RowCounts(
+        usable=len(load.rows),
+        rejected=_rejected_rows(getattr(load, "rejected", None)),
+        merged=len(getattr(load, "merged_into", None) or {}),
+    )
+
+
+def preview_rows(load, matched: pd.DataFrame) -> pd.DataFrame:
+    """Every data row of a file, in file order: the preview's "All".
+
+    Parameters
+    ----------
+    load : loaders.roster.RosterLoad
+        The reader's result (``rejected``: ``row``, ``column``, ``reason``;
+        ``merged_into``).
+    matched : pandas.DataFrame
+        :func:`loaders.matching.match_roster` of ``load.rows`` (with
+        ``source_row``), after any event choice.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``matched``'s columns, :attr:`RowCounts.read` rows sorted by
+        ``source_row`` (Int64): the usable rows as they are; a rejected row
+        (its text cells ``""``: nothing was read from it) with
+        ``match_status`` :data:`REJECTED_STATUS` and the reader's reason in
+        ``match_note`` (``"rejected: <column>: <reason>"``; no cell text, so no
+        contact details); a merged duplicate with ``match_status``
+        ``"merged"``, the event, role and district of the row it was merged
+        into and ``match_note`` ``"duplicate of row N (merged)"``.
+    """
+    parts = [matched]
+    rejected = getattr(load, "rejected", None)
+    if rejected is not None and len(rejected):
+        why = (
+            rejected.assign(
+                _why=rejected["column"].fillna("").astype(str)
+                + ": "
+                + rejected["reason"].astype(str)
+            )
+            .groupby("row", sort=True)["_why"]
+            .agg("; ".join)
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source_row": pd.array([int(r) for r in why.index], dtype="Int64"),
+                    "match_status": REJECTED_STATUS,
+                    "match_note": ["rejected: " + w for w in why],
+                }
+            )
+        )
+    merged_into = getattr(load, "merged_into", None) or {}
+    if merged_into and "source_row" in matched.columns:
+        by_row = matched.set_index(pd.to_numeric(matched["source_row"]), drop=False)
+        shown = ("event_id", "entity_name", "county", "role", "status", "geoid",
+                 "matched_name")  # fmt: skip
+        keep = [c for c in shown if c in matched.columns]
+        kept = [int(k) for k in merged_into.values()]
+        found = by_row.reindex(kept)[keep].reset_index(drop=True)
+        found = found.assign(
+            source_row=pd.array([int(m) for m in merged_into], dtype="Int64"),
+            match_status=MERGED_STATUS,
+            match_note=[f"duplicate of row {k} (merged)" for k in kept],
+        )
+        parts.append(found)
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else matched.copy()
+    if "source_row" in out.columns:
+        out["source_row"] = pd.to_numeric(out["source_row"]).astype("Int64")
+        out = out.sort_values("source_row", kind="stable", ignore_index=True)
+    added = out["match_status"].isin([REJECTED_STATUS, MERGED_STATUS]).to_numpy()
+    for col in out.columns:  # the dtypes of matched (concat makes them object)
+        if col in ("match_status", "match_note") or (
+            col in matched.columns and matched[col].dtype == "string"
+        ):
+            out[col] = out[col].astype("string")
+            out.loc[added & out[col].isna().to_numpy(), col] = ""  # nothing read
     return out

@@ -67,6 +67,7 @@ __all__ = [
     "ROLES",
     "ROLE_LABELS",
     "STATUSES",
+    "UNREADABLE_STATUS",
     "STATUS_LABELS",
     "VocabResult",
     "clean_text",
@@ -108,6 +109,12 @@ STATUS_LABELS: dict[str, str] = {
     "applied": "Applied, did not attend",
     "cancelled": "Cancelled",
 }
+#: ``status`` of a roster row whose status cell(s) could not be read ("maybe"):
+#: not one of :data:`STATUSES`, so the row is not on the map (reason
+#: ``status_unreadable`` in :mod:`loaders.participation.notonmap`) and counts
+#: in no figure. An empty status (the file has no status column, or the cell is
+#: blank) stays ``""``.
+UNREADABLE_STATUS = "unreadable"
 
 YesMeans = Literal["attended", "registered", "applied"]
 

@@ -80,18 +80,22 @@ def test_empty_workspace(page, workspace_dir):
 
 def test_upload_preview_save_review_confirm(page):
     _upload(page)
-    assert _metric(page, "Rows") == "4"
+    assert _metric(page, "Rows read") == "5"
     assert _metric(page, "Rejected") == "1"
+    assert any(c.value == "5 rows read: 4 usable, 1 rejected" for c in page.caption)
+    assert page.radio(key="data_preview_filter").options[0] == "All (5)"
     matched = int(_metric(page, "Matched"))
     to_review = int(_metric(page, "Ambiguous")) + int(_metric(page, "Unmatched"))
     assert (matched, to_review) == (2, 2)
     table = page.dataframe[0].value
     assert "person_name" not in table.columns and "email" not in table.columns
-    assert list(table["match_status"]) == [
+    assert list(table["match_status"]) == [  # every row of the file, in order
         "matched",
         "matched",
         *[table["match_status"][2]] * 2,
+        "rejected",
     ]
+    assert table["match_note"].iloc[4].startswith("rejected: ")
     # filters
     page.radio(key="data_preview_filter").set_value("rejected").run()
     rejected = page.dataframe[0].value
@@ -340,7 +344,7 @@ def test_unreadable_cells_never_show_contact_details(page):
     rejected = " ".join(page.dataframe[0].value.astype(str).to_numpy().ravel())
     assert "Zoë" not in rejected and "zoe@" not in rejected
     page.radio(key="data_preview_filter").set_value("all").run()
-    shown = " ".join(page.dataframe[0].value.astype(str).to_numpy().ravel())
+    shown = " ".join(map(str, page.dataframe[0].value.to_numpy().ravel()))
     assert "Zoë" not in shown and "obrien" not in shown.casefold()
 
 
@@ -410,7 +414,7 @@ def test_preview_grid_hands_no_formula_to_its_csv_download(page):
         for grid in page.dataframe:
             assert _cells_starting_with_formula(grid.value) == [], show
     page.radio(key="data_preview_filter").set_value("all").run()
-    shown = " ".join(page.dataframe[0].value.astype(str).to_numpy().ravel())
+    shown = " ".join(map(str, page.dataframe[0].value.to_numpy().ravel()))
     assert "HYPERLINK" in shown  # shown, as inert text
 
 

@@ -130,7 +130,8 @@ def test_caption_counts_rows_not_on_the_map_by_reason(tmp_path, reference):
     assert counts["unmatched"] + counts["ambiguous"] == 1
     assert counts.sum() == 2
     caption = mapnav.roster_caption("Saved rosters", len(matched), table)
-    assert "3 roster rows" in caption and "2 not on the map" in caption
+    assert "3 rows read: 3 usable, 0 rejected" in caption
+    assert "2 not on the map" in caption
     assert "1 no event" in caption
     links = dict((section, text) for text, section in mapnav.not_on_map_links(table))
     assert set(links) == {"review", "rosters"}

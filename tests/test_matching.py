@@ -649,8 +649,9 @@ def test_match_command_writes_every_row(reference, tmp_path, workspace_dir):
     summary = match_command(src, out=None, sheet=None, header_row=None)
     out = tmp_path / "roster_matched.csv"
     assert str(out) in summary
-    assert "3 roster rows read, 1 matched, 1 ambiguous (to review), 1 unmatched" in (
-        summary
+    assert (
+        "3 rows read: 3 usable, 0 rejected; of the usable, 1 matched, "
+        "1 ambiguous (to review), 1 unmatched" in summary
     )
     written = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert written["match_status"].tolist() == ["matched", "ambiguous", "unmatched"]

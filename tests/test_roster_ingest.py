@@ -642,7 +642,7 @@ def test_free_text_roles_and_statuses_in_a_file(tmp_path):
         "waitlisted",
         "registered",
         "cancelled",
-        pd.NA,
+        "unreadable",  # loaders.vocab.UNREADABLE_STATUS: not on the map
     ]
     assert load.issues[["row", "column", "value"]].values.tolist() == [
         [3, "Position", "Asst. Superintendent"],

@@ -184,7 +184,7 @@ def test_rows_not_on_map_counts_every_reason(reference):
     counts = dict(zip(table["reason"], table["rows"], strict=True))
     assert counts == {
         "rejected": 1, "ambiguous": 1, "unmatched": 1, "not_california": 0,
-        "no_event": 1,
+        "no_event": 1, "status_unreadable": 0,
     }  # fmt: skip
     # a review decision moves a row from "unmatched" to "not_california"
     decided = matched.copy()
@@ -270,4 +270,28 @@ def test_confirmed_alias_holds_for_a_county_unless_widened(reference, workspace_
     again = match_roster(rows, reference, aliases=ws.list_aliases())
     assert again["geoid"].tolist()[0] == "0601770"
     assert again["match_status"].tolist()[1] != "matched"
+    ws.close()
+
+
+def test_alias_scope_is_only_ever_a_real_county(reference, workspace_dir):
+    # the rows' county "Atlantis" is no California county (ignored when read):
+    # the alias holds in the chosen district's county, never "Atlantis County"
+    assert alias_county("Atlantis", "Alameda") == "Alameda"
+    assert alias_county("Atlantis", None) is None  # not California: every county
+    assert alias_county("kern county", None) == "Kern"  # spelled as the table does
+    assert alias_scope_text(alias_county("Atlantis", None)) == "for every county"
+    assert alias_scope_text("Atlantis") == "for every county"
+    assert "Atlantis" not in alias_scope_text(alias_county("Atlantis", "Alameda"))
+
+    ws = open_workspace()
+    text = HEAD + f"Atlantis Unified,Atlantis,Superintendent,Attended,{EVENT},A,\n"
+    load = _load(text)
+    assert any("Atlantis" in str(v) for v in load.issues["value"])
+    rid = ws.save_roster("r", b"r", "r.csv", _match(load, reference), None, {})
+    queue = ws.review_queue(rid).set_index("entity_name")
+    ws.set_review_choice(rid, queue.loc["Atlantis Unified", "row_indexes"],
+                         not_california=True)  # fmt: skip
+    ws.confirm_review()  # the store's default scope: the same rule
+    al = ws.list_aliases().set_index("alias")
+    assert pd.isna(al.loc["Atlantis Unified", "county"])
     ws.close()

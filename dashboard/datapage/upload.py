@@ -30,7 +30,12 @@ from dashboard.datapage.common import (
 from loaders.event_mapping import apply_event_mapping, unresolved_events
 from loaders.matching import match_roster
 from loaders.roster import EXTRA_COLUMNS, ROSTER_COLUMNS, inspect_roster, read_roster
-from loaders.upload import hide_contact_cells, merged_rows
+from loaders.upload import (
+    hide_contact_cells,
+    merged_rows,
+    preview_rows,
+    row_counts,
+)
 from loaders.workspace import Workspace
 
 
@@ -269,11 +274,13 @@ def _merged(ws: Workspace, load, matched: pd.DataFrame) -> None:
 def _preview(load, matched: pd.DataFrame, show_contacts: bool) -> None:
     counts = matched["match_status"].value_counts()
     n = {s: int(counts.get(s, 0)) for s in ("matched", "ambiguous", "unmatched")}
-    n["rejected"] = len(load.rejected)
-    n["all"] = len(matched) + n["rejected"]
+    rows = row_counts(load)
+    n["rejected"] = rows.rejected
+    n["all"] = rows.read
     st.markdown(f"#### Preview of {md(load.filename)}")
+    st.caption(rows.text())
     cols = st.columns(5)
-    cols[0].metric("Rows", f"{len(matched):,}")
+    cols[0].metric("Rows read", f"{rows.read:,}")
     cols[1].metric("Matched", f"{n['matched']:,}")
     cols[2].metric("Ambiguous", f"{n['ambiguous']:,}")
     cols[3].metric("Unmatched", f"{n['unmatched']:,}")
@@ -296,7 +303,10 @@ def _preview(load, matched: pd.DataFrame, show_contacts: bool) -> None:
         else:
             grid(rej)
     else:
-        view = matched if show == "all" else matched[matched["match_status"] == show]
+        if show == "all":  # every row of the file, rejected ones with the reason
+            view = preview_rows(load, matched)
+        else:
+            view = matched[matched["match_status"] == show]
         grid(display(view, show_contacts, PREVIEW_COLUMNS))
     if len(load.issues):
         issues = load.issues
@@ -339,7 +349,7 @@ def _save_form(ws: Workspace, name: str, data: bytes, load, matched) -> None:
         }
         rid = ws.save_roster(roster_name, data, name, matched, load.rejected, meta)
         _reset_upload()
-        msg = f"Saved roster **{md(roster_name)}** (#{rid}, {len(matched):,} rows)."
+        msg = f"Saved roster **{md(roster_name)}** (#{rid}, {row_counts(load).text()})."
         if todo:
             msg += f" {todo:,} rows wait in the review queue."
             st.session_state["data_goto"] = "review"

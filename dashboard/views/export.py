@@ -41,6 +41,7 @@ from geodata.printpage import DEFAULT_PAGE, ORIENTATIONS, PAGE_LABELS, PrintLayo
 from loaders import exports
 from loaders.entities import TYPE_CHOICES as TYPE_OPTIONS
 from loaders.text import n_of
+from loaders.upload import RowCounts
 
 ALL = "All"
 MAP_KEYS = (
@@ -227,7 +228,8 @@ def render() -> None:
 
     st.title("Export maps and tables")
     st.caption(
-        f"Roster: **{source_label}** · {n_of(len(matched), 'roster row')}. Files are "
+        f"Roster: **{source_label}** · "
+        f"{RowCounts(len(matched), roster.rejected).text()}. Files are "
         "made from the selection below when you click a download button; the "
         "page and your choices stay as they are."
     )

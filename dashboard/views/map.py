@@ -153,7 +153,7 @@ def render() -> None:
         addressbar.copy_link_button()
     for note in st.session_state.get("map_link_notes") or []:
         st.warning(note, icon=":material/link_off:")
-    not_on_map = participation.rows_not_on_map(matched, None, events)
+    not_on_map = participation.rows_not_on_map(matched, roster.rejected, events)
 
     # ------------------------------------------------------------------ sidebar
     with st.sidebar:

@@ -243,7 +243,9 @@ def plan_for_roster(
     """
     venues = CandidateOptions() if venues is None else venues
     if teams_by_event is None and matched is not None:
-        teams_by_event = _teams_by_event(matched)
+        teams_by_event = _teams_by_event(
+            matched, load_events() if events is None else events
+        )
     teams = selection.select(teams_by_event, reference)
     if options.turnout is None:
         options = options.replace(

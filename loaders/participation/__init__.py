@@ -51,6 +51,7 @@ from loaders.participation.notonmap import (
     NOT_ON_MAP_REASONS,
     not_on_map_reason,
     rows_not_on_map,
+    rows_on_map,
 )
 from loaders.participation.outreach import (
     OUTREACH_CLASSES,
@@ -136,6 +137,7 @@ __all__ = [
     "person_ids",
     "person_keys",
     "rows_not_on_map",
+    "rows_on_map",
     "team_detail",
     "team_details",
     "teams_by_event",

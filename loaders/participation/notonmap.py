@@ -9,10 +9,17 @@ the first that applies, in this order):
 * ``ambiguous`` — several districts or COEs fit, a person has not chosen yet;
 * ``unmatched`` — no district or COE fits, a person has not decided yet;
 * ``not_california`` — a person decided it is not a California district;
-* ``no_event`` — matched, but its event is missing or not a known event.
+* ``no_event`` — matched, but its event is missing or not a known event;
+* ``status_unreadable`` — matched at a known event, but its status cell could
+  not be read (:data:`loaders.vocab.UNREADABLE_STATUS`): whether the person
+  came, registered or cancelled is unknown, so the row counts nowhere.
 
 The Map page's caption counts them (:func:`rows_not_on_map`); the Data page
-lists them (:func:`not_on_map_reason`).
+lists them (:func:`not_on_map_reason`). Every figure, map, table and export
+counts only the other rows (:func:`rows_on_map`, which
+:func:`loaders.participation.teams_by_event` applies when given the events):
+one rule, so a row is either counted or listed here, never both, never
+neither.
 """
 
 from __future__ import annotations
@@ -23,8 +30,14 @@ import pandas as pd
 
 from loaders.events import load_events
 from loaders.review import NOT_CALIFORNIA_NOTE, needs_review
+from loaders.vocab import UNREADABLE_STATUS
 
-__all__ = ["NOT_ON_MAP_REASONS", "not_on_map_reason", "rows_not_on_map"]
+__all__ = [
+    "NOT_ON_MAP_REASONS",
+    "not_on_map_reason",
+    "rows_not_on_map",
+    "rows_on_map",
+]
 
 #: Reason key → what it means, in the order the reasons are tested and listed.
 NOT_ON_MAP_REASONS: dict[str, str] = {
@@ -33,6 +46,7 @@ NOT_ON_MAP_REASONS: dict[str, str] = {
     "unmatched": "unmatched: waiting for a decision in the review queue",
     "not_california": "decided in review: not a California district",
     "no_event": "no known event",
+    "status_unreadable": "status not readable",
 }
 
 
@@ -88,6 +102,10 @@ def not_on_map_reason(
     event = matched["event_id"].astype("string")
     has_event = event.isin(known).fillna(False).astype(bool)
     is_matched = status.eq("matched").fillna(False).astype(bool)
+    if "status" in matched.columns:
+        role_status = matched["status"].astype("string")
+        unreadable = role_status.eq(UNREADABLE_STATUS).fillna(False).astype(bool)
+        out[is_matched & has_event & unreadable] = "status_unreadable"
     out[is_matched & ~has_event] = "no_event"
     out[~is_matched] = "unmatched"  # decided otherwise, without a note
     out[~is_matched & note.eq(NOT_CALIFORNIA_NOTE).fillna(False)] = "not_california"
@@ -96,9 +114,42 @@ def not_on_map_reason(
     return out
 
 
+def rows_on_map(
+    matched: pd.DataFrame, events: pd.DataFrame | Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The rows of a matched roster that are on the map: the only rows counted.
+
+    Every figure, map layer, table and export counts these rows and no other
+    (through :func:`loaders.participation.teams_by_event` given the events);
+    the others are listed with their reason by :func:`not_on_map_reason`.
+
+    Parameters
+    ----------
+    matched : pandas.DataFrame
+        Matched roster (see :func:`not_on_map_reason`).
+    events : pandas.DataFrame or iterable of str, optional
+        The known events (published and added in the workspace). Default:
+        :func:`loaders.events.load_events`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``matched`` whose :func:`not_on_map_reason` is ``<NA>``,
+        as given (same columns and index, same order).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"match_status": ["matched", "matched", "unmatched"],
+    ...                      "event_id": ["E1", "NOPE", "E1"]})
+    >>> rows_on_map(rows, ["E1"]).index.tolist()
+    [0]
+    """
+    return matched.loc[not_on_map_reason(matched, events).isna().to_numpy()]
+
+
 def rows_not_on_map(
     matched: pd.DataFrame,
-    rejected: pd.DataFrame | None = None,
+    rejected: pd.DataFrame | int | None = None,
     events: pd.DataFrame | Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """How many roster rows are not on the map, by reason.
@@ -107,9 +158,10 @@ def rows_not_on_map(
     ----------
     matched : pandas.DataFrame
         Matched roster (see :func:`not_on_map_reason`).
-    rejected : pandas.DataFrame, optional
+    rejected : pandas.DataFrame or int, optional
         The rows the reader rejected (``RosterLoad.rejected``, or the saved
-        rosters' rejected rows); only their number counts.
+        rosters' rejected rows: one line per row), or their number; only their
+        number counts.
     events : pandas.DataFrame or iterable of str, optional
         The known events. Default: :func:`loaders.events.load_events`.
 
@@ -128,10 +180,15 @@ def rows_not_on_map(
     >>> table = rows_not_on_map(rows, pd.DataFrame({"row": [7]}), ["E1"])
     >>> dict(zip(table["reason"], table["rows"]))  # doctest: +NORMALIZE_WHITESPACE
     {'rejected': 1, 'ambiguous': 0, 'unmatched': 1, 'not_california': 0,
-     'no_event': 1}
+     'no_event': 1, 'status_unreadable': 0}
     """
     counts = not_on_map_reason(matched, events).value_counts()
-    counts["rejected"] = 0 if rejected is None else len(rejected)
+    if rejected is None:
+        counts["rejected"] = 0
+    elif isinstance(rejected, pd.DataFrame):
+        counts["rejected"] = len(rejected)
+    else:
+        counts["rejected"] = int(rejected)
     return pd.DataFrame(
         {
             "reason": list(NOT_ON_MAP_REASONS),

@@ -23,16 +23,23 @@ roles that **came** (status attended); for any other team, the roles that
 so a fully cancelled team is "0/4 applied", and an invite list's "4/4 applied"
 cannot be read as "4/4 came".
 
-Rows whose ``match_status`` is not ``matched`` have no ``geoid`` and form no
-team; they are reported by the matching step and the Data page, never dropped
-here silently (see :func:`unmatched_rows`).
+Only rows on the map form teams: given the known events, :func:`teams_by_event`
+counts :func:`loaders.participation.notonmap.rows_on_map` and nothing else, so
+a row at an unknown event or with an unreadable status is listed as "not on the
+map" and counted in no figure, map, table or export. Rows whose
+``match_status`` is not ``matched`` have no ``geoid`` and form no team either;
+they are reported by the matching step and the Data page, never dropped here
+silently (see :func:`unmatched_rows`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
+from loaders.participation.notonmap import rows_on_map
 from loaders.participation.people import (
     person_ids,
     person_keys,
@@ -203,7 +210,9 @@ def _reach_rows(teams: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([teams, extra], ignore_index=True)
 
 
-def teams_by_event(matched: pd.DataFrame) -> pd.DataFrame:
+def teams_by_event(
+    matched: pd.DataFrame, events: pd.DataFrame | Iterable[str] | None = None
+) -> pd.DataFrame:
     """One row per district or COE reached per event (the reach view).
 
     Parameters
@@ -213,6 +222,13 @@ def teams_by_event(matched: pd.DataFrame) -> pd.DataFrame:
         ``match_status`` and ``geoid`` (text); ``linked_geoids``,
         ``person_name`` and ``email`` when present. Rows not ``matched`` are
         ignored here (see :func:`unmatched_rows`).
+    events : pandas.DataFrame or iterable of str, optional
+        The known events (published and added in the workspace: a frame with
+        ``event_id``, or the ids). Given, only
+        :func:`loaders.participation.notonmap.rows_on_map` count: a row at an
+        unknown event or with an unreadable status forms no team (it is listed
+        as not on the map). Every page and command passes them. ``None``: the
+        rows' events are taken as known (tests of the team rules).
 
     Returns
     -------
@@ -236,6 +252,8 @@ def teams_by_event(matched: pd.DataFrame) -> pd.DataFrame:
         at the event, all / those who came; hashes, no personal data). Sorted
         by ``event_id``, ``geoid``.
     """
+    if events is not None:
+        matched = rows_on_map(matched, events)
     rows = _matched_rows(matched)
     if rows.empty:
         return _empty_teams()
@@ -291,8 +309,9 @@ def team_details(matched: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     matched : pandas.DataFrame
         Matched roster (see :func:`teams_by_event`).
     events : pandas.DataFrame
-        :func:`loaders.events.load_events` (``event_id``, ``label``,
-        ``start_date``).
+        The known events, e.g. :func:`loaders.events.all_events` (``event_id``,
+        ``label``, ``start_date``); rows not on the map
+        (:func:`loaders.participation.notonmap.rows_on_map`) count nowhere.
 
     Returns
     -------
@@ -304,6 +323,7 @@ def team_details(matched: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         team shows that team's roles and, in ``team_of``, the team's GEOID
         (empty on a team's own rows).
     """
+    matched = rows_on_map(matched, events)
     teams = teams_by_event(matched)
     if teams.empty:
         return pd.DataFrame(columns=["geoid", *DETAIL_COLUMNS])

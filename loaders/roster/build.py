@@ -41,6 +41,7 @@ from loaders.roster.model import (
 )
 from loaders.vocab import (
     STATUSES,
+    UNREADABLE_STATUS,
     fold,
     normalize_event,
     normalize_role,
@@ -263,7 +264,8 @@ def status_column(body: Body) -> list[str]:
 
     "attended" beats "cancelled", which beats the others in the order of
     :data:`loaders.vocab.STATUSES`; a cell that is no status is an issue of the
-    column it is in.
+    column it is in, and a row with no readable status but such a cell has the
+    status :data:`loaders.vocab.UNREADABLE_STATUS` (not on the map).
     """
     statuses = [""] * len(body)
     parts = body.headers("status")
@@ -289,6 +291,8 @@ def status_column(body: Body) -> list[str]:
                 )
         good = [r for _, r in results if r.value]
         if not good:
+            if any(r.problem for _, r in results):
+                statuses[i] = UNREADABLE_STATUS
             continue
         values = [r.value for r in good]
         if "attended" in values:

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import delete, select, update
 
+from loaders.review import alias_county as _alias_county
 from loaders.review import apply_decisions, review_groups
 from loaders.workspace.codec import isna, now
 from loaders.workspace.errors import EditConflictError, WorkspaceError
@@ -326,7 +327,8 @@ class ReviewStore:
             The county each alias is saved for, from the decision (a row with
             ``roster_id``, ``row_index``, ``entity_name``, ``county``,
             ``geoid``, ``not_california``); None = every county. Default: the
-            rows' county as typed (see :func:`loaders.review.alias_county`).
+            rows' county when it is a California county, else every county
+            (:func:`loaders.review.alias_county`).
 
         Returns
         -------
@@ -357,7 +359,11 @@ class ReviewStore:
                     for d in decisions:
                         if not d.entity_name:
                             continue
-                        county = d.county if alias_county is None else alias_county(d)
+                        county = (
+                            _alias_county(d.county, None)
+                            if alias_county is None
+                            else alias_county(d)
+                        )
                         key = (normalise_alias(d.entity_name), county_key(county))
                         if key in alias_done or not key[0]:
                             continue
