@@ -194,5 +194,5 @@ def test_area_table_rows_follow_the_drill_down_and_agree_with_the_headline():
 
 def test_one_roster_row_is_singular():
     empty = pd.DataFrame({"reason": [], "rows": []})
-    assert "· 1 roster row ·" in mapnav.roster_caption("X", 1, empty)
-    assert "· 2 roster rows ·" in mapnav.roster_caption("X", 2, empty)
+    assert "· 1 row read: 1 usable" in mapnav.roster_caption("X", 1, empty)
+    assert "· 2 rows read: 2 usable" in mapnav.roster_caption("X", 2, empty)
