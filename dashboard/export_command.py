@@ -33,7 +33,7 @@ from dashboard.clioptions import (
 )
 from dashboard.events_command import known_events
 from geodata.boundaries import entity_reference
-from geodata.filenames import export_stem, slug_words
+from geodata.filenames import export_stem, table_file_stem
 from geodata.formats import REGISTRY as FORMATS
 from geodata.formats import formats_of, participation_map_bytes, tables_bytes
 from geodata.maprequest import ALL_TYPES, SOURCE_LINE, MapRequest
@@ -94,7 +94,7 @@ def _table_out(out: Path | None, kind: str, stem: str, keys: list[str]) -> Path:
         return out
     name = stem
     if not FORMATS[kind].many_tables:
-        name = f"{stem}-{'-'.join(slug_words(TABLE_NAMES[keys[0]]))}"
+        name = table_file_stem(stem, TABLE_NAMES[keys[0]])
     return (out or Path(".")) / f"{name}{FORMATS[kind].suffix}"
 
 

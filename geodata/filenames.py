@@ -16,7 +16,7 @@ import pandas as pd
 
 from geodata.maprequest import MapRequest
 
-__all__ = ["MAX_STEM_CHARS", "export_stem", "slug_words"]
+__all__ = ["MAX_STEM_CHARS", "export_stem", "slug_words", "table_file_stem"]
 
 #: Longest stem (characters, before the suffix); well under the 255 bytes of
 #: common file systems and readable in a download bar. Longer names lose whole
@@ -38,6 +38,28 @@ def slug_words(text: str) -> list[str]:
         unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     )
     return [w for w in re.split(r"[^a-z0-9]+", ascii_text.lower()) if w]
+
+
+def table_file_stem(stem: str, table_title: str) -> str:
+    """The name (no suffix) of a file holding one table of an export.
+
+    One function for the Export page and ``lmi-dashboard export table``, so
+    both name a one-table file alike.
+
+    Parameters
+    ----------
+    stem : str
+        :func:`export_stem` of the selection.
+    table_title : str
+        The table's sheet name (:data:`loaders.exports.TABLE_NAMES` value).
+
+    Examples
+    --------
+    >>> table_file_stem("ca-lmi_events-attended_all-events_california_2026-12-06",
+    ...                 "By district")
+    'ca-lmi_events-attended_all-events_california_2026-12-06-by-district'
+    """
+    return f"{stem}-{'-'.join(slug_words(table_title)) or 'table'}"
 
 
 def _event_words(request: MapRequest, events: pd.DataFrame) -> list[str]:

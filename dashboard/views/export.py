@@ -20,14 +20,13 @@ a ``{sheet name: DataFrame}`` dict in ``st.session_state["export_extra_tables"]`
 from __future__ import annotations
 
 import functools
-import re
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import addressbar, state
 from dashboard.tables import show_table
-from geodata.filenames import export_stem
+from geodata.filenames import export_stem, table_file_stem
 from geodata.formats import formats_of, participation_map_bytes, tables_bytes
 from geodata.maprequest import (
     ALL_TYPES,
@@ -157,10 +156,6 @@ def _print_choices(auto_title: str, auto_subtitle: str) -> PrintLayout:
         source=word("export_source"),
         insets=bool(ss["export_insets"]),
     )
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
 
 
 def _map_downloads(stem: str, *, layer: bool, make) -> None:
@@ -432,7 +427,7 @@ def render() -> None:
             chosen, what, name = named, f"all {len(named)} tables", stem
         else:
             chosen, what = {table_name: shown}, table_name
-            name = f"{stem}-{_slug(table_name)}"
+            name = table_file_stem(stem, table_name)
         col.download_button(
             f"Download {fmt.label}: {what}",
             data=table_file(fmt.key, chosen),
